@@ -1,0 +1,525 @@
+#include "events/codec.h"
+
+#include <capnp/compat/json.h>
+#include <capnp/dynamic.h>
+#include <capnp/schema.h>
+#include <kj/exception.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "events/assert.h"
+#include "events/time.h"
+
+namespace wulian {
+namespace {
+
+using capnp::JsonValue;
+
+// Annotation ids of events/ledger.capnp; a test checks that they still match the schema.
+constexpr uint64_t kAnnotationKind = 0xcaa2a28681750808ull;
+constexpr uint64_t kAnnotationOptional = 0xca4b7f402dc570a3ull;
+constexpr uint64_t kAnnotationMinimum = 0xfde98557d1d5b74dull;
+
+constexpr int64_t kEarliestOccurredMicros = 946684800ll * kMicrosPerSecond;  // 2000-01-01Z
+
+// Envelope keys a client may send, and the stored ones it may not.
+constexpr std::string_view kStoredKeys[] = {"seq",        "stream", "version", "recordedAt",
+                                            "actor",      "hash",   "chain"};
+
+std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+bool IsIdChar(char c, bool allow_colon) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '.' || c == '-' || (allow_colon && c == ':');
+}
+
+Status CheckId(std::string_view s, size_t max, bool allow_colon) {
+  if (s.empty() || s.size() > max) {
+    return Status::InvalidEvent("must be 1-" + std::to_string(max) + " characters");
+  }
+  for (char c : s) {
+    if (!IsIdChar(c, allow_colon)) {
+      return Status::InvalidEvent(std::string("must be of [A-Za-z0-9_.") +
+                                  (allow_colon ? ":" : "") + "-]");
+    }
+  }
+  return Status::OK();
+}
+
+Status CheckText(std::string_view s, size_t max) {
+  if (s.empty() || s.size() > max) {
+    return Status::InvalidEvent("must be 1-" + std::to_string(max) + " bytes");
+  }
+  if (s.find('\0') != std::string_view::npos) {
+    return Status::InvalidEvent("must not contain U+0000");
+  }
+  return Status::OK();
+}
+
+Status CheckKind(std::string_view s, schema::TextKind kind) {
+  switch (kind) {
+    case schema::TextKind::ID:
+      return CheckId(s, kIdBytesMax, false);
+    case schema::TextKind::NAME:
+      return CheckText(s, kNameBytesMax);
+    case schema::TextKind::TEXT:
+      return CheckText(s, kTextBytesMax);
+    case schema::TextKind::DATE:
+      if (!ParseDate(s)) return Status::InvalidEvent("must be a date YYYY-MM-DD");
+      return Status::OK();
+  }
+  return Status::InvalidEvent("unknown text kind in schema");
+}
+
+struct FieldRules {
+  std::optional<schema::TextKind> kind;
+  bool optional = false;
+  uint64_t minimum = 0;
+};
+
+FieldRules RulesOf(capnp::StructSchema::Field field) {
+  FieldRules rules;
+  for (auto a : field.getProto().getAnnotations()) {
+    if (a.getId() == kAnnotationKind) {
+      rules.kind = static_cast<schema::TextKind>(a.getValue().getEnum());
+    } else if (a.getId() == kAnnotationOptional) {
+      rules.optional = true;
+    } else if (a.getId() == kAnnotationMinimum) {
+      rules.minimum = a.getValue().getUint64();
+    }
+  }
+  return rules;
+}
+
+Status CheckInteger(JsonValue::Reader v, uint64_t max, uint64_t minimum) {
+  if (!v.isNumber()) return Status::InvalidEvent("must be a number");
+  const double d = v.getNumber();
+  if (d != std::floor(d)) return Status::InvalidEvent("must be an integer");
+  if (d < static_cast<double>(minimum) || d > static_cast<double>(max)) {
+    return Status::InvalidEvent("must be from " + std::to_string(minimum) + " to " +
+                                std::to_string(max));
+  }
+  return Status::OK();
+}
+
+Status CheckObject(JsonValue::Reader v, capnp::StructSchema schema);
+
+Status CheckValue(JsonValue::Reader v, capnp::Type type, const FieldRules& rules) {
+  switch (type.which()) {
+    case capnp::schema::Type::BOOL:
+      if (!v.isBoolean()) return Status::InvalidEvent("must be true or false");
+      return Status::OK();
+    case capnp::schema::Type::UINT32:
+      return CheckInteger(v, UINT32_MAX, rules.minimum);
+    case capnp::schema::Type::UINT64:
+      return CheckInteger(v, kJsonIntegerMax, rules.minimum);
+    case capnp::schema::Type::TEXT:
+      if (!v.isString()) return Status::InvalidEvent("must be a string");
+      return rules.kind ? CheckKind(v.getString().cStr(), *rules.kind) : Status::OK();
+    case capnp::schema::Type::ENUM: {
+      if (!v.isString()) return Status::InvalidEvent("must be a string");
+      if (type.asEnum().findEnumerantByName(v.getString()) == nullptr) {
+        std::string names;
+        for (auto e : type.asEnum().getEnumerants()) {
+          names += (names.empty() ? "" : "|") + std::string(e.getProto().getName().cStr());
+        }
+        return Status::InvalidEvent("must be one of " + names);
+      }
+      return Status::OK();
+    }
+    case capnp::schema::Type::LIST: {
+      if (!v.isArray()) return Status::InvalidEvent("must be an array");
+      auto items = v.getArray();
+      if (items.size() < rules.minimum || items.size() > kListItemsMax) {
+        return Status::InvalidEvent("must have " + std::to_string(rules.minimum) + "-" +
+                                    std::to_string(kListItemsMax) + " elements");
+      }
+      std::set<std::string_view> seen;
+      auto element = type.asList().getElementType();
+      for (unsigned i = 0; i < items.size(); ++i) {
+        Status s = CheckValue(items[i], element, rules);
+        if (!s.ok()) return std::move(s).Within("[" + std::to_string(i) + "]");
+        if (items[i].isString() && !seen.insert(items[i].getString().cStr()).second) {
+          return Status::InvalidEvent("[" + std::to_string(i) + "]: listed twice");
+        }
+      }
+      return Status::OK();
+    }
+    case capnp::schema::Type::STRUCT:
+      // Only EventCorrected.data: its schema is the target's, known once the log is read.
+      if (type.asStruct() == capnp::Schema::from<schema::Payload>()) {
+        if (!v.isObject()) return Status::InvalidEvent("must be an object");
+        return Status::OK();
+      }
+      return CheckObject(v, type.asStruct());
+    default:
+      return Status::InvalidEvent("has a type the ledger does not accept");
+  }
+}
+
+Status CheckObject(JsonValue::Reader v, capnp::StructSchema schema) {
+  if (!v.isObject()) return Status::InvalidEvent("must be an object");
+  std::set<std::string_view> present;
+  for (auto field : v.getObject()) {
+    std::string_view name = field.getName().cStr();
+    if (!present.insert(name).second) return Status::InvalidEvent(Quote(name) + " given twice");
+    KJ_IF_MAYBE(f, schema.findFieldByName(field.getName())) {
+      Status s = CheckValue(field.getValue(), f->getType(), RulesOf(*f));
+      if (!s.ok()) return std::move(s).Within(std::string(name));
+    } else {
+      return Status::InvalidEvent(Quote(name) + " is not a field of " +
+                                  schema.getUnqualifiedName().cStr());
+    }
+  }
+  for (auto f : schema.getFields()) {
+    std::string_view name = f.getProto().getName().cStr();
+    if (!present.count(name) && !RulesOf(f).optional) {
+      return Status::InvalidEvent(Quote(name) + " is missing");
+    }
+  }
+  return Status::OK();
+}
+
+// Rejects what the JSON codec would silently accept in the raw text: invalid UTF-8 and
+// \u escapes of lone surrogates.
+Status CheckRawText(std::string_view line) {
+  if (!IsValidUtf8(line)) return Status::InvalidEvent("line is not valid UTF-8");
+  auto hex4 = [&](size_t at, unsigned* out) {
+    if (at + 4 > line.size()) return false;
+    unsigned v = 0;
+    for (size_t i = at; i < at + 4; ++i) {
+      const char c = line[i];
+      v <<= 4;
+      if (c >= '0' && c <= '9') v |= c - '0';
+      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
+      else return false;
+    }
+    *out = v;
+    return true;
+  };
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] != '\\') continue;
+    if (i + 1 < line.size() && line[i + 1] == 'u') {
+      unsigned cp;
+      if (!hex4(i + 2, &cp)) return Status::InvalidEvent("bad \\u escape");
+      if (cp >= 0xDC00 && cp <= 0xDFFF) return Status::InvalidEvent("lone surrogate escape");
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        unsigned low;
+        if (i + 12 > line.size() || line[i + 6] != '\\' || line[i + 7] != 'u' ||
+            !hex4(i + 8, &low) || low < 0xDC00 || low > 0xDFFF) {
+          return Status::InvalidEvent("lone surrogate escape");
+        }
+        i += 6;
+      }
+      i += 5;
+    } else {
+      ++i;  // skip the escaped character, which may itself be a backslash
+    }
+  }
+  return Status::OK();
+}
+
+// Cap'n Proto writes 64-bit integers as strings; SPEC §3.1 wants JSON numbers.
+class UInt64Handler final : public capnp::JsonCodec::Handler<capnp::DynamicValue> {
+ public:
+  void encode(const capnp::JsonCodec&, capnp::DynamicValue::Reader input,
+              JsonValue::Builder output) const override {
+    output.setNumber(static_cast<double>(input.as<uint64_t>()));
+  }
+  capnp::Orphan<capnp::DynamicValue> decode(const capnp::JsonCodec&, JsonValue::Reader input,
+                                            capnp::Orphanage) const override {
+    // The value was checked to be an integer in [0, 2^53] before decoding.
+    return capnp::Orphan<capnp::DynamicValue>(
+        static_cast<unsigned long long>(input.getNumber()));
+  }
+};
+
+// EventCorrected.data is written as the bare data object of the target's type. Decoding
+// leaves the payload empty: Codec::DecodeReplacement fills it once the type is known.
+class PayloadHandler final : public capnp::JsonCodec::Handler<schema::Payload> {
+ public:
+  void encode(const capnp::JsonCodec& codec, schema::Payload::Reader input,
+              JsonValue::Builder output) const override {
+    capnp::DynamicStruct::Reader dynamic = input;
+    KJ_IF_MAYBE(field, dynamic.which()) {
+      codec.encode(dynamic.get(*field), field->getType(), output);
+    } else {
+      output.setNull();
+    }
+  }
+  void decode(const capnp::JsonCodec&, JsonValue::Reader, schema::Payload::Builder) const override {}
+};
+
+// Drops the "\/" escapes of the codec's string encoder: "/" needs none.
+std::string UnescapeSlashes(kj::StringPtr json) {
+  std::string out;
+  out.reserve(json.size());
+  for (size_t i = 0; i < json.size(); ++i) {
+    if (json[i] == '\\' && i + 1 < json.size()) {
+      if (json[i + 1] != '/') out.push_back('\\');
+      out.push_back(json[++i]);
+    } else {
+      out.push_back(json[i]);
+    }
+  }
+  return out;
+}
+
+std::string CapitalizeFirst(kj::StringPtr name) {
+  std::string s(name.cStr());
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  return s;
+}
+
+}  // namespace
+
+struct Codec::Impl {
+  capnp::JsonCodec json;
+  UInt64Handler uint64_handler;
+  PayloadHandler payload_handler;
+  capnp::StructSchema event_schema = capnp::Schema::from<schema::Event>();
+  std::map<std::string, capnp::StructSchema::Field, std::less<>> types;  // "ContactRecorded" →
+
+  Impl() {
+    json.setMaxNestingDepth(kJsonDepthMax);
+    json.handleByAnnotation<schema::Event>();
+    json.addTypeHandler(capnp::Type(capnp::schema::Type::UINT64), uint64_handler);
+    json.addTypeHandler(payload_handler);
+    for (auto f : event_schema.getUnionFields()) types.emplace(CapitalizeFirst(f.getProto().getName()), f);
+  }
+
+  Status CheckEnvelope(JsonValue::Reader v, Submission* out) const;
+  Status ParseEvent(JsonValue::Reader v, Submission* out) const;
+};
+
+Status Codec::Impl::CheckEnvelope(JsonValue::Reader v, Submission* out) const {
+  if (!v.isObject()) return Status::InvalidEvent("an event must be a JSON object");
+  std::set<std::string_view> present;
+  std::optional<capnp::StructSchema::Field> payload;
+  JsonValue::Reader data;
+  for (auto field : v.getObject()) {
+    std::string_view name = field.getName().cStr();
+    auto value = field.getValue();
+    if (!present.insert(name).second) return Status::InvalidEvent(Quote(name) + " given twice");
+    if (name == "id") {
+      if (!value.isString()) return Status::InvalidEvent("id: must be a string");
+      Status s = CheckId(value.getString().cStr(), kEventIdBytesMax, true);
+      if (!s.ok()) return std::move(s).Within("id");
+    } else if (name == "type") {
+      if (!value.isString()) return Status::InvalidEvent("type: must be a string");
+      auto it = types.find(std::string_view(value.getString().cStr()));
+      if (it == types.end()) {
+        return Status::InvalidEvent("type: unknown event type " + Quote(value.getString().cStr()));
+      }
+      payload = it->second;
+    } else if (name == "occurredAt") {
+      if (!value.isString()) return Status::InvalidEvent("occurredAt: must be a string");
+      auto micros = ParseInstant(value.getString().cStr());
+      if (!micros) return Status::InvalidEvent("occurredAt: must be RFC 3339 with an offset");
+      if (*micros < kEarliestOccurredMicros) {
+        return Status::InvalidEvent("occurredAt: must not be before 2000-01-01");
+      }
+      out->occurred_micros = *micros;
+    } else if (name == "expectedVersion") {
+      if (!value.isNumber() || value.getNumber() != std::floor(value.getNumber()) ||
+          value.getNumber() < -1 || value.getNumber() > static_cast<double>(kJsonIntegerMax)) {
+        return Status::InvalidEvent("expectedVersion: must be an integer from -1 to 2^53");
+      }
+      out->expected_version = static_cast<int64_t>(value.getNumber());
+    } else if (name == "data") {
+      data = value;
+    } else {
+      for (auto stored : kStoredKeys) {
+        if (name == stored) return Status::InvalidEvent(Quote(name) + " is set by the ledger");
+      }
+      return Status::InvalidEvent(Quote(name) + " is not a field of an event");
+    }
+  }
+  for (std::string_view required : {"id", "type", "occurredAt", "data"}) {
+    if (!present.count(required)) return Status::InvalidEvent(Quote(required) + " is missing");
+  }
+  Status s = CheckObject(data, payload->getType().asStruct());
+  return s.ok() ? s : std::move(s).Within("data");
+}
+
+Status Codec::Impl::ParseEvent(JsonValue::Reader v, Submission* out) const {
+  Status s = CheckEnvelope(v, out);
+  if (!s.ok()) return s;
+  auto root = out->message.initRoot<schema::Event>();
+  try {
+    json.decode(v, capnp::toDynamic(root));
+  } catch (const kj::Exception& e) {
+    return Status::InvalidEvent(std::string("cannot decode: ") + e.getDescription().cStr());
+  }
+  if (root.isStudioLicensed()) {
+    auto licensed = root.getStudioLicensed();
+    if (licensed.getLinkType() == schema::LinkType::LOCALITY && !licensed.hasTown()) {
+      return Status::InvalidEvent("data.town: required for a locality studio");
+    }
+  }
+  if (root.isEventCorrected()) {
+    for (auto field : v.getObject()) {
+      if (field.getName() != "data") continue;
+      for (auto inner : field.getValue().getObject()) {
+        if (inner.getName() != "data") continue;
+        out->replacement_json = std::make_unique<capnp::MallocMessageBuilder>();
+        out->replacement_json->setRoot(inner.getValue());
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Codec::Codec() : impl_(std::make_unique<Impl>()) {}
+Codec::~Codec() = default;
+
+Status Codec::ParseLine(std::string_view line, bool allow_batch, Submissions* out) const {
+  if (line.size() > kLineBytesMax) {
+    return Status::InvalidEvent("line longer than " + std::to_string(kLineBytesMax) + " bytes");
+  }
+  Status s = CheckRawText(line);
+  if (!s.ok()) return s;
+  capnp::MallocMessageBuilder raw;
+  auto value = raw.initRoot<JsonValue>();
+  try {
+    impl_->json.decodeRaw(kj::ArrayPtr<const char>(line.data(), line.size()), value);
+  } catch (const kj::Exception& e) {
+    return Status::InvalidEvent(std::string("not JSON: ") + e.getDescription().cStr());
+  }
+  const bool is_batch = value.isObject() && value.getObject().size() == 1 &&
+                        value.getObject()[0].getName() == "events";
+  if (!is_batch) {
+    auto sub = std::make_unique<Submission>();
+    s = impl_->ParseEvent(value, sub.get());
+    if (!s.ok()) return s;
+    out->push_back(std::move(sub));
+    return Status::OK();
+  }
+  if (!allow_batch) return Status::InvalidEvent("a batch is not accepted here");
+  auto events = value.getObject()[0].getValue();
+  if (!events.isArray() || events.getArray().size() == 0 ||
+      events.getArray().size() > kBatchEventsMax) {
+    return Status::InvalidEvent("events: must be an array of 1-" +
+                                std::to_string(kBatchEventsMax) + " events");
+  }
+  Submissions parsed;
+  for (unsigned i = 0; i < events.getArray().size(); ++i) {
+    auto sub = std::make_unique<Submission>();
+    s = impl_->ParseEvent(events.getArray()[i], sub.get());
+    if (!s.ok()) return std::move(s).WithIndex(i);
+    parsed.push_back(std::move(sub));
+  }
+  for (auto& p : parsed) out->push_back(std::move(p));
+  return Status::OK();
+}
+
+Status Codec::DecodeReplacement(schema::Event::Which target_type, Submission* submission) const {
+  LEDGER_ASSERT(submission->replacement_json != nullptr, "EventCorrected without data");
+  auto value = submission->replacement_json->getRoot<JsonValue>().asReader();
+  // Payload's union has the same members, in the same order, as Event's up to the
+  // corrections; events/codec_test.cc checks that the names line up.
+  auto payload_schema = capnp::Schema::from<schema::Payload>();
+  auto union_fields = payload_schema.getUnionFields();
+  const unsigned index = static_cast<unsigned>(target_type);
+  if (index >= union_fields.size()) {
+    return Status::ReferenceError("the target is a correction or retraction");
+  }
+  auto field = union_fields[index];
+  Status s = CheckObject(value, field.getType().asStruct());
+  if (!s.ok()) return std::move(s).Within("data.data");
+  auto payload = capnp::toDynamic(submission->message.getRoot<schema::Event>()
+                                      .getEventCorrected()
+                                      .getData());
+  try {
+    auto inner = payload.init(field).as<capnp::DynamicStruct>();
+    impl_->json.decode(value, inner);
+  } catch (const kj::Exception& e) {
+    return Status::InvalidEvent(std::string("data.data: cannot decode: ") +
+                                e.getDescription().cStr());
+  }
+  return Status::OK();
+}
+
+std::string Codec::Encode(schema::Event::Reader event) const {
+  return UnescapeSlashes(impl_->json.encode(event));
+}
+
+std::string TypeName(schema::Event::Which which) {
+  auto fields = capnp::Schema::from<schema::Event>().getUnionFields();
+  const unsigned index = static_cast<unsigned>(which);
+  LEDGER_ASSERT(index < fields.size(), "event kind outside the schema");
+  return CapitalizeFirst(fields[index].getProto().getName());
+}
+
+std::string JsonString(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[(c >> 4) & 15]);
+          out.push_back(kHex[c & 15]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+bool IsValidUtf8(std::string_view bytes) {
+  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+capnp::ReaderOptions StoredReaderOptions() {
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = kLineBytesMax / sizeof(capnp::word);
+  options.nestingLimit = 16;
+  return options;
+}
+
+}  // namespace wulian

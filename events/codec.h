@@ -1,0 +1,88 @@
+// JSON ⇄ Cap'n Proto for client events and stored events (SPEC §3.1, §3.3).
+//
+// Cap'n Proto's JSON codec, driven by the `Json` annotations of events/ledger.capnp, does
+// the conversion. Before it decodes, the line is checked strictly against the schema: the
+// codec alone would accept numbers sent as strings, unknown fields and lone surrogates.
+#pragma once
+
+#include <capnp/message.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/ledger.capnp.h"
+#include "events/status.h"
+
+namespace wulian {
+
+// Limits enforced where input arrives.
+inline constexpr size_t kLineBytesMax = 16 << 20;  // one line of `append`/`import` or a body
+inline constexpr size_t kBatchEventsMax = 1000;    // events in one {"events": [...]} batch
+inline constexpr size_t kListItemsMax = 256;       // elements of any list field
+inline constexpr size_t kEventIdBytesMax = 64;     // the idempotency key `id`
+inline constexpr size_t kIdBytesMax = 64;          // studio, member, case … ids
+inline constexpr size_t kNameBytesMax = 200;       // names
+inline constexpr size_t kTextBytesMax = 4000;      // topics, summaries, reasons
+inline constexpr size_t kJsonDepthMax = 8;         // nesting of a batch line is 6
+inline constexpr uint64_t kJsonIntegerMax = (uint64_t{1} << 53);  // exact in a JSON number
+static_assert(kBatchEventsMax * kListItemsMax * kNameBytesMax < kLineBytesMax * 4,
+              "a full batch of full events must be able to arrive on one line");
+
+// One client event after the checks that need only the line itself.
+struct Submission {
+  capnp::MallocMessageBuilder message;  // root schema::Event: id, occurredAt and the payload
+  std::optional<int64_t> expected_version;
+  int64_t occurred_micros = 0;
+  // The ledger clock for this event, or 0 for the clock of the append (demo and migrations).
+  int64_t clock_micros = 0;
+  // EventCorrected only: the replacement data as sent; decoded by Codec::DecodeReplacement
+  // once the target's type is known.
+  std::unique_ptr<capnp::MallocMessageBuilder> replacement_json;
+
+  schema::Event::Reader event() { return message.getRoot<schema::Event>().asReader(); }
+};
+
+using Submissions = std::vector<std::unique_ptr<Submission>>;
+
+// Not thread-safe: use one Codec per thread.
+class Codec {
+ public:
+  Codec();
+  ~Codec();
+  Codec(const Codec&) = delete;
+  Codec& operator=(const Codec&) = delete;
+
+  // Parses one line: a single event, or (if allow_batch) {"events": [...]}. Appends the
+  // submissions to `out`; on error appends nothing and the status names the batch index.
+  Status ParseLine(std::string_view line, bool allow_batch, Submissions* out) const;
+
+  // Completes an EventCorrected: checks the replacement data against the schema of the
+  // target's type and decodes it into the payload.
+  Status DecodeReplacement(schema::Event::Which target_type, Submission* submission) const;
+
+  // A stored event as one line of JSON (SPEC §3.1 with the stored fields).
+  std::string Encode(schema::Event::Reader event) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// "ContactRecorded" for schema::Event::CONTACT_RECORDED, and so on.
+std::string TypeName(schema::Event::Which which);
+
+// `s` as a JSON string literal, quotes included. REQUIRES: `s` is valid UTF-8.
+std::string JsonString(std::string_view s);
+
+// Checks that `bytes` is well-formed UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF).
+bool IsValidUtf8(std::string_view bytes);
+
+// Reader limits for stored messages.
+capnp::ReaderOptions StoredReaderOptions();
+
+}  // namespace wulian

@@ -1,0 +1,453 @@
+// The event store. Layout: events/format.h. An append is one WriteBatch holding the events,
+// their index entries and the write-side state they change, written with sync so that an
+// acknowledged event survives a crash.
+#include "events/store.h"
+
+#include <capnp/dynamic.h>
+#include <capnp/serialize.h>
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstring>
+#include <unordered_map>
+
+#include "events/assert.h"
+#include "events/format.h"
+#include "events/store_internal.h"
+#include "events/time.h"
+
+namespace wulian {
+
+namespace internal {
+
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::OK();
+  if (s.IsNotFound()) return Status::NotFound(s.ToString());
+  if (s.IsCorruption()) return Status::Corruption(s.ToString());
+  return Status::IOError(s.ToString());
+}
+
+Overlay::Overlay(rocksdb::DB* db,
+                 const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families)
+    : db_(db), families_(families), snapshot_(db->GetSnapshot()) {}
+
+Overlay::~Overlay() { db_->ReleaseSnapshot(snapshot_); }
+
+Status Overlay::Get(Family family, const std::string& key,
+                    std::optional<std::string>* value) const {
+  auto it = pending_.find({static_cast<int>(family), key});
+  if (it != pending_.end()) {
+    *value = it->second;
+    return Status::OK();
+  }
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot_;
+  std::string found;
+  rocksdb::Status s = db_->Get(options, families_[static_cast<int>(family)], key, &found);
+  if (s.IsNotFound()) {
+    value->reset();
+    return Status::OK();
+  }
+  if (!s.ok()) return FromRocks(s);
+  *value = std::move(found);
+  return Status::OK();
+}
+
+void Overlay::Put(Family family, const std::string& key, std::string value) {
+  pending_[{static_cast<int>(family), key}] = std::move(value);
+}
+
+void Overlay::Delete(Family family, const std::string& key) {
+  pending_[{static_cast<int>(family), key}] = std::nullopt;
+}
+
+void Overlay::WriteTo(rocksdb::WriteBatch* batch) const {
+  for (const auto& [where, value] : pending_) {
+    auto* family = families_[where.first];
+    rocksdb::Status s = value ? batch->Put(family, where.second, *value)
+                              : batch->Delete(family, where.second);
+    LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
+  }
+}
+
+Status LoadEvent(const Overlay& overlay, uint64_t seq, std::string* bytes) {
+  std::optional<std::string> v;
+  Status s = overlay.Get(Family::kEvents, format::SeqKey(seq), &v);
+  if (!s.ok()) return s;
+  if (!v) return Status::ReferenceError("event " + std::to_string(seq) + " does not exist");
+  if (v->size() % sizeof(capnp::word) != 0) {
+    return Status::Corruption("event " + std::to_string(seq) + " is not a whole message");
+  }
+  *bytes = std::move(*v);
+  return Status::OK();
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::Family;
+using internal::FromRocks;
+using internal::kFamilies;
+using schema::Event;
+
+// Minimum distance between occurredAt and the ledger clock (SPEC §3.1).
+constexpr int64_t kFutureToleranceMicros = 5 * 60 * kMicrosPerSecond;
+
+// A decoded stored message. The bytes must outlive it.
+class StoredEvent {
+ public:
+  explicit StoredEvent(std::string_view bytes)
+      : reader_(kj::ArrayPtr<const capnp::word>(
+                    reinterpret_cast<const capnp::word*>(bytes.data()),
+                    bytes.size() / sizeof(capnp::word)),
+                StoredReaderOptions()) {}
+  Event::Reader get() { return reader_.getRoot<Event>(); }
+
+ private:
+  capnp::FlatArrayMessageReader reader_;
+};
+
+// Canonical bytes of what a client sent: id, occurredAt and data (for idempotency).
+kj::Array<capnp::word> ClientContent(Event::Reader event) {
+  capnp::MallocMessageBuilder message;
+  auto copy = message.initRoot<Event>();
+  copy.setId(event.getId());
+  copy.setOccurredAt(event.getOccurredAt());
+  capnp::DynamicStruct::Reader from = event;
+  capnp::DynamicStruct::Builder to = copy;
+  auto field = KJ_ASSERT_NONNULL(from.which());
+  to.set(field, from.get(field));
+  return capnp::canonicalize(copy.asReader());
+}
+
+Hash HashFrom(capnp::Data::Reader data) {
+  Hash h{};
+  if (data.size() == h.size()) std::memcpy(h.data(), data.begin(), h.size());
+  return h;
+}
+
+}  // namespace
+
+struct Ledger::Handles {
+  std::vector<rocksdb::ColumnFamilyHandle*> all;  // owned; destroyed before the DB
+  std::array<rocksdb::ColumnFamilyHandle*, kFamilies> families{};
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+};
+
+Ledger::Ledger(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles, Head head)
+    : db_(std::move(db)), handles_(std::move(handles)), head_(head) {}
+
+Ledger::~Ledger() {
+  for (auto* h : handles_->all) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
+}
+
+Status Ledger::Open(const std::string& db_dir, const OpenOptions& options,
+                    std::unique_ptr<Ledger>* ledger) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.error_if_exists = options.error_if_exists;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
+                                          format::kEventsFamily, format::kIdsFamily,
+                                          format::kStreamsFamily, format::kStateFamily};
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& name : names) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(db_options));
+  }
+  auto handles = std::make_unique<Handles>();
+  rocksdb::DB* raw = nullptr;
+  Status s = FromRocks(rocksdb::DB::Open(db_options, db_dir, descriptors, &handles->all, &raw));
+  if (!s.ok()) return s;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  handles->meta = handles->all[0];
+  for (size_t i = 0; i < kFamilies; ++i) handles->families[i] = handles->all[i + 1];
+
+  std::string version;
+  rocksdb::Status rs = db->Get(rocksdb::ReadOptions(), handles->meta, format::kFormatKey, &version);
+  if (rs.IsNotFound()) {
+    std::string value;
+    format::PutBe64(&value, format::kFormatVersion);
+    rs = db->Put(rocksdb::WriteOptions(), handles->meta, format::kFormatKey, value);
+  } else if (rs.ok() && (version.size() != format::kSeqBytes ||
+                         format::GetBe64(version) != format::kFormatVersion)) {
+    s = Status::Corruption("unknown ledger format version");
+  }
+  if (s.ok()) s = FromRocks(rs);
+
+  Head head;
+  if (s.ok()) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(
+        rocksdb::ReadOptions(), handles->families[static_cast<int>(Family::kEvents)]));
+    it->SeekToLast();
+    if (it->Valid()) {
+      try {
+        StoredEvent last(std::string_view(it->value().data(), it->value().size()));
+        head.seq = last.get().getSeq();
+        head.chain = HashFrom(last.get().getChain());
+        head.recorded_at_micros = ParseInstant(last.get().getRecordedAt().cStr()).value_or(0);
+      } catch (const kj::Exception& e) {
+        s = Status::Corruption(std::string("last event: ") + e.getDescription().cStr());
+      }
+    }
+    if (s.ok()) s = FromRocks(it->status());
+  }
+  if (!s.ok()) {
+    for (auto* h : handles->all) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    return s;
+  }
+  ledger->reset(new Ledger(std::move(db), std::move(handles), head));
+  return Status::OK();
+}
+
+Head Ledger::GetHead() const {
+  std::lock_guard<std::mutex> lock(head_mu_);
+  return head_;
+}
+
+namespace {
+
+// An event that was already appended under the submission's id. Sets *result when the
+// content is the same; otherwise DUPLICATE_ID.
+Status Repeat(const internal::Overlay& overlay, const Codec& codec, uint64_t seq,
+              Submission* submission, AppendResult* result) {
+  std::string bytes;
+  Status s = internal::LoadEvent(overlay, seq, &bytes);
+  if (!s.ok()) return s;
+  StoredEvent stored(bytes);
+  auto original = stored.get();
+  auto sent = submission->message.getRoot<Event>();
+  const std::string id = sent.getId().cStr();
+  Status same = Status::OK();
+  if (sent.isEventCorrected() && original.isEventCorrected()) {
+    capnp::DynamicStruct::Reader data = original.getEventCorrected().getData();
+    auto which = KJ_ASSERT_NONNULL(data.which());
+    same = codec.DecodeReplacement(static_cast<Event::Which>(which.getIndex()), submission);
+  }
+  if (!same.ok() || sent.which() != original.which() ||
+      ClientContent(sent.asReader()).asBytes() != ClientContent(original).asBytes()) {
+    return Status::DuplicateId("id \"" + id + "\" was used by event " + std::to_string(seq) +
+                               " with different content");
+  }
+  result->seq = seq;
+  result->stream = original.getStream().cStr();
+  result->version = original.getVersion();
+  result->hash = HashFrom(original.getHash());
+  result->duplicate = true;
+  return Status::OK();
+}
+
+}  // namespace
+
+Status Ledger::Append(Submissions& batch, const AppendOptions& options,
+                      std::vector<AppendResult>* results) {
+  std::lock_guard<std::mutex> append_lock(append_mu_);
+  internal::Overlay overlay(db_.get(), handles_->families);
+  Head head = GetHead();
+  std::vector<AppendResult> out(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Submission* sub = batch[i].get();
+    auto event = sub->message.getRoot<Event>();
+    const std::string id = event.getId().cStr();
+    std::optional<std::string> known;
+    Status s = overlay.Get(Family::kIds, id, &known);
+    if (s.ok() && known) s = Repeat(overlay, codec_, format::GetBe64(*known), sub, &out[i]);
+    if (!s.ok()) return std::move(s).WithIndex(i);
+    if (known) continue;
+
+    const int64_t clock = sub->clock_micros != 0 ? sub->clock_micros : options.now_micros;
+    if (sub->occurred_micros > clock + kFutureToleranceMicros) {
+      return Status::InvalidEvent("occurredAt: more than 5 minutes ahead of the ledger clock " +
+                                  FormatInstant(clock))
+          .WithIndex(i);
+    }
+    const uint64_t seq = head.seq + 1;
+    std::string stream;
+    s = internal::ApplyRules(overlay, codec_, seq, sub, &stream);
+    if (!s.ok()) return std::move(s).WithIndex(i);
+
+    const std::string version_key = format::StateKey(format::kStreamVersionTag, stream);
+    std::optional<std::string> current;
+    s = overlay.Get(Family::kState, version_key, &current);
+    if (!s.ok()) return std::move(s).WithIndex(i);
+    const uint64_t version = current ? format::GetBe64(*current) : 0;
+    if (sub->expected_version &&
+        *sub->expected_version != (version == 0 ? -1 : static_cast<int64_t>(version)) &&
+        !(*sub->expected_version == 0 && version == 0)) {
+      return Status::VersionConflict("stream " + stream + " is at version " +
+                                     std::to_string(version) + ", not " +
+                                     std::to_string(*sub->expected_version))
+          .WithIndex(i);
+    }
+
+    capnp::MallocMessageBuilder stored;
+    stored.setRoot(event.asReader());
+    auto root = stored.getRoot<Event>();
+    head.recorded_at_micros = std::max(head.recorded_at_micros, clock);
+    root.setSeq(seq);
+    root.setStream(stream);
+    root.setVersion(version + 1);
+    root.setRecordedAt(FormatInstant(head.recorded_at_micros));
+    root.setActor(options.actor);
+    const Hash leaf = LeafHash(root.asReader());
+    head.chain = ChainHash(head.chain, leaf);
+    head.seq = seq;
+    root.setHash(capnp::Data::Reader(leaf.data(), leaf.size()));
+    root.setChain(capnp::Data::Reader(head.chain.data(), head.chain.size()));
+    auto words = capnp::messageToFlatArray(stored);
+    auto bytes = words.asChars();
+
+    overlay.Put(Family::kEvents, format::SeqKey(seq), std::string(bytes.begin(), bytes.size()));
+    overlay.Put(Family::kIds, id, format::SeqKey(seq));
+    overlay.Put(Family::kStreams, format::StreamKey(stream, version + 1), format::SeqKey(seq));
+    std::string next_version;
+    format::PutBe64(&next_version, version + 1);
+    overlay.Put(Family::kState, version_key, std::move(next_version));
+    out[i] = AppendResult{seq, stream, version + 1, leaf, false};
+  }
+  rocksdb::WriteBatch write;
+  overlay.WriteTo(&write);
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options.sync;
+  Status s = FromRocks(db_->Write(write_options, &write));
+  if (!s.ok()) return s;
+  {
+    std::lock_guard<std::mutex> lock(head_mu_);
+    head_ = head;
+  }
+  *results = std::move(out);
+  return Status::OK();
+}
+
+Status Ledger::Get(uint64_t seq, std::string* bytes) const {
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handles_->families[static_cast<int>(Family::kEvents)],
+               format::SeqKey(seq), bytes);
+  if (s.IsNotFound()) return Status::NotFound("no event " + std::to_string(seq));
+  return FromRocks(s);
+}
+
+Status Ledger::Scan(uint64_t from, uint64_t to,
+                    const std::function<Status(uint64_t, std::string_view)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(
+      rocksdb::ReadOptions(), handles_->families[static_cast<int>(Family::kEvents)]));
+  for (it->Seek(format::SeqKey(std::max<uint64_t>(from, 1))); it->Valid(); it->Next()) {
+    if (it->key().size() != format::kSeqBytes) {
+      return Status::Corruption("event key of " + std::to_string(it->key().size()) + " bytes");
+    }
+    const uint64_t seq = format::GetBe64(std::string_view(it->key().data(), it->key().size()));
+    if (to != 0 && seq > to) break;
+    Status s = visit(seq, std::string_view(it->value().data(), it->value().size()));
+    if (!s.ok()) return s;
+  }
+  return FromRocks(it->status());
+}
+
+Status Ledger::Checkpoint(const std::string& dir) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  Status s = FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw));
+  if (!s.ok()) return s;
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  return FromRocks(checkpoint->CreateCheckpoint(dir));
+}
+
+namespace {
+
+// Checks one stored event against its key, its predecessor and the indexes.
+class Verifier {
+ public:
+  Verifier(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* ids, rocksdb::ColumnFamilyHandle* streams)
+      : db_(db), ids_(ids), streams_(streams) {}
+
+  // Returns a problem description, or an empty string.
+  std::string Check(uint64_t key_seq, std::string_view bytes) {
+    if (key_seq != report.events + 1) return "event " + std::to_string(report.events + 1) + " is missing";
+    if (bytes.size() % sizeof(capnp::word) != 0) return "value is not a whole message";
+    try {
+      StoredEvent stored(bytes);
+      auto event = stored.get();
+      if (event.getSeq() != key_seq) return "stored seq " + std::to_string(event.getSeq()) + " under key " + std::to_string(key_seq);
+      capnp::MallocMessageBuilder copy(scratch_);
+      copy.setRoot(event);
+      auto unhashed = copy.getRoot<Event>();
+      unhashed.disownHash();
+      unhashed.disownChain();
+      const Hash leaf = LeafHash(unhashed.asReader());
+      if (leaf != HashFrom(event.getHash()) || event.getHash().size() != leaf.size()) return "leaf hash does not match the event";
+      const Hash chain = ChainHash(report.head.chain, leaf);
+      if (chain != HashFrom(event.getChain())) return "chain hash does not match";
+      auto recorded = ParseInstant(event.getRecordedAt().cStr());
+      if (!recorded || *recorded < report.head.recorded_at_micros) return "recordedAt missing or decreasing";
+      const std::string stream = event.getStream().cStr();
+      uint64_t& version = versions_[stream];
+      if (event.getVersion() != ++version) return "version " + std::to_string(event.getVersion()) + " breaks stream " + stream;
+      std::string indexed;
+      if (!db_->Get(rocksdb::ReadOptions(), ids_, event.getId().cStr(), &indexed).ok() ||
+          indexed != format::SeqKey(key_seq)) {
+        return "id index does not point to the event";
+      }
+      if (!db_->Get(rocksdb::ReadOptions(), streams_, format::StreamKey(stream, version), &indexed).ok() ||
+          indexed != format::SeqKey(key_seq)) {
+        return "stream index does not point to the event";
+      }
+      report.events = key_seq;
+      report.head = Head{key_seq, chain, *recorded};
+    } catch (const kj::Exception& e) {
+      return std::string("undecodable: ") + e.getDescription().cStr();
+    }
+    return "";
+  }
+
+  VerifyReport report;
+
+ private:
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* ids_;
+  rocksdb::ColumnFamilyHandle* streams_;
+  std::unordered_map<std::string, uint64_t> versions_;  // one entry per stream
+  capnp::word scratch_buffer_[1024]{};  // zeroed, as MallocMessageBuilder requires
+  kj::ArrayPtr<capnp::word> scratch_{scratch_buffer_, 1024};
+};
+
+uint64_t CountKeys(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), family));
+  uint64_t n = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+  return n;
+}
+
+}  // namespace
+
+Status Ledger::Verify(VerifyReport* report) const {
+  auto* ids = handles_->families[static_cast<int>(Family::kIds)];
+  auto* streams = handles_->families[static_cast<int>(Family::kStreams)];
+  auto verifier = std::make_unique<Verifier>(db_.get(), ids, streams);
+  std::string problem;
+  uint64_t bad = 0;
+  Status s = Scan(1, 0, [&](uint64_t seq, std::string_view bytes) {
+    problem = verifier->Check(seq, bytes);
+    if (problem.empty()) return Status::OK();
+    bad = std::min(seq, verifier->report.events + 1);
+    return Status::Corruption(problem);
+  });
+  *report = verifier->report;
+  if (s.code() == Code::kCorruption && bad != 0) {
+    report->ok = false;
+    report->first_bad_seq = bad;
+    report->problem = problem;
+    return Status::OK();
+  }
+  if (!s.ok()) return s;
+  const uint64_t n = report->events;
+  if (CountKeys(db_.get(), ids) != n || CountKeys(db_.get(), streams) != n) {
+    report->ok = false;
+    report->first_bad_seq = n + 1;
+    report->problem = "index entries for events that are not in the log";
+  }
+  return Status::OK();
+}
+
+}  // namespace wulian

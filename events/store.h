@@ -1,0 +1,109 @@
+// The event log on RocksDB (SPEC §4): append with validation, read, scan and verify.
+//
+// One Ledger owns one RocksDB database. Appends are serialised by the Ledger; reads may run
+// concurrently with them. The stored format is described in events/format.h.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "events/codec.h"
+#include "events/hash.h"
+#include "events/status.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+}  // namespace rocksdb
+
+namespace wulian {
+
+struct OpenOptions {
+  // Create the database if the directory holds none; otherwise opening a missing ledger fails.
+  bool create_if_missing = false;
+  // Refuse to open an existing ledger (for `init`).
+  bool error_if_exists = false;
+};
+
+struct AppendOptions {
+  // The ledger clock for this append, in microseconds; recordedAt never decreases along seq.
+  int64_t now_micros = 0;
+  // The authenticated name recorded as `actor`.
+  std::string actor = "local";
+  // Sync the write-ahead log before returning. Only a scratch copy may append without it.
+  bool sync = true;
+};
+
+// What an append answers for one event (SPEC §6.1): for a repeated id with the same
+// content, the original event's values and `duplicate` set.
+struct AppendResult {
+  uint64_t seq = 0;
+  std::string stream;
+  uint64_t version = 0;
+  Hash hash{};
+  bool duplicate = false;
+};
+
+struct Head {
+  uint64_t seq = 0;               // 0 for an empty ledger
+  Hash chain{};                   // 32 zero bytes for an empty ledger
+  int64_t recorded_at_micros = 0;  // of the last event; 0 for an empty ledger
+};
+
+struct VerifyReport {
+  bool ok = true;
+  uint64_t events = 0;
+  Head head;
+  uint64_t first_bad_seq = 0;  // when !ok
+  std::string problem;         // when !ok
+};
+
+class Ledger {
+ public:
+  // Opens the ledger whose RocksDB database is in `db_dir`.
+  static Status Open(const std::string& db_dir, const OpenOptions& options,
+                     std::unique_ptr<Ledger>* ledger);
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Validates every event of `batch` against the log and appends them in one atomic,
+  // (by default) synced write. On refusal nothing is appended and the status carries the
+  // index of the refused event. On success `results` has one entry per submission.
+  Status Append(Submissions& batch, const AppendOptions& options,
+                std::vector<AppendResult>* results);
+
+  Head GetHead() const;
+
+  // The stored message of the event at `seq` (the bytes of the `events` column family).
+  Status Get(uint64_t seq, std::string* bytes) const;
+
+  // Calls `visit` for the events from..to (inclusive; to = 0 means the head) in seq order,
+  // with the stored bytes. Stops early, returning its status, when `visit` fails.
+  Status Scan(uint64_t from, uint64_t to,
+              const std::function<Status(uint64_t seq, std::string_view bytes)>& visit) const;
+
+  // Recomputes every leaf hash, the chain and the indexes.
+  Status Verify(VerifyReport* report) const;
+
+  // Makes a consistent copy of the database in `dir` (a RocksDB checkpoint).
+  Status Checkpoint(const std::string& dir) const;
+
+ private:
+  struct Handles;
+  Ledger(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles, Head head);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::unique_ptr<Handles> handles_;
+  mutable std::mutex append_mu_;  // one writer at a time
+  mutable std::mutex head_mu_;    // guards head_
+  Head head_;
+  Codec codec_;  // used under append_mu_
+};
+
+}  // namespace wulian

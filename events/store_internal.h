@@ -1,0 +1,54 @@
+// Internals of the event store shared by store.cc and rules.cc.
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "events/codec.h"
+#include "events/status.h"
+
+namespace wulian::internal {
+
+enum class Family { kEvents = 0, kIds = 1, kStreams = 2, kState = 3 };
+inline constexpr size_t kFamilies = 4;
+
+// The writes of one append, not yet in the database. Reads see them first, then the
+// database as of the overlay's creation.
+class Overlay {
+ public:
+  Overlay(rocksdb::DB* db, const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families);
+  ~Overlay();
+  Overlay(const Overlay&) = delete;
+  Overlay& operator=(const Overlay&) = delete;
+
+  // Sets *value to the value of `key`, or nullopt if there is none.
+  Status Get(Family family, const std::string& key, std::optional<std::string>* value) const;
+  void Put(Family family, const std::string& key, std::string value);
+  void Delete(Family family, const std::string& key);
+  // Adds every pending write to `batch`.
+  void WriteTo(rocksdb::WriteBatch* batch) const;
+
+ private:
+  rocksdb::DB* db_;
+  std::array<rocksdb::ColumnFamilyHandle*, kFamilies> families_;
+  const rocksdb::Snapshot* snapshot_;
+  std::map<std::pair<int, std::string>, std::optional<std::string>> pending_;
+};
+
+// Checks a new event against the write-side state (SPEC §3.2, §3.3 REFERENCE_ERROR) and
+// records its effect in `overlay`. `seq` is the position it will get. Sets *stream.
+// For an EventCorrected it first decodes the replacement data with `codec`.
+Status ApplyRules(Overlay& overlay, const Codec& codec, uint64_t seq, Submission* submission,
+                  std::string* stream);
+
+// Reads and decodes the stored event at `seq` through the overlay.
+Status LoadEvent(const Overlay& overlay, uint64_t seq, std::string* bytes);
+
+Status FromRocks(const rocksdb::Status& s);
+
+}  // namespace wulian::internal
