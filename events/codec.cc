@@ -6,6 +6,7 @@
 #include <kj/exception.h>
 
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -29,6 +30,24 @@ constexpr std::string_view kStoredKeys[] = {"seq",        "stream", "version", "
                                             "actor",      "hash",   "chain"};
 
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// Puts `where` (a field name or "[i]") in front of a refusal's path: "data" + "members[2]:
+// listed twice" gives "data.members[2]: listed twice"; a message without a path gets one.
+Status Nest(Status s, std::string_view where) {
+  const std::string& m = s.message();
+  const size_t colon = m.find(": ");
+  const size_t space = m.find(' ');
+  const bool has_path = colon != std::string::npos && colon < space;
+  std::string joined(where);
+  if (!has_path) {
+    joined += ": " + m;
+  } else {
+    joined += (m[0] == '[' ? "" : ".") + m;
+  }
+  return Status::InvalidEvent(std::move(joined));
+}
+
+std::string_view View(capnp::Text::Reader t) { return std::string_view(t.begin(), t.size()); }
 
 bool IsIdChar(char c, bool allow_colon) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -117,7 +136,7 @@ Status CheckValue(JsonValue::Reader v, capnp::Type type, const FieldRules& rules
       return CheckInteger(v, kJsonIntegerMax, rules.minimum);
     case capnp::schema::Type::TEXT:
       if (!v.isString()) return Status::InvalidEvent("must be a string");
-      return rules.kind ? CheckKind(v.getString().cStr(), *rules.kind) : Status::OK();
+      return rules.kind ? CheckKind(View(v.getString()), *rules.kind) : Status::OK();
     case capnp::schema::Type::ENUM: {
       if (!v.isString()) return Status::InvalidEvent("must be a string");
       if (type.asEnum().findEnumerantByName(v.getString()) == nullptr) {
@@ -140,8 +159,8 @@ Status CheckValue(JsonValue::Reader v, capnp::Type type, const FieldRules& rules
       auto element = type.asList().getElementType();
       for (unsigned i = 0; i < items.size(); ++i) {
         Status s = CheckValue(items[i], element, rules);
-        if (!s.ok()) return std::move(s).Within("[" + std::to_string(i) + "]");
-        if (items[i].isString() && !seen.insert(items[i].getString().cStr()).second) {
+        if (!s.ok()) return Nest(std::move(s), "[" + std::to_string(i) + "]");
+        if (items[i].isString() && !seen.insert(View(items[i].getString())).second) {
           return Status::InvalidEvent("[" + std::to_string(i) + "]: listed twice");
         }
       }
@@ -167,7 +186,7 @@ Status CheckObject(JsonValue::Reader v, capnp::StructSchema schema) {
     if (!present.insert(name).second) return Status::InvalidEvent(Quote(name) + " given twice");
     KJ_IF_MAYBE(f, schema.findFieldByName(field.getName())) {
       Status s = CheckValue(field.getValue(), f->getType(), RulesOf(*f));
-      if (!s.ok()) return std::move(s).Within(std::string(name));
+      if (!s.ok()) return Nest(std::move(s), name);
     } else {
       return Status::InvalidEvent(Quote(name) + " is not a field of " +
                                   schema.getUnqualifiedName().cStr());
@@ -231,7 +250,7 @@ class UInt64Handler final : public capnp::JsonCodec::Handler<capnp::DynamicValue
   }
   capnp::Orphan<capnp::DynamicValue> decode(const capnp::JsonCodec&, JsonValue::Reader input,
                                             capnp::Orphanage) const override {
-    // The value was checked to be an integer in [0, 2^53] before decoding.
+    // The value was checked to be an integer in [0, 2^53 - 1] before decoding.
     return capnp::Orphan<capnp::DynamicValue>(
         static_cast<unsigned long long>(input.getNumber()));
   }
@@ -287,7 +306,9 @@ struct Codec::Impl {
     json.setMaxNestingDepth(kJsonDepthMax);
     json.handleByAnnotation<schema::Event>();
     json.addTypeHandler(capnp::Type(capnp::schema::Type::UINT64), uint64_handler);
-    json.addTypeHandler(payload_handler);
+    json.addFieldHandler(
+        KJ_ASSERT_NONNULL(capnp::Schema::from<schema::EventCorrected>().findFieldByName("data")),
+        payload_handler);
     for (auto f : event_schema.getUnionFields()) types.emplace(CapitalizeFirst(f.getProto().getName()), f);
   }
 
@@ -326,7 +347,7 @@ Status Codec::Impl::CheckEnvelope(JsonValue::Reader v, Submission* out) const {
     } else if (name == "expectedVersion") {
       if (!value.isNumber() || value.getNumber() != std::floor(value.getNumber()) ||
           value.getNumber() < -1 || value.getNumber() > static_cast<double>(kJsonIntegerMax)) {
-        return Status::InvalidEvent("expectedVersion: must be an integer from -1 to 2^53");
+        return Status::InvalidEvent("expectedVersion: must be an integer from -1 to 2^53 - 1");
       }
       out->expected_version = static_cast<int64_t>(value.getNumber());
     } else if (name == "data") {
@@ -342,7 +363,7 @@ Status Codec::Impl::CheckEnvelope(JsonValue::Reader v, Submission* out) const {
     if (!present.count(required)) return Status::InvalidEvent(Quote(required) + " is missing");
   }
   Status s = CheckObject(data, payload->getType().asStruct());
-  return s.ok() ? s : std::move(s).Within("data");
+  return s.ok() ? s : Nest(std::move(s), "data");
 }
 
 Status Codec::Impl::ParseEvent(JsonValue::Reader v, Submission* out) const {
@@ -376,7 +397,8 @@ Status Codec::Impl::ParseEvent(JsonValue::Reader v, Submission* out) const {
 Codec::Codec() : impl_(std::make_unique<Impl>()) {}
 Codec::~Codec() = default;
 
-Status Codec::ParseLine(std::string_view line, bool allow_batch, Submissions* out) const {
+Status Codec::ParseLine(std::string_view line, bool allow_batch, Submissions* out,
+                        bool* is_batch_out) const {
   if (line.size() > kLineBytesMax) {
     return Status::InvalidEvent("line longer than " + std::to_string(kLineBytesMax) + " bytes");
   }
@@ -391,6 +413,7 @@ Status Codec::ParseLine(std::string_view line, bool allow_batch, Submissions* ou
   }
   const bool is_batch = value.isObject() && value.getObject().size() == 1 &&
                         value.getObject()[0].getName() == "events";
+  if (is_batch_out != nullptr) *is_batch_out = is_batch;
   if (!is_batch) {
     auto sub = std::make_unique<Submission>();
     s = impl_->ParseEvent(value, sub.get());
@@ -429,7 +452,7 @@ Status Codec::DecodeReplacement(schema::Event::Which target_type, Submission* su
   }
   auto field = union_fields[index];
   Status s = CheckObject(value, field.getType().asStruct());
-  if (!s.ok()) return std::move(s).Within("data.data");
+  if (!s.ok()) return Nest(std::move(s), "data.data");
   auto payload = capnp::toDynamic(submission->message.getRoot<schema::Event>()
                                       .getEventCorrected()
                                       .getData());
@@ -514,6 +537,21 @@ bool IsValidUtf8(std::string_view bytes) {
   }
   return true;
 }
+
+kj::ArrayPtr<const capnp::word> StoredMessage::Words(std::string_view bytes,
+                                                     kj::Array<capnp::word>* copy) {
+  const size_t n = bytes.size() / sizeof(capnp::word);
+  KJ_REQUIRE(bytes.size() % sizeof(capnp::word) == 0, "stored event is not a whole message");
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) == 0) {
+    return kj::ArrayPtr<const capnp::word>(reinterpret_cast<const capnp::word*>(bytes.data()), n);
+  }
+  *copy = kj::heapArray<capnp::word>(n);
+  std::memcpy(copy->begin(), bytes.data(), bytes.size());
+  return *copy;
+}
+
+StoredMessage::StoredMessage(std::string_view bytes)
+    : reader_(Words(bytes, &copy_), StoredReaderOptions()) {}
 
 capnp::ReaderOptions StoredReaderOptions() {
   capnp::ReaderOptions options;

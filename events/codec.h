@@ -6,6 +6,7 @@
 #pragma once
 
 #include <capnp/message.h>
+#include <capnp/serialize.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -29,7 +30,7 @@ inline constexpr size_t kIdBytesMax = 64;          // studio, member, case … i
 inline constexpr size_t kNameBytesMax = 200;       // names
 inline constexpr size_t kTextBytesMax = 4000;      // topics, summaries, reasons
 inline constexpr size_t kJsonDepthMax = 8;         // nesting of a batch line is 6
-inline constexpr uint64_t kJsonIntegerMax = (uint64_t{1} << 53);  // exact in a JSON number
+inline constexpr uint64_t kJsonIntegerMax = (uint64_t{1} << 53) - 1;  // exact in a JSON number
 static_assert(kBatchEventsMax * kListItemsMax * kNameBytesMax < kLineBytesMax * 4,
               "a full batch of full events must be able to arrive on one line");
 
@@ -59,7 +60,9 @@ class Codec {
 
   // Parses one line: a single event, or (if allow_batch) {"events": [...]}. Appends the
   // submissions to `out`; on error appends nothing and the status names the batch index.
-  Status ParseLine(std::string_view line, bool allow_batch, Submissions* out) const;
+  // Sets *is_batch (if given) when the line was a batch.
+  Status ParseLine(std::string_view line, bool allow_batch, Submissions* out,
+                   bool* is_batch = nullptr) const;
 
   // Completes an EventCorrected: checks the replacement data against the schema of the
   // target's type and decodes it into the payload.
@@ -84,5 +87,21 @@ bool IsValidUtf8(std::string_view bytes);
 
 // Reader limits for stored messages.
 capnp::ReaderOptions StoredReaderOptions();
+
+// A stored event read from bytes of any alignment (RocksDB values have none): copies them
+// into aligned words when needed. `bytes` must outlive it. Throws kj::Exception if the
+// bytes are not a message.
+class StoredMessage {
+ public:
+  explicit StoredMessage(std::string_view bytes);
+  StoredMessage(const StoredMessage&) = delete;
+  StoredMessage& operator=(const StoredMessage&) = delete;
+  schema::Event::Reader event() { return reader_.getRoot<schema::Event>(); }
+
+ private:
+  static kj::ArrayPtr<const capnp::word> Words(std::string_view bytes, kj::Array<capnp::word>* copy);
+  kj::Array<capnp::word> copy_;
+  capnp::FlatArrayMessageReader reader_;
+};
 
 }  // namespace wulian

@@ -39,7 +39,7 @@ class Rules {
   Rules(Overlay& overlay, const Codec& codec, uint64_t seq)
       : overlay_(overlay), codec_(codec), seq_(seq) {}
 
-  Status Apply(Submission* submission, std::string* stream);
+  Status Apply(Submission* submission);
 
  private:
   Status Exists(char tag, std::string_view a, std::string_view b, bool* exists) {
@@ -81,9 +81,9 @@ class Rules {
   Status Membership(std::string_view studio, std::string_view member, bool join);
   Status References(capnp::DynamicStruct::Reader data);
   Status NewEvent(Event::Reader event);
-  Status Target(uint64_t target, std::string* bytes, std::string* stream);
-  Status Correct(Submission* submission, std::string* stream);
-  Status Retract(Event::Reader event, std::string* stream);
+  Status Target(uint64_t target, std::string* bytes);
+  Status Correct(Submission* submission);
+  Status Retract(Event::Reader event);
   Status UndoPair(char tag, std::string_view studio, std::string_view id, uint64_t target,
                   bool is_open, const char* dependent);
   Status UndoMembership(std::string_view studio, std::string_view member, uint64_t target,
@@ -263,14 +263,12 @@ Status Rules::NewEvent(Event::Reader e) {
 }
 
 // Loads a correction's or retraction's target and checks what both require of it.
-Status Rules::Target(uint64_t target, std::string* bytes, std::string* stream) {
+Status Rules::Target(uint64_t target, std::string* bytes) {
   if (target >= seq_) return Status::ReferenceError("target " + std::to_string(target) + " does not exist");
   Status s = LoadEvent(overlay_, target, bytes);
   if (!s.ok()) return s;
-  kj::ArrayPtr<const capnp::word> words(reinterpret_cast<const capnp::word*>(bytes->data()),
-                                        bytes->size() / sizeof(capnp::word));
-  capnp::FlatArrayMessageReader reader(words, StoredReaderOptions());
-  auto event = reader.getRoot<Event>();
+  StoredMessage stored(*bytes);
+  auto event = stored.event();
   if (event.isEventCorrected() || event.isEventRetracted()) {
     return Status::ReferenceError("target " + std::to_string(target) + " is itself a correction or retraction");
   }
@@ -278,7 +276,6 @@ Status Rules::Target(uint64_t target, std::string* bytes, std::string* stream) {
   s = overlay_.Get(Family::kState, format::RetractedKey(target), &retracted);
   if (!s.ok()) return s;
   if (retracted) return Status::ReferenceError("target " + std::to_string(target) + " is retracted");
-  *stream = event.getStream().cStr();
   if (auto studio = TextField(PayloadOf(event), "studio")) {
     s = StudioAccepts(*studio, /*supervision=*/true);
     if (!s.ok()) return s;
@@ -286,15 +283,13 @@ Status Rules::Target(uint64_t target, std::string* bytes, std::string* stream) {
   return Status::OK();
 }
 
-Status Rules::Correct(Submission* submission, std::string* stream) {
+Status Rules::Correct(Submission* submission) {
   auto corrected = submission->message.getRoot<Event>().getEventCorrected();
   std::string bytes;
-  Status s = Target(corrected.getTarget(), &bytes, stream);
+  Status s = Target(corrected.getTarget(), &bytes);
   if (!s.ok()) return s;
-  kj::ArrayPtr<const capnp::word> words(reinterpret_cast<const capnp::word*>(bytes.data()),
-                                        bytes.size() / sizeof(capnp::word));
-  capnp::FlatArrayMessageReader reader(words, StoredReaderOptions());
-  auto target = reader.getRoot<Event>();
+  StoredMessage stored(bytes);
+  auto target = stored.event();
   s = codec_.DecodeReplacement(target.which(), submission);
   if (!s.ok()) return s;
   auto before = PayloadOf(target);
@@ -387,15 +382,13 @@ Status Rules::UndoStatus(std::string_view studio, uint64_t target,
   return Status::Corruption("status change missing");
 }
 
-Status Rules::Retract(Event::Reader event, std::string* stream) {
+Status Rules::Retract(Event::Reader event) {
   const uint64_t target = event.getEventRetracted().getTarget();
   std::string bytes;
-  Status s = Target(target, &bytes, stream);
+  Status s = Target(target, &bytes);
   if (!s.ok()) return s;
-  kj::ArrayPtr<const capnp::word> words(reinterpret_cast<const capnp::word*>(bytes.data()),
-                                        bytes.size() / sizeof(capnp::word));
-  capnp::FlatArrayMessageReader reader(words, StoredReaderOptions());
-  auto t = reader.getRoot<Event>();
+  StoredMessage stored(bytes);
+  auto t = stored.event();
   auto data = PayloadOf(t);
   const std::string studio = TextField(data, "studio").value_or("");
   switch (t.which()) {
@@ -432,35 +425,50 @@ Status Rules::Retract(Event::Reader event, std::string* stream) {
   return Status::OK();
 }
 
-std::string StreamOf(Event::Reader e) {
-  switch (e.which()) {
-    case Event::COMMITTEE_REGISTERED:
-      return "committee/" + std::string(e.getCommitteeRegistered().getCommittee().cStr());
-    case Event::MEMBER_REGISTERED:
-      return "member/" + std::string(e.getMemberRegistered().getMember().cStr());
-    default:
-      return "studio/" + *TextField(PayloadOf(e), "studio");
-  }
-}
-
-Status Rules::Apply(Submission* submission, std::string* stream) {
+Status Rules::Apply(Submission* submission) {
   auto event = submission->message.getRoot<Event>().asReader();
   switch (event.which()) {
     case Event::EVENT_CORRECTED:
-      return Correct(submission, stream);
+      return Correct(submission);
     case Event::EVENT_RETRACTED:
-      return Retract(event, stream);
+      return Retract(event);
     default:
-      *stream = StreamOf(event);
       return NewEvent(event);
   }
 }
 
 }  // namespace
 
-Status ApplyRules(Overlay& overlay, const Codec& codec, uint64_t seq, Submission* submission,
-                  std::string* stream) {
-  return Rules(overlay, codec, seq).Apply(submission, stream);
+Status ApplyRules(Overlay& overlay, const Codec& codec, uint64_t seq, Submission* submission) {
+  return Rules(overlay, codec, seq).Apply(submission);
+}
+
+Status StreamOf(const Overlay& overlay, Event::Reader e, uint64_t seq, std::string* stream) {
+  switch (e.which()) {
+    case Event::COMMITTEE_REGISTERED:
+      *stream = "committee/" + std::string(e.getCommitteeRegistered().getCommittee().cStr());
+      return Status::OK();
+    case Event::MEMBER_REGISTERED:
+      *stream = "member/" + std::string(e.getMemberRegistered().getMember().cStr());
+      return Status::OK();
+    case Event::EVENT_CORRECTED:
+    case Event::EVENT_RETRACTED: {
+      const uint64_t target = e.isEventCorrected() ? e.getEventCorrected().getTarget()
+                                                   : e.getEventRetracted().getTarget();
+      if (target >= seq) {
+        return Status::ReferenceError("target " + std::to_string(target) + " does not exist");
+      }
+      std::string bytes;
+      Status s = LoadEvent(overlay, target, &bytes);
+      if (!s.ok()) return s;
+      StoredMessage stored(bytes);
+      *stream = stored.event().getStream().cStr();
+      return Status::OK();
+    }
+    default:
+      *stream = "studio/" + *TextField(PayloadOf(e), "studio");
+      return Status::OK();
+  }
 }
 
 }  // namespace wulian::internal

@@ -95,20 +95,6 @@ using schema::Event;
 // Minimum distance between occurredAt and the ledger clock (SPEC §3.1).
 constexpr int64_t kFutureToleranceMicros = 5 * 60 * kMicrosPerSecond;
 
-// A decoded stored message. The bytes must outlive it.
-class StoredEvent {
- public:
-  explicit StoredEvent(std::string_view bytes)
-      : reader_(kj::ArrayPtr<const capnp::word>(
-                    reinterpret_cast<const capnp::word*>(bytes.data()),
-                    bytes.size() / sizeof(capnp::word)),
-                StoredReaderOptions()) {}
-  Event::Reader get() { return reader_.getRoot<Event>(); }
-
- private:
-  capnp::FlatArrayMessageReader reader_;
-};
-
 // Canonical bytes of what a client sent: id, occurredAt and data (for idempotency).
 kj::Array<capnp::word> ClientContent(Event::Reader event) {
   capnp::MallocMessageBuilder message;
@@ -185,10 +171,10 @@ Status Ledger::Open(const std::string& db_dir, const OpenOptions& options,
     it->SeekToLast();
     if (it->Valid()) {
       try {
-        StoredEvent last(std::string_view(it->value().data(), it->value().size()));
-        head.seq = last.get().getSeq();
-        head.chain = HashFrom(last.get().getChain());
-        head.recorded_at_micros = ParseInstant(last.get().getRecordedAt().cStr()).value_or(0);
+        StoredMessage last(std::string_view(it->value().data(), it->value().size()));
+        head.seq = last.event().getSeq();
+        head.chain = HashFrom(last.event().getChain());
+        head.recorded_at_micros = ParseInstant(last.event().getRecordedAt().cStr()).value_or(0);
       } catch (const kj::Exception& e) {
         s = Status::Corruption(std::string("last event: ") + e.getDescription().cStr());
       }
@@ -217,8 +203,8 @@ Status Repeat(const internal::Overlay& overlay, const Codec& codec, uint64_t seq
   std::string bytes;
   Status s = internal::LoadEvent(overlay, seq, &bytes);
   if (!s.ok()) return s;
-  StoredEvent stored(bytes);
-  auto original = stored.get();
+  StoredMessage stored(bytes);
+  auto original = stored.event();
   auto sent = submission->message.getRoot<Event>();
   const std::string id = sent.getId().cStr();
   Status same = Status::OK();
@@ -266,9 +252,8 @@ Status Ledger::Append(Submissions& batch, const AppendOptions& options,
     }
     const uint64_t seq = head.seq + 1;
     std::string stream;
-    s = internal::ApplyRules(overlay, codec_, seq, sub, &stream);
+    s = internal::StreamOf(overlay, event, seq, &stream);
     if (!s.ok()) return std::move(s).WithIndex(i);
-
     const std::string version_key = format::StateKey(format::kStreamVersionTag, stream);
     std::optional<std::string> current;
     s = overlay.Get(Family::kState, version_key, &current);
@@ -282,6 +267,8 @@ Status Ledger::Append(Submissions& batch, const AppendOptions& options,
                                      std::to_string(*sub->expected_version))
           .WithIndex(i);
     }
+    s = internal::ApplyRules(overlay, codec_, seq, sub);
+    if (!s.ok()) return std::move(s).WithIndex(i);
 
     capnp::MallocMessageBuilder stored;
     stored.setRoot(event.asReader());
@@ -367,8 +354,8 @@ class Verifier {
     if (key_seq != report.events + 1) return "event " + std::to_string(report.events + 1) + " is missing";
     if (bytes.size() % sizeof(capnp::word) != 0) return "value is not a whole message";
     try {
-      StoredEvent stored(bytes);
-      auto event = stored.get();
+      StoredMessage stored(bytes);
+      auto event = stored.event();
       if (event.getSeq() != key_seq) return "stored seq " + std::to_string(event.getSeq()) + " under key " + std::to_string(key_seq);
       capnp::MallocMessageBuilder copy(scratch_);
       copy.setRoot(event);

@@ -40,11 +40,15 @@ class Overlay {
   std::map<std::pair<int, std::string>, std::optional<std::string>> pending_;
 };
 
+// The stream of an event that will get `seq` (SPEC §3.1): derived from its data, or for a
+// correction or retraction the stream of its target (which must exist).
+Status StreamOf(const Overlay& overlay, schema::Event::Reader event, uint64_t seq,
+                std::string* stream);
+
 // Checks a new event against the write-side state (SPEC §3.2, §3.3 REFERENCE_ERROR) and
-// records its effect in `overlay`. `seq` is the position it will get. Sets *stream.
-// For an EventCorrected it first decodes the replacement data with `codec`.
-Status ApplyRules(Overlay& overlay, const Codec& codec, uint64_t seq, Submission* submission,
-                  std::string* stream);
+// records its effect in `overlay`. `seq` is the position it will get. For an
+// EventCorrected it first decodes the replacement data with `codec`.
+Status ApplyRules(Overlay& overlay, const Codec& codec, uint64_t seq, Submission* submission);
 
 // Reads and decodes the stored event at `seq` through the overlay.
 Status LoadEvent(const Overlay& overlay, uint64_t seq, std::string* bytes);

@@ -1,0 +1,292 @@
+// The event store: round trips, idempotency, versions, atomicity, and verify against tampering.
+#include "events/store.h"
+
+#include <capnp/serialize.h>
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include <functional>
+
+#include "tests/support.h"
+
+namespace wulian {
+namespace {
+
+using testing::Event;
+using testing::Registry;
+using testing::TestLedger;
+
+// One event of every type, valid in this order after Registry().
+std::vector<std::string> EveryType() {
+  return {
+      Event("e1", "MemberJoinedStudio", R"({"studio":"S01","member":"M2"})"),
+      Event("e2", "MemberLeftStudio", R"({"studio":"S01","member":"M2"})"),
+      Event("e3", "StudioRuleAdopted", R"({"studio":"S01","rule":"R1","title":"接待日制度"})"),
+      Event("e4", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"platform","peopleReached":25,"topic":"停车难"})"),
+      Event("e5", "ConsultationHeld", R"({"studio":"S01","members":["M1","M2"],"form":"research","partners":["区商会"],"attendees":30,"topic":"老旧小区改造","outcome":"形成建议"})"),
+      Event("e6", "CaseOpened", R"({"studio":"S01","case":"K1","kind":"dispute","members":["M1"],"summary":"邻里纠纷"})"),
+      Event("e7", "CaseResolved", R"({"studio":"S01","case":"K1","outcome":"resolved","summary":"调解成功"})"),
+      Event("e8", "SuggestionSubmitted", R"({"studio":"S01","suggestion":"G1","members":["M1"],"title":"增设停车位","channel":"proposal"})"),
+      Event("e9", "SuggestionAdopted", R"({"studio":"S01","suggestion":"G1","by":"区政府办公室"})"),
+      Event("e10", "SupervisionVisited", R"({"studio":"S01","visit":"V1","inspectors":["督导组甲"],"notes":"台账齐全"})"),
+      Event("e11", "FindingRaised", R"({"studio":"S01","finding":"F1","severity":"medium","summary":"制度未上墙","dueOn":"2025-04-01"})"),
+      Event("e12", "FindingRectified", R"({"studio":"S01","finding":"F1","summary":"已整改"})"),
+      Event("e13", "StudioStatusChanged", R"({"studio":"S02","status":"suspended","reason":"整顿"})"),
+      Event("e14", "EventCorrected", R"({"target":11,"reason":"人数有误","data":{"studio":"S01","members":["M1"],"channel":"platform","peopleReached":52,"topic":"停车难"}})"),
+      Event("e15", "EventRetracted", R"({"target":12,"reason":"重复录入"})"),
+  };
+}
+
+std::string ExportAll(Ledger& ledger) {
+  Codec codec;
+  std::string out;
+  Status s = ledger.Scan(1, 0, [&](uint64_t, std::string_view bytes) {
+    StoredMessage stored(bytes);
+    out += codec.Encode(stored.event()) + "\n";
+    return Status::OK();
+  });
+  EXPECT_TRUE(s.ok());
+  return out;
+}
+
+TEST(StoreTest, EveryEventTypeRoundTrips) {
+  TestLedger t;
+  auto lines = Registry();
+  for (auto& l : EveryType()) lines.push_back(l);
+  for (auto& line : lines) ASSERT_TRUE(t.Append(line).ok()) << t.Append(line).message() << line;
+  const std::string exported = ExportAll(t.ledger());
+  size_t n = 0;
+  for (size_t pos = 0; (pos = exported.find('\n', pos)) != std::string::npos; ++pos) ++n;
+  EXPECT_EQ(n, lines.size());
+  for (const auto& line : lines) {
+    // The client's data object appears verbatim (key order and spelling are the schema's).
+    const std::string data = line.substr(line.find("\"data\":"));
+    EXPECT_NE(exported.find(data.substr(0, data.size() - 1)), std::string::npos) << data;
+  }
+  EXPECT_NE(exported.find(R"({"seq":1,"id":"r1","stream":"committee/C1","version":1,"occurredAt":"2025-03-01T09:30:00+08:00","recordedAt":"2025-06-30T12:00:00+08:00","actor":"local","hash":")"),
+            std::string::npos)
+      << exported.substr(0, 300);
+  EXPECT_NE(exported.find(R"("type":"CommitteeRegistered","data":{"committee":"C1","name":"经济委","supervises":false}})"),
+            std::string::npos);
+  EXPECT_NE(exported.find(R"("stream":"studio/S01","version":14,)"), std::string::npos);
+}
+
+TEST(StoreTest, AssignsGaplessSeqStreamsVersionsAndChain) {
+  TestLedger t;
+  std::vector<AppendResult> r;
+  ASSERT_TRUE(t.Append(Registry(), &r).ok());
+  ASSERT_EQ(r.size(), 7u);
+  for (size_t i = 0; i < r.size(); ++i) EXPECT_EQ(r[i].seq, i + 1);
+  EXPECT_EQ(r[5].stream, "studio/S01");
+  EXPECT_EQ(r[5].version, 1u);
+  EXPECT_EQ(r[2].stream, "member/M1");
+  Hash chain{};
+  for (const auto& x : r) chain = ChainHash(chain, x.hash);
+  EXPECT_EQ(t.ledger().GetHead().chain, chain);
+  EXPECT_EQ(t.ledger().GetHead().seq, 7u);
+}
+
+TEST(StoreTest, SameIdSameContentReturnsTheOriginalResult) {
+  TestLedger t;
+  ASSERT_TRUE(t.Append(Registry()).ok());
+  const std::string e = Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})");
+  std::vector<AppendResult> first, again;
+  ASSERT_TRUE(t.Append(e, &first).ok());
+  t.set_now("2025-07-01T00:00:00+08:00");
+  ASSERT_TRUE(t.Append(e, &again).ok());
+  EXPECT_EQ(again[0].seq, first[0].seq);
+  EXPECT_EQ(again[0].hash, first[0].hash);
+  EXPECT_EQ(again[0].version, first[0].version);
+  EXPECT_TRUE(again[0].duplicate);
+  EXPECT_EQ(t.ledger().GetHead().seq, 8u);
+  // A retry with the same expectedVersion is still the same request.
+  const std::string v = Event("c2", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})",
+                              "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":2)");
+  ASSERT_TRUE(t.Append(v).ok());
+  ASSERT_TRUE(t.Append(v).ok());
+  EXPECT_EQ(t.ledger().GetHead().seq, 9u);
+}
+
+TEST(StoreTest, SameIdDifferentContentIsDuplicateId) {
+  TestLedger t;
+  ASSERT_TRUE(t.Append(Registry()).ok());
+  ASSERT_TRUE(t.Append(Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})")).ok());
+  Status s = t.Append(Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":4,"topic":"t"})"));
+  EXPECT_EQ(s.code(), Code::kDuplicateId);
+  EXPECT_EQ(s.ExitCode(), 3);
+  s = t.Append(Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})", "2025-03-02T09:30:00+08:00"));
+  EXPECT_EQ(s.code(), Code::kDuplicateId);
+  EXPECT_EQ(t.ledger().GetHead().seq, 8u);
+}
+
+TEST(StoreTest, ExpectedVersionGuardsTheStream) {
+  TestLedger t;
+  ASSERT_TRUE(t.Append(Registry()).ok());
+  auto contact = [](const std::string& id, const std::string& expected) {
+    return Event(id, "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})",
+                 "2025-03-01T09:30:00+08:00", ",\"expectedVersion\":" + expected);
+  };
+  EXPECT_EQ(t.Append(contact("a", "5")).code(), Code::kVersionConflict);
+  EXPECT_EQ(t.Append(contact("a", "-1")).code(), Code::kVersionConflict);
+  EXPECT_EQ(t.ledger().GetHead().seq, 7u);
+  EXPECT_TRUE(t.Append(contact("a", "1")).ok());
+  EXPECT_TRUE(t.Append(contact("b", "2")).ok());
+  EXPECT_EQ(t.Append(contact("c", "2")).code(), Code::kVersionConflict);
+  EXPECT_TRUE(t.Append(Event("m9", "MemberRegistered", R"({"member":"M9","name":"赵六","sector":"科技界","committees":[]})",
+                             "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":-1)")).ok());
+  EXPECT_EQ(t.Append(Event("m9b", "MemberRegistered", R"({"member":"M9","name":"赵六","sector":"科技界","committees":[]})",
+                           "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":-1)")).code(),
+            Code::kVersionConflict);
+}
+
+TEST(StoreTest, ABatchIsAtomic) {
+  TestLedger t;
+  std::vector<std::string> batch = Registry();
+  batch.push_back(Event("bad", "ContactRecorded", R"({"studio":"S99","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})"));
+  Status s = t.Append(batch);
+  EXPECT_EQ(s.code(), Code::kReferenceError);
+  ASSERT_TRUE(s.index().has_value());
+  EXPECT_EQ(*s.index(), 7u);
+  EXPECT_EQ(t.ledger().GetHead().seq, 0u);
+  // Nothing of the refused batch is visible: the same registry appends cleanly.
+  EXPECT_TRUE(t.Append(Registry()).ok());
+  EXPECT_EQ(t.ledger().GetHead().seq, 7u);
+}
+
+TEST(StoreTest, RecordedAtNeverDecreasesAndFutureEventsAreRefused) {
+  TestLedger t;
+  ASSERT_TRUE(t.Append(Registry()).ok());
+  t.set_now("2025-01-01T00:00:00+08:00");
+  std::vector<AppendResult> r;
+  ASSERT_TRUE(t.Append(Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})", "2024-12-31T00:00:00+08:00"), &r).ok());
+  std::string bytes;
+  ASSERT_TRUE(t.ledger().Get(r[0].seq, &bytes).ok());
+  EXPECT_NE(bytes.find("2025-06-30T12:00:00+08:00"), std::string::npos);
+  EXPECT_EQ(t.Append(Event("c2", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})", "2025-01-01T00:05:01+08:00")).code(),
+            Code::kInvalidEvent);
+  EXPECT_TRUE(t.Append(Event("c3", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})", "2025-01-01T00:05:00+08:00")).ok());
+}
+
+TEST(StoreTest, ReopenKeepsTheHead) {
+  TestLedger t;
+  ASSERT_TRUE(t.Append(Registry()).ok());
+  const Head before = t.ledger().GetHead();
+  t.Reopen();
+  const Head after = t.ledger().GetHead();
+  EXPECT_EQ(after.seq, before.seq);
+  EXPECT_EQ(after.chain, before.chain);
+  EXPECT_EQ(after.recorded_at_micros, before.recorded_at_micros);
+  EXPECT_TRUE(t.Append(Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})")).ok());
+}
+
+// ---- verify against tampering ---------------------------------------------------------
+
+class TamperTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto lines = Registry();
+    for (auto& l : EveryType()) lines.push_back(l);
+    ASSERT_TRUE(t_.Append(lines).ok());
+    VerifyReport report;
+    ASSERT_TRUE(t_.ledger().Verify(&report).ok());
+    ASSERT_TRUE(report.ok) << report.problem;
+    ASSERT_EQ(report.events, 22u);
+  }
+
+  // Closes the ledger, lets `edit` change the raw `events` column family, reopens and verifies.
+  VerifyReport Tamper(const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& edit) {
+    t_.Close();
+    {
+      std::vector<rocksdb::ColumnFamilyDescriptor> families;
+      for (const char* name : {"default", "events", "ids", "streams", "state"}) {
+        families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+      }
+      std::vector<rocksdb::ColumnFamilyHandle*> handles;
+      rocksdb::DB* db = nullptr;
+      EXPECT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), t_.db_dir(), families, &handles, &db).ok());
+      edit(db, handles[1]);
+      for (auto* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+      delete db;
+    }
+    t_.Reopen();
+    VerifyReport report;
+    EXPECT_TRUE(t_.ledger().Verify(&report).ok());
+    return report;
+  }
+
+  static std::string Key(uint64_t seq) {
+    std::string k;
+    for (int shift = 56; shift >= 0; shift -= 8) k.push_back(static_cast<char>(seq >> shift));
+    return k;
+  }
+
+  TestLedger t_;
+};
+
+TEST_F(TamperTest, ChangedByteIsCaught) {
+  auto report = Tamper([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
+    std::string value;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), events, Key(11), &value).ok());
+    const size_t at = value.find("停车难");
+    ASSERT_NE(at, std::string::npos);
+    value[at + 2] ^= 0x01;
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), events, Key(11), value).ok());
+  });
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_seq, 11u);
+  EXPECT_NE(report.problem.find("leaf hash"), std::string::npos) << report.problem;
+}
+
+TEST_F(TamperTest, DeletedEventIsCaught) {
+  auto report = Tamper([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), events, Key(9)).ok());
+  });
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_seq, 9u);
+}
+
+TEST_F(TamperTest, DeletedLastEventIsCaughtByTheIndexes) {
+  auto report = Tamper([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), events, Key(22)).ok());
+  });
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_seq, 22u);
+}
+
+TEST_F(TamperTest, SwappedEventsAreCaught) {
+  auto report = Tamper([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
+    std::string a, b;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), events, Key(10), &a).ok());
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), events, Key(11), &b).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), events, Key(10), b).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), events, Key(11), a).ok());
+  });
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_seq, 10u);
+}
+
+TEST_F(TamperTest, RewrittenEventWithRecomputedHashIsCaughtByTheChain) {
+  auto report = Tamper([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
+    std::string value;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), events, Key(11), &value).ok());
+    StoredMessage stored(value);
+    capnp::MallocMessageBuilder message;
+    message.setRoot(stored.event());
+    auto e = message.getRoot<schema::Event>();
+    e.getContactRecorded().setPeopleReached(999);
+    e.disownHash();
+    auto chain = e.disownChain();
+    const Hash leaf = LeafHash(e.asReader());
+    e.setHash(capnp::Data::Reader(leaf.data(), leaf.size()));
+    e.adoptChain(kj::mv(chain));
+    auto flat = capnp::messageToFlatArray(message);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), events, Key(11),
+                        rocksdb::Slice(flat.asChars().begin(), flat.asChars().size())).ok());
+  });
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_seq, 11u);
+  EXPECT_NE(report.problem.find("chain"), std::string::npos) << report.problem;
+}
+
+}  // namespace
+}  // namespace wulian

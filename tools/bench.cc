@@ -1,0 +1,129 @@
+// Benchmarks of SPEC §7, each measured against its baseline in the same run.
+//
+// bench import: N demo events imported into a fresh ledger (`wulian import`, both passes,
+// synced batches of kImportBatchEvents) vs the same number of values of the same sizes
+// written into a bare RocksDB in synced batches of 1000.
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "events/codec.h"
+#include "events/time.h"
+#include "tools/bench.h"
+
+namespace wulian::cli {
+namespace {
+
+constexpr size_t kRawBatchValues = 1000;
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+Status WriteDemoFile(uint64_t events, const std::string& path) {
+  std::ofstream out(path, std::ios::binary);
+  demo::Generate(demo::DemoOptions{demo::DemoOptions{}.seed, events},
+                 [&](const demo::DemoEvent& e) { out << e.json << '\n'; });
+  out.close();
+  return out ? Status::OK() : Status::IOError("cannot write " + path);
+}
+
+// Writes values of the given sizes (incompressible bytes) into a new RocksDB, synced every
+// kRawBatchValues values. Returns the seconds taken.
+Status RawRocksDb(const std::string& dir, const std::vector<uint32_t>& sizes, double* seconds) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.IncreaseParallelism(2);
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status rs = rocksdb::DB::Open(options, dir, &raw);
+  if (!rs.ok()) return Status::IOError(rs.ToString());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string noise(1 << 20, '\0');
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (char& c : noise) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  const auto start = std::chrono::steady_clock::now();
+  rocksdb::WriteBatch batch;
+  size_t offset = 0;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    std::string key;
+    for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>((i + 1) >> shift));
+    offset = (offset + 4099) % (noise.size() - sizes[i]);
+    batch.Put(key, rocksdb::Slice(noise.data() + offset, sizes[i])).PermitUncheckedError();
+    if (batch.Count() == kRawBatchValues || i + 1 == sizes.size()) {
+      rs = db->Write(sync, &batch);
+      if (!rs.ok()) return Status::IOError(rs.ToString());
+      batch.Clear();
+    }
+  }
+  *seconds = Seconds(start);
+  return Status::OK();
+}
+
+int BenchImport(const Args& args) {
+  uint64_t events;
+  Status s = args.Uint("events", 100000, &events);
+  if (!s.ok()) return PrintError(s), s.ExitCode();
+  auto it = args.flags.find("dir");
+  const std::string dir = it != args.flags.end() ? it->second
+      : (std::filesystem::temp_directory_path() / ("wulian-bench-" + std::to_string(getpid()))).string();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/ledger");
+  s = WriteDemoFile(events, dir + "/input.jsonl");
+
+  std::unique_ptr<Ledger> ledger;
+  OpenOptions create;
+  create.create_if_missing = true;
+  if (s.ok()) s = Ledger::Open(DatabaseDir(dir + "/ledger"), create, &ledger);
+  int64_t now = 0;
+  if (s.ok()) s = LedgerClock(&now);
+  ImportReport report;
+  const auto start = std::chrono::steady_clock::now();
+  if (s.ok()) s = Import(*ledger, dir + "/input.jsonl", dir + "/ledger/import-check", now, &report);
+  const double ledger_seconds = Seconds(start);
+  if (s.ok() && !report.refused.empty()) s = std::move(report.refused[0].second);
+
+  std::vector<uint32_t> sizes;
+  uint64_t bytes = 0;
+  if (s.ok()) {
+    s = ledger->Scan(1, 0, [&](uint64_t, std::string_view value) {
+      sizes.push_back(static_cast<uint32_t>(value.size()));
+      bytes += value.size();
+      return Status::OK();
+    });
+  }
+  double raw_seconds = 0;
+  if (s.ok()) s = RawRocksDb(dir + "/raw", sizes, &raw_seconds);
+  ledger.reset();
+  if (args.flags.count("keep") == 0) std::filesystem::remove_all(dir);
+  if (!s.ok()) return PrintError(s), s.ExitCode();
+
+  const double ledger_rate = report.appended / ledger_seconds;
+  const double raw_rate = sizes.size() / raw_seconds;
+  std::cout << "{\"bench\":\"import\",\"events\":" << report.appended
+            << ",\"meanValueBytes\":" << (sizes.empty() ? 0 : bytes / sizes.size())
+            << ",\"ledger\":{\"seconds\":" << ledger_seconds << ",\"eventsPerSecond\":" << static_cast<uint64_t>(ledger_rate)
+            << "},\"rawRocksdb\":{\"batch\":" << kRawBatchValues << ",\"seconds\":" << raw_seconds
+            << ",\"valuesPerSecond\":" << static_cast<uint64_t>(raw_rate)
+            << "},\"ratio\":" << ledger_rate / raw_rate << ",\"goal\":0.6}\n";
+  return 0;
+}
+
+}  // namespace
+
+int Bench(const Args& args) {
+  if (args.positional.size() == 1 && args.positional[0] == "import") return BenchImport(args);
+  PrintError(Status::InvalidArgument("usage: wulian bench import [--events N] [--dir DIR] [--keep 1]"));
+  return 2;
+}
+
+}  // namespace wulian::cli

@@ -1,0 +1,118 @@
+#include "tools/cli.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "events/codec.h"
+#include "events/time.h"
+
+namespace wulian::cli {
+
+Status LineReader::Open(const std::string& path, std::unique_ptr<LineReader>* reader) {
+  if (path == "-") {
+    reader->reset(new LineReader(stdin, false));
+    return Status::OK();
+  }
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return Status::InvalidArgument("cannot open " + path);
+  reader->reset(new LineReader(file, true));
+  return Status::OK();
+}
+
+LineReader::~LineReader() {
+  if (owned_) std::fclose(file_);
+}
+
+bool LineReader::Next(std::string* line, bool* too_long) {
+  line->clear();
+  *too_long = false;
+  int c;
+  bool any = false;
+  while ((c = std::getc(file_)) != EOF) {
+    any = true;
+    if (c == '\n') break;
+    if (line->size() >= kLineBytesMax) {
+      *too_long = true;
+      line->clear();
+      while ((c = std::getc(file_)) != EOF && c != '\n') {
+      }
+      break;
+    }
+    line->push_back(static_cast<char>(c));
+  }
+  if (!any) return false;
+  ++line_number_;
+  if (!line->empty() && line->back() == '\r') line->pop_back();
+  return true;
+}
+
+void PrintError(const Status& status, std::optional<uint64_t> line) {
+  std::string out = "{\"error\":{\"code\":" + JsonString(status.CodeName()) +
+                    ",\"message\":" + JsonString(status.message());
+  if (line) out += ",\"line\":" + std::to_string(*line);
+  if (status.index()) out += ",\"index\":" + std::to_string(*status.index());
+  std::cout << out << "}}\n";
+}
+
+std::string ResultJson(const AppendResult& r) {
+  return "{\"seq\":" + std::to_string(r.seq) + ",\"stream\":" + JsonString(r.stream) +
+         ",\"version\":" + std::to_string(r.version) + ",\"hash\":\"" + ToHex(r.hash) + "\"}";
+}
+
+std::string HeadJson(const Head& head) {
+  return "{\"seq\":" + std::to_string(head.seq) + ",\"chain\":\"" + ToHex(head.chain) +
+         "\",\"root\":null}";
+}
+
+Status LedgerClock(int64_t* now_micros) {
+  const char* fixed = std::getenv("WULIAN_NOW");
+  if (fixed != nullptr && *fixed != '\0') {
+    auto parsed = ParseInstant(fixed);
+    if (!parsed) return Status::InvalidArgument("WULIAN_NOW must be RFC 3339 with an offset");
+    *now_micros = *parsed;
+    return Status::OK();
+  }
+  *now_micros = SystemNowMicros() / 1000 * 1000;
+  return Status::OK();
+}
+
+std::string DatabaseDir(const std::string& data_dir) { return data_dir + "/db"; }
+
+Status OpenLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger) {
+  if (!std::filesystem::exists(DatabaseDir(data_dir) + "/CURRENT")) {
+    return Status::InvalidArgument("no ledger in " + data_dir + " (run `wulian init` first)");
+  }
+  return Ledger::Open(DatabaseDir(data_dir), OpenOptions{}, ledger);
+}
+
+}  // namespace wulian::cli
+
+namespace wulian::cli {
+
+Status BuildDemo(Ledger& ledger, const demo::DemoOptions& options) {
+  Codec codec;
+  Submissions batch;
+  Status s;
+  AppendOptions append;
+  append.actor = "demo";
+  auto flush = [&]() {
+    std::vector<AppendResult> results;
+    if (s.ok() && !batch.empty()) s = ledger.Append(batch, append, &results);
+    batch.clear();
+  };
+  demo::Generate(options, [&](const demo::DemoEvent& event) {
+    if (!s.ok()) return;
+    s = codec.ParseLine(event.json, /*allow_batch=*/false, &batch);
+    if (!s.ok()) {
+      s = std::move(s).Within("demo event " + event.json);
+      return;
+    }
+    batch.back()->clock_micros = ParseInstant(event.recorded_at).value_or(0);
+    if (batch.size() == kImportBatchEvents) flush();
+  });
+  flush();
+  return s;
+}
+
+}  // namespace wulian::cli

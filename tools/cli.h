@@ -1,0 +1,102 @@
+// Pieces shared by the commands of the `wulian` program.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/status.h"
+#include "events/store.h"
+#include "tools/demo.h"
+
+namespace wulian::cli {
+
+// Command-line arguments after the command name: positionals and --flag VALUE pairs.
+struct Args {
+  std::string data = "./data";
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> flags;
+
+  Status Uint(const std::string& name, uint64_t fallback, uint64_t* out) const {
+    auto it = flags.find(name);
+    if (it == flags.end()) {
+      *out = fallback;
+      return Status::OK();
+    }
+    try {
+      size_t used = 0;
+      *out = std::stoull(it->second, &used);
+      if (used == it->second.size() && it->second[0] != '-') return Status::OK();
+    } catch (const std::exception&) {
+    }
+    return Status::InvalidArgument("--" + name + " needs a whole number");
+  }
+};
+
+// Reads lines of at most kLineBytesMax bytes from a file or stdin ("-"), without ever
+// holding more than one line in memory. A longer line is skipped and reported.
+class LineReader {
+ public:
+  // Opens `path`; "-" is standard input.
+  static Status Open(const std::string& path, std::unique_ptr<LineReader>* reader);
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  // Reads the next line without its newline. Returns false at the end of input.
+  // Sets *too_long (and leaves *line empty) when the line exceeded the limit.
+  bool Next(std::string* line, bool* too_long);
+  // 1-based number of the line last returned.
+  uint64_t line_number() const { return line_number_; }
+
+ private:
+  explicit LineReader(std::FILE* file, bool owned) : file_(file), owned_(owned) {}
+  std::FILE* file_;
+  bool owned_;
+  uint64_t line_number_ = 0;
+};
+
+// {"error": {"code", "message", "line"?, "index"?}} on stdout.
+void PrintError(const Status& status, std::optional<uint64_t> line = std::nullopt);
+
+// {"seq", "stream", "version", "hash"}
+std::string ResultJson(const AppendResult& result);
+
+// {"seq", "chain", "root"}; root is null until the Merkle tree exists.
+std::string HeadJson(const Head& head);
+
+// The ledger clock of the CLI: WULIAN_NOW (RFC 3339) if set, else the system clock, in
+// whole milliseconds. Fails if WULIAN_NOW is malformed.
+Status LedgerClock(int64_t* now_micros);
+
+// The RocksDB directory of the ledger in `data_dir`.
+std::string DatabaseDir(const std::string& data_dir);
+
+Status OpenLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger);
+
+// What `import` did.
+struct ImportReport {
+  uint64_t lines = 0;
+  uint64_t appended = 0;
+  uint64_t duplicates = 0;
+  // Refused lines with their reasons; when not empty, nothing was appended.
+  std::vector<std::pair<uint64_t, Status>> refused;
+};
+
+// Events per atomic, synced write of `import`.
+inline constexpr size_t kImportBatchEvents = 10000;
+
+// SPEC §6.1 import: checks every line of `path` first on a scratch copy of the ledger
+// (in `scratch_dir`), and appends only if none is refused. Safe to re-run after a crash.
+Status Import(Ledger& ledger, const std::string& path, const std::string& scratch_dir,
+              int64_t now_micros, ImportReport* report);
+
+// Appends the demo history to an empty ledger, each event at its own recorded time.
+Status BuildDemo(Ledger& ledger, const demo::DemoOptions& options);
+
+}  // namespace wulian::cli

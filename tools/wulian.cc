@@ -1,0 +1,221 @@
+// The `wulian` program (SPEC §6.1): data on stdout as JSON, logs on stderr.
+// Exit codes: 0 ok, 1 verification failed or internal error, 2 bad input or usage,
+// 3 conflict (VERSION_CONFLICT, DUPLICATE_ID).
+#include <capnp/serialize.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "events/codec.h"
+#include "events/store.h"
+#include "events/time.h"
+#include "tools/bench.h"
+#include "tools/cli.h"
+#include "tools/demo.h"
+
+namespace wulian::cli {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: wulian [--data DIR] COMMAND [ARGS]\n"
+    "  init                         create a new ledger in DIR (default ./data)\n"
+    "  append [FILE|-]              append JSON Lines: one event or {\"events\": [...]} a line\n"
+    "  import FILE                  bulk import, one event a line, all or nothing\n"
+    "  export [--from SEQ] [--to SEQ]  stored events as JSON Lines\n"
+    "  verify                       recompute hashes, chain and indexes\n"
+    "  head                         the newest event's seq and chain\n"
+    "  demo [--events N] [--seed S] build the demo ledger of Banan District\n"
+    "  bench import [--events N]    durable import rate vs raw RocksDB\n";
+
+int Fail(const Status& s) {
+  PrintError(s);
+  return s.ExitCode();
+}
+
+int Init(const Args& args) {
+  std::filesystem::create_directories(args.data);
+  std::unique_ptr<Ledger> ledger;
+  OpenOptions options;
+  options.create_if_missing = true;
+  options.error_if_exists = true;
+  Status s = Ledger::Open(DatabaseDir(args.data), options, &ledger);
+  if (!s.ok()) return Fail(Status::InvalidArgument("cannot create a ledger in " + args.data + ": " + s.message()));
+  std::cout << "{\"ledger\":" << JsonString(args.data) << ",\"head\":" << HeadJson(ledger->GetHead()) << "}\n";
+  return 0;
+}
+
+int Append(const Args& args) {
+  std::unique_ptr<Ledger> ledger;
+  Status s = OpenLedger(args.data, &ledger);
+  if (!s.ok()) return Fail(s);
+  std::unique_ptr<LineReader> reader;
+  s = LineReader::Open(args.positional.empty() ? "-" : args.positional[0], &reader);
+  if (!s.ok()) return Fail(s);
+  Codec codec;
+  std::string line;
+  bool too_long;
+  while (reader->Next(&line, &too_long)) {
+    if (line.find_first_not_of(" \t") == std::string::npos && !too_long) continue;
+    Submissions batch;
+    bool is_batch = false;
+    s = too_long ? Status::InvalidEvent("line longer than " + std::to_string(kLineBytesMax) + " bytes")
+                 : codec.ParseLine(line, /*allow_batch=*/true, &batch, &is_batch);
+    AppendOptions options;
+    if (s.ok()) s = LedgerClock(&options.now_micros);
+    std::vector<AppendResult> results;
+    if (s.ok()) s = ledger->Append(batch, options, &results);
+    if (!s.ok()) {
+      PrintError(s, reader->line_number());
+      return s.ExitCode();
+    }
+    if (results.size() == 1 && !is_batch) {
+      std::cout << ResultJson(results[0]) << "\n";
+    } else {
+      std::string out = "{\"results\":[";
+      for (size_t i = 0; i < results.size(); ++i) out += (i ? "," : "") + ResultJson(results[i]);
+      std::cout << out << "]}\n";
+    }
+    std::cout.flush();
+  }
+  return 0;
+}
+
+int ImportCommand(const Args& args) {
+  if (args.positional.size() != 1) return Fail(Status::InvalidArgument("import needs one FILE"));
+  std::unique_ptr<Ledger> ledger;
+  Status s = OpenLedger(args.data, &ledger);
+  int64_t now = 0;
+  if (s.ok()) s = LedgerClock(&now);
+  ImportReport report;
+  if (s.ok()) s = Import(*ledger, args.positional[0], args.data + "/import-check", now, &report);
+  if (!s.ok()) return Fail(s);
+  if (!report.refused.empty()) {
+    for (const auto& [line, status] : report.refused) PrintError(status, line);
+    std::cerr << report.refused.size() << " of " << report.lines
+              << " lines refused; nothing was appended\n";
+    return 2;
+  }
+  std::cout << "{\"lines\":" << report.lines << ",\"appended\":" << report.appended
+            << ",\"duplicates\":" << report.duplicates << ",\"head\":" << HeadJson(ledger->GetHead())
+            << "}\n";
+  return 0;
+}
+
+int Export(const Args& args) {
+  uint64_t from, to;
+  Status s = args.Uint("from", 1, &from);
+  if (s.ok()) s = args.Uint("to", 0, &to);
+  std::unique_ptr<Ledger> ledger;
+  if (s.ok()) s = OpenLedger(args.data, &ledger);
+  if (!s.ok()) return Fail(s);
+  Codec codec;
+  s = ledger->Scan(from, to, [&](uint64_t, std::string_view bytes) {
+    try {
+      StoredMessage stored(bytes);
+      std::cout << codec.Encode(stored.event()) << '\n';
+    } catch (const kj::Exception& e) {
+      return Status::Corruption(e.getDescription().cStr());
+    }
+    return Status::OK();
+  });
+  std::cout.flush();
+  return s.ok() ? 0 : Fail(s);
+}
+
+int Verify(const Args& args) {
+  std::unique_ptr<Ledger> ledger;
+  Status s = OpenLedger(args.data, &ledger);
+  VerifyReport report;
+  if (s.ok()) s = ledger->Verify(&report);
+  if (!s.ok()) return Fail(s);
+  if (!report.ok) {
+    std::cout << "{\"ok\":false,\"firstBadSeq\":" << report.first_bad_seq
+              << ",\"problem\":" << JsonString(report.problem) << "}\n";
+    return 1;
+  }
+  std::cout << "{\"ok\":true,\"events\":" << report.events << ",\"head\":" << HeadJson(report.head)
+            << "}\n";
+  return 0;
+}
+
+int HeadCommand(const Args& args) {
+  std::unique_ptr<Ledger> ledger;
+  Status s = OpenLedger(args.data, &ledger);
+  if (!s.ok()) return Fail(s);
+  const Head head = ledger->GetHead();
+  std::string json = HeadJson(head);
+  json.pop_back();
+  std::cout << json << ",\"recordedAt\":"
+            << (head.seq ? JsonString(FormatInstant(head.recorded_at_micros)) : "null") << "}\n";
+  return 0;
+}
+
+int Demo(const Args& args) {
+  uint64_t events, seed;
+  Status s = args.Uint("events", 20000, &events);
+  if (s.ok()) s = args.Uint("seed", demo::DemoOptions{}.seed, &seed);
+  if (!s.ok()) return Fail(s);
+  std::filesystem::create_directories(args.data);
+  std::unique_ptr<Ledger> ledger;
+  OpenOptions options;
+  options.create_if_missing = true;
+  s = Ledger::Open(DatabaseDir(args.data), options, &ledger);
+  if (s.ok() && ledger->GetHead().seq != 0) s = Status::InvalidArgument("the demo needs an empty ledger");
+  if (s.ok()) s = BuildDemo(*ledger, demo::DemoOptions{seed, events});
+  if (!s.ok()) return Fail(s);
+  std::cout << "{\"events\":" << ledger->GetHead().seq << ",\"head\":" << HeadJson(ledger->GetHead())
+            << "}\n";
+  return 0;
+}
+
+// Splits argv into the command, its positionals and its flags; --data may stand anywhere.
+Status ParseArgs(int argc, char** argv, std::string* command, Args* args) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) == 0 && a.size() > 2) {
+      if (i + 1 >= argc) return Status::InvalidArgument(a + " needs a value");
+      if (a == "--data") {
+        args->data = argv[++i];
+      } else {
+        args->flags[a.substr(2)] = argv[++i];
+      }
+    } else if (command->empty()) {
+      *command = a;
+    } else {
+      args->positional.push_back(a);
+    }
+  }
+  if (command->empty()) return Status::InvalidArgument("no command");
+  return Status::OK();
+}
+
+int Main(int argc, char** argv) {
+  std::string command;
+  Args args;
+  Status s = ParseArgs(argc, argv, &command, &args);
+  if (!s.ok()) {
+    std::cerr << kUsage;
+    return Fail(s);
+  }
+  static const std::map<std::string, int (*)(const Args&)> kCommands = {
+      {"init", Init},     {"append", Append},    {"import", ImportCommand},
+      {"export", Export}, {"verify", Verify},    {"head", HeadCommand},
+      {"demo", Demo},     {"bench", Bench}};
+  auto it = kCommands.find(command);
+  if (it == kCommands.end()) {
+    std::cerr << kUsage;
+    return Fail(Status::InvalidArgument("unknown command " + command));
+  }
+  return it->second(args);
+}
+
+}  // namespace
+}  // namespace wulian::cli
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  return wulian::cli::Main(argc, argv);
+}
