@@ -1,0 +1,2 @@
+// Placeholder: replaced by the reference-rule tests.
+#include <gtest/gtest.h>
