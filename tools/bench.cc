@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "events/codec.h"
@@ -23,14 +22,6 @@ constexpr size_t kRawBatchValues = 1000;
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-}
-
-Status WriteDemoFile(uint64_t events, const std::string& path) {
-  std::ofstream out(path, std::ios::binary);
-  demo::Generate(demo::DemoOptions{demo::DemoOptions{}.seed, events},
-                 [&](const demo::DemoEvent& e) { out << e.json << '\n'; });
-  out.close();
-  return out ? Status::OK() : Status::IOError("cannot write " + path);
 }
 
 // Writes values of the given sizes (incompressible bytes) into a new RocksDB, synced every
@@ -78,7 +69,7 @@ int BenchImport(const Args& args) {
       : (std::filesystem::temp_directory_path() / ("wulian-bench-" + std::to_string(getpid()))).string();
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir + "/ledger");
-  s = WriteDemoFile(events, dir + "/input.jsonl");
+  s = WriteDemoLines(demo::DemoOptions{demo::DemoOptions{}.seed, events}, dir + "/input.jsonl");
 
   std::unique_ptr<Ledger> ledger;
   OpenOptions create;

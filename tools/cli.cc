@@ -90,6 +90,18 @@ Status OpenLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger) 
 
 namespace wulian::cli {
 
+Status WriteDemoLines(const demo::DemoOptions& options, const std::string& path) {
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  if (out == nullptr) return Status::InvalidArgument("cannot write " + path);
+  bool ok = true;
+  demo::Generate(options, [&](const demo::DemoEvent& e) {
+    ok &= std::fwrite(e.json.data(), 1, e.json.size(), out) == e.json.size();
+    ok &= std::fputc('\n', out) != EOF;
+  });
+  ok &= std::fclose(out) == 0;
+  return ok ? Status::OK() : Status::IOError("cannot write " + path);
+}
+
 Status BuildDemo(Ledger& ledger, const demo::DemoOptions& options) {
   Codec codec;
   Submissions batch;

@@ -96,6 +96,9 @@ inline constexpr size_t kImportBatchEvents = 10000;
 Status Import(Ledger& ledger, const std::string& path, const std::string& scratch_dir,
               int64_t now_micros, ImportReport* report);
 
+// Writes the demo history's client events as JSON Lines (recorded times are dropped).
+Status WriteDemoLines(const demo::DemoOptions& options, const std::string& path);
+
 // Appends the demo history to an empty ledger, each event at its own recorded time.
 Status BuildDemo(Ledger& ledger, const demo::DemoOptions& options);
 

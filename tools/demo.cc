@@ -1031,8 +1031,9 @@ void Generator::PlanSupervision(Studio* s, uint64_t estimate) {
   const int cap = static_cast<int>(std::clamp<uint64_t>(estimate / 40, 1, 8));
   int day = s->license_day + static_cast<int>(s->rng.Range(60, 100));
   for (int visits = 0; visits < cap && day <= kHistoryDays - 6; ++visits) {
-    const int64_t at = At(day, static_cast<int>(s->rng.Range(9, 15)),
-                          static_cast<int>(s->rng.Range(0, 3)) * 15);
+    // One draw per statement: the order of operands and arguments is unspecified.
+    const int hour = static_cast<int>(s->rng.Range(9, 15));
+    const int64_t at = At(day, hour, static_cast<int>(s->rng.Range(0, 3)) * 15);
     const uint8_t note = static_cast<uint8_t>(s->rng.Below(std::size(kVisitNotes)));
     s->free.push_back(FreeItem{at, FreeKind::kVisit, note, kLow, 0, kNever});
     if (s->rng.Percent(4)) {  // recorded twice by mistake, retracted a few days later
@@ -1054,7 +1055,8 @@ void Generator::PlanSupervision(Studio* s, uint64_t estimate) {
 void Generator::PlanVisitFindings(Studio* s, int64_t visit_at) {
   const size_t findings = s->rng.Weighted({35, 45, 20});
   for (size_t i = 0; i < findings; ++i) {
-    const int64_t at = visit_at + s->rng.Range(0, 3) * kDay + s->rng.Range(1, 3) * kHour;
+    const int64_t days = s->rng.Range(0, 3);
+    const int64_t at = visit_at + days * kDay + s->rng.Range(1, 3) * kHour;
     Severity severity = static_cast<Severity>(s->rng.Weighted({45, 40, 15}));
     uint8_t text = static_cast<uint8_t>(
         s->rng.Range(kFindingBySeverity[severity][0], kFindingBySeverity[severity][1] - 1));
@@ -1466,7 +1468,8 @@ uint8_t Generator::PickMembers(Studio* s, std::array<uint32_t, 3>* out) {
   std::array<uint32_t, 16> pool{};
   const size_t n = std::min(s->members.size(), pool.size());
   std::copy_n(s->members.begin(), n, pool.begin());
-  size_t want = 1 + (s->rng.Percent(35) ? 1 : 0) + (s->rng.Percent(12) ? 1 : 0);
+  size_t want = s->rng.Percent(35) ? 2 : 1;
+  if (s->rng.Percent(12)) ++want;
   want = std::min(want, n);
   size_t start = s->rng.Percent(70) ? 1 : 0;  // 1: the lead (index 0) is taken as is
   for (size_t i = start; i < want; ++i) {

@@ -6,6 +6,7 @@
 // so that the rest can still be judged. Pass 2 runs only if nothing was refused: it appends
 // to the ledger in large synced batches. Ids are idempotent, so a re-run after a crash
 // appends exactly what is missing.
+#include <cstdio>
 #include <filesystem>
 
 #include "events/codec.h"
@@ -89,6 +90,8 @@ Status Pass(Ledger& ledger, const std::string& path, const AppendOptions& option
     if (!collect && !report->refused.empty()) break;
     s = AppendChunk(ledger, chunk, options, collect, report);
     if (!s.ok()) return s;
+    if (!collect) std::fprintf(stderr, "import: %llu events appended\n",
+                               static_cast<unsigned long long>(report->appended));
   }
   return Status::OK();
 }

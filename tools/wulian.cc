@@ -27,7 +27,9 @@ constexpr char kUsage[] =
     "  export [--from SEQ] [--to SEQ]  stored events as JSON Lines\n"
     "  verify                       recompute hashes, chain and indexes\n"
     "  head                         the newest event's seq and chain\n"
-    "  demo [--events N] [--seed S] build the demo ledger of Banan District\n"
+    "  demo [--events N] [--seed S] [--jsonl FILE]\n"
+    "                               build the demo ledger of Banan District (or write its\n"
+    "                               events as JSON Lines to FILE, for import)\n"
     "  bench import [--events N]    durable import rate vs raw RocksDB\n";
 
 int Fail(const Status& s) {
@@ -158,6 +160,12 @@ int Demo(const Args& args) {
   Status s = args.Uint("events", 20000, &events);
   if (s.ok()) s = args.Uint("seed", demo::DemoOptions{}.seed, &seed);
   if (!s.ok()) return Fail(s);
+  if (auto it = args.flags.find("jsonl"); it != args.flags.end()) {
+    s = WriteDemoLines(demo::DemoOptions{seed, events}, it->second);
+    if (!s.ok()) return Fail(s);
+    std::cout << "{\"events\":" << events << ",\"jsonl\":" << JsonString(it->second) << "}\n";
+    return 0;
+  }
   std::filesystem::create_directories(args.data);
   std::unique_ptr<Ledger> ledger;
   OpenOptions options;

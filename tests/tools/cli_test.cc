@@ -1,0 +1,265 @@
+// The `wulian` program end to end: real processes, real files, real RocksDB.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support.h"
+
+namespace wulian {
+namespace {
+
+using testing::Event;
+using testing::Registry;
+using testing::TempDir;
+
+struct Output {
+  int exit_code = -1;
+  std::string out;
+};
+
+std::string Bin() {
+  const char* bin = std::getenv("WULIAN_BIN");
+  return bin ? bin : "wulian";
+}
+
+// Runs `wulian --data DIR ARGS` through the shell, stdin from `input` (if any).
+Output Wulian(const std::string& dir, const std::string& args, const std::string& input = "",
+           const std::string& env = "WULIAN_NOW=2026-11-26T10:00:00+08:00") {
+  std::string in_path = dir + "/.stdin";
+  std::ofstream(in_path, std::ios::binary) << input;
+  const std::string cmd =
+      env + " " + Bin() + " --data " + dir + "/ledger " + args + " < " + in_path + " 2>/dev/null";
+  Output result;
+  std::FILE* pipe = popen(cmd.c_str(), "r");
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) result.out.append(buf, n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string Lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+std::string Contact(const std::string& id, const std::string& studio = "S01") {
+  return Event(id, "ContactRecorded",
+               R"({"studio":")" + studio + R"(","members":["M1"],"channel":"visit","peopleReached":3,"topic":"停车难"})");
+}
+
+std::vector<std::string> SplitLines(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+TEST(CliTest, InitCreatesAnEmptyLedgerOnce) {
+  TempDir dir;
+  Output r = Wulian(dir.path(), "init");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find(R"("head":{"seq":0,"chain":"0000000000000000000000000000000000000000000000000000000000000000","root":null})"), std::string::npos) << r.out;
+  r = Wulian(dir.path(), "init");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("INVALID_ARGUMENT"), std::string::npos);
+}
+
+TEST(CliTest, CommandsOnAMissingLedgerAreUsageErrors) {
+  TempDir dir;
+  EXPECT_EQ(Wulian(dir.path(), "verify").exit_code, 2);
+  EXPECT_EQ(Wulian(dir.path(), "frobnicate").exit_code, 2);
+  EXPECT_EQ(Wulian(dir.path(), "").exit_code, 2);
+}
+
+TEST(CliTest, AppendPrintsOneResultALineAndStopsAtTheFirstRefusal) {
+  TempDir dir;
+  ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
+  std::string batch = R"({"events":[)" + Contact("b1") + "," + Contact("b2") + "]}";
+  Output r = Wulian(dir.path(), "append -", Lines(Registry()) + batch + "\n" + Contact("x", "S99") + "\n" + Contact("never") + "\n");
+  EXPECT_EQ(r.exit_code, 2);
+  auto lines = SplitLines(r.out);
+  ASSERT_EQ(lines.size(), 9u) << r.out;
+  EXPECT_EQ(lines[0].rfind(R"({"seq":1,"stream":"committee/C1","version":1,"hash":")", 0), 0u) << lines[0];
+  EXPECT_EQ(lines[7].rfind(R"({"results":[{"seq":8,"stream":"studio/S01","version":2,)", 0), 0u) << lines[7];
+  EXPECT_EQ(lines[8].rfind(R"({"error":{"code":"REFERENCE_ERROR","message":"studio \"S99\" is not licensed","line":9)", 0), 0u) << lines[8];
+  EXPECT_NE(Wulian(dir.path(), "head").out.find(R"("seq":9,)"), std::string::npos);
+}
+
+TEST(CliTest, AppendExitCodesFollowTheSpec) {
+  TempDir dir;
+  ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
+  ASSERT_EQ(Wulian(dir.path(), "append", Lines(Registry())).exit_code, 0);
+  ASSERT_EQ(Wulian(dir.path(), "append", Contact("c1") + "\n").exit_code, 0);
+  Output r = Wulian(dir.path(), "append", Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M2"],"channel":"visit","peopleReached":3,"topic":"t"})") + "\n");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.out.find("DUPLICATE_ID"), std::string::npos);
+  r = Wulian(dir.path(), "append", Event("c2", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})", "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":7)") + "\n");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.out.find("VERSION_CONFLICT"), std::string::npos);
+  r = Wulian(dir.path(), "append", "{\"id\":\"bad\"\n");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find(R"("code":"INVALID_EVENT")"), std::string::npos);
+  EXPECT_NE(r.out.find(R"("line":1)"), std::string::npos);
+  r = Wulian(dir.path(), "append", Contact("late") + "\n", "WULIAN_NOW=not-a-time");
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST(CliTest, AppendRefusesAHugeLineAndInvalidUtf8WithTheirLineNumbers) {
+  TempDir dir;
+  ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
+  ASSERT_EQ(Wulian(dir.path(), "append", Lines(Registry())).exit_code, 0);
+  Output r = Wulian(dir.path(), "append", Contact("ok1") + "\n" + std::string(kLineBytesMax + 10, 'x') + "\n");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find(R"(longer than 16777216 bytes","line":2)"), std::string::npos) << r.out.substr(0, 400);
+  r = Wulian(dir.path(), "append", "\n" + Event("u", "ContactRecorded", "{\"studio\":\"S01\",\"members\":[\"M1\"],\"channel\":\"visit\",\"peopleReached\":3,\"topic\":\"\xc3\x28\"}") + "\n");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find(R"(UTF-8","line":2)"), std::string::npos) << r.out;
+  EXPECT_NE(Wulian(dir.path(), "head").out.find(R"("seq":8,)"), std::string::npos);
+}
+
+TEST(CliTest, ImportIsAllOrNothingAndListsEveryRefusedLine) {
+  TempDir dir;
+  ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
+  std::vector<std::string> lines = Registry();
+  lines.push_back(Contact("c1"));
+  lines.push_back("{not json");                                  // line 9
+  lines.push_back(Contact("c2", "S77"));                          // line 10
+  lines.push_back(Contact("c3"));
+  lines.push_back(Event("k1", "CaseResolved", R"({"studio":"S01","case":"K9","outcome":"resolved","summary":"s"})"));  // 12
+  const std::string file = dir.path() + "/in.jsonl";
+  std::ofstream(file) << Lines(lines);
+  Output r = Wulian(dir.path(), "import " + file);
+  EXPECT_EQ(r.exit_code, 2);
+  auto out = SplitLines(r.out);
+  ASSERT_EQ(out.size(), 3u) << r.out;
+  EXPECT_NE(out[0].find(R"("code":"INVALID_EVENT")"), std::string::npos);
+  EXPECT_NE(out[0].find(R"("line":9)"), std::string::npos);
+  EXPECT_NE(out[1].find(R"("code":"REFERENCE_ERROR")"), std::string::npos);
+  EXPECT_NE(out[1].find(R"("line":10)"), std::string::npos);
+  EXPECT_NE(out[2].find(R"("line":12)"), std::string::npos);
+  EXPECT_NE(Wulian(dir.path(), "head").out.find(R"("seq":0,)"), std::string::npos);
+
+  lines.erase(lines.begin() + 11);
+  lines.erase(lines.begin() + 8, lines.begin() + 10);
+  std::ofstream(file) << Lines(lines);
+  r = Wulian(dir.path(), "import " + file);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(R"({"lines":9,"appended":9,"duplicates":0,"head":{"seq":9,)"), std::string::npos) << r.out;
+  r = Wulian(dir.path(), "import " + file);
+  EXPECT_NE(r.out.find(R"({"lines":9,"appended":0,"duplicates":9,)"), std::string::npos) << r.out;
+  EXPECT_EQ(Wulian(dir.path(), "verify").exit_code, 0);
+}
+
+TEST(CliTest, ExportHonoursFromAndTo) {
+  TempDir dir;
+  ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
+  ASSERT_EQ(Wulian(dir.path(), "append", Lines(Registry())).exit_code, 0);
+  auto all = SplitLines(Wulian(dir.path(), "export").out);
+  ASSERT_EQ(all.size(), 7u);
+  auto some = SplitLines(Wulian(dir.path(), "export --from 3 --to 4").out);
+  ASSERT_EQ(some.size(), 2u);
+  EXPECT_EQ(some[0], all[2]);
+  EXPECT_EQ(some[1], all[3]);
+  EXPECT_EQ(Wulian(dir.path(), "export --from x").exit_code, 2);
+}
+
+// §4: the leaf hash is SHA-256(0x00 ‖ `capnp convert json:canonical` of the event without
+// hash and chain), checked with the Cap'n Proto and coreutils tools, not our code.
+TEST(CliTest, LeafHashesMatchCapnpCanonicalForm) {
+  TempDir dir;
+  ASSERT_EQ(Wulian(dir.path(), "demo --events 300").exit_code, 0);
+  const char* source = std::getenv("WULIAN_SOURCE_DIR");
+  ASSERT_NE(source, nullptr);
+  auto events = SplitLines(Wulian(dir.path(), "export --from 1 --to 300").out);
+  ASSERT_EQ(events.size(), 300u);
+  int checked = 0;
+  for (size_t i = 0; i < events.size(); i += 37) {
+    std::string e = events[i];
+    if (e.find("\"EventCorrected\"") != std::string::npos) continue;  // its data is written bare
+    const size_t h = e.find(",\"hash\":\"");
+    const std::string hash = e.substr(h + 9, 64);
+    e.erase(h, 9 + 64 + 1 + 10 + 64 + 1);  // ,"hash":"…","chain":"…"
+    std::ofstream(dir.path() + "/e.json") << e;
+    const std::string cmd = "(printf '\\0'; capnp convert json:canonical --import-path=" + std::string(source) +
+                            "/events " + source + "/events/ledger.capnp Event < " + dir.path() +
+                            "/e.json) | sha256sum";
+    std::FILE* pipe = popen(cmd.c_str(), "r");
+    char buf[128] = {};
+    ASSERT_NE(std::fgets(buf, sizeof buf, pipe), nullptr);
+    pclose(pipe);
+    EXPECT_EQ(std::string(buf, 64), hash) << e;
+    ++checked;
+  }
+  EXPECT_GE(checked, 8);
+}
+
+// Runs `wulian import` and SIGKILLs it as soon as it reports its first synced batch.
+void ImportAndKill(const std::string& dir, const std::string& file) {
+  int err[2];
+  ASSERT_EQ(pipe(err), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(err[1], 2);
+    close(err[0]);
+    const std::string data = dir + "/ledger";
+    execl(Bin().c_str(), "wulian", "--data", data.c_str(), "import", file.c_str(), nullptr);
+    _exit(127);
+  }
+  close(err[1]);
+  std::string seen;
+  char buf[256];
+  ssize_t n;
+  while (seen.find("events appended") == std::string::npos && (n = read(err[0], buf, sizeof buf)) > 0) {
+    seen.append(buf, static_cast<size_t>(n));
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(err[0]);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "import finished before it could be killed: " << seen;
+}
+
+TEST(CliTest, ImportKilledMidwayLeavesAVerifiedPrefixAndARerunCompletesIt) {
+  TempDir dir;
+  ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
+  const std::string file = dir.path() + "/demo.jsonl";
+  ASSERT_EQ(Wulian(dir.path(), "demo --events 40000 --jsonl " + file).exit_code, 0);
+  ImportAndKill(dir.path(), file);
+
+  Output verify = Wulian(dir.path(), "verify");
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  std::ifstream in(file);
+  std::vector<std::string> input;
+  for (std::string line; std::getline(in, line);) input.push_back(line);
+  auto ids_of = [](const std::vector<std::string>& lines) {
+    std::vector<std::string> ids;
+    for (const auto& l : lines) {
+      const size_t at = l.find("\"id\":\"") + 6;
+      ids.push_back(l.substr(at, l.find('"', at) - at));
+    }
+    return ids;
+  };
+  auto stored = ids_of(SplitLines(Wulian(dir.path(), "export").out));
+  auto wanted = ids_of(input);
+  ASSERT_GT(stored.size(), 0u);
+  ASSERT_LT(stored.size(), wanted.size());
+  EXPECT_TRUE(std::equal(stored.begin(), stored.end(), wanted.begin()));
+
+  Output rerun = Wulian(dir.path(), "import " + file);
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.out;
+  EXPECT_NE(rerun.out.find("\"duplicates\":" + std::to_string(stored.size())), std::string::npos) << rerun.out;
+  EXPECT_EQ(Wulian(dir.path(), "verify").exit_code, 0);
+  EXPECT_EQ(ids_of(SplitLines(Wulian(dir.path(), "export").out)), wanted);
+}
+
+}  // namespace
+}  // namespace wulian
