@@ -22,10 +22,7 @@ struct Output {
   std::string out;
 };
 
-std::string Bin() {
-  const char* bin = std::getenv("WULIAN_BIN");
-  return bin ? bin : "wulian";
-}
+std::string Bin() { return WULIAN_BIN; }
 
 // Runs `wulian --data DIR ARGS` through the shell, stdin from `input` (if any).
 Output Wulian(const std::string& dir, const std::string& args, const std::string& input = "",
@@ -176,8 +173,7 @@ TEST(CliTest, ExportHonoursFromAndTo) {
 TEST(CliTest, LeafHashesMatchCapnpCanonicalForm) {
   TempDir dir;
   ASSERT_EQ(Wulian(dir.path(), "demo --events 300").exit_code, 0);
-  const char* source = std::getenv("WULIAN_SOURCE_DIR");
-  ASSERT_NE(source, nullptr);
+  const std::string source = WULIAN_SOURCE_DIR;
   auto events = SplitLines(Wulian(dir.path(), "export --from 1 --to 300").out);
   ASSERT_EQ(events.size(), 300u);
   int checked = 0;
@@ -188,7 +184,7 @@ TEST(CliTest, LeafHashesMatchCapnpCanonicalForm) {
     const std::string hash = e.substr(h + 9, 64);
     e.erase(h, 9 + 64 + 1 + 10 + 64 + 1);  // ,"hash":"…","chain":"…"
     std::ofstream(dir.path() + "/e.json") << e;
-    const std::string cmd = "(printf '\\0'; capnp convert json:canonical --import-path=" + std::string(source) +
+    const std::string cmd = "(printf '\\0'; capnp convert json:canonical --import-path=" + source +
                             "/events " + source + "/events/ledger.capnp Event < " + dir.path() +
                             "/e.json) | sha256sum";
     std::FILE* pipe = popen(cmd.c_str(), "r");
