@@ -404,7 +404,7 @@ Status Codec::ParseLine(std::string_view line, bool allow_batch, Submissions* ou
   }
   Status s = CheckRawText(line);
   if (!s.ok()) return s;
-  capnp::MallocMessageBuilder raw;
+  capnp::MallocMessageBuilder raw(static_cast<unsigned>(line.size() / 2 + 64));
   auto value = raw.initRoot<JsonValue>();
   try {
     impl_->json.decodeRaw(kj::ArrayPtr<const char>(line.data(), line.size()), value);

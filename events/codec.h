@@ -34,9 +34,13 @@ inline constexpr uint64_t kJsonIntegerMax = (uint64_t{1} << 53) - 1;  // exact i
 static_assert(kBatchEventsMax * kListItemsMax * kNameBytesMax < kLineBytesMax * 4,
               "a full batch of full events must be able to arrive on one line");
 
+// First segment of an event message: most events fit, and a larger one only costs a segment.
+inline constexpr unsigned kEventFirstSegmentWords = 128;
+
 // One client event after the checks that need only the line itself.
 struct Submission {
-  capnp::MallocMessageBuilder message;  // root schema::Event: id, occurredAt and the payload
+  // Root schema::Event: id, occurredAt and the payload.
+  capnp::MallocMessageBuilder message{kEventFirstSegmentWords};
   std::optional<int64_t> expected_version;
   int64_t occurred_micros = 0;
   // The ledger clock for this event, or 0 for the clock of the append (demo and migrations).

@@ -5,7 +5,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <array>
-#include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 
@@ -37,7 +37,8 @@ class Overlay {
   rocksdb::DB* db_;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilies> families_;
   const rocksdb::Snapshot* snapshot_;
-  std::map<std::pair<int, std::string>, std::optional<std::string>> pending_;
+  // Key: one byte of Family, then the key within it.
+  std::unordered_map<std::string, std::optional<std::string>> pending_;
 };
 
 // The stream of an event that will get `seq` (SPEC §3.1): derived from its data, or for a

@@ -1,6 +1,7 @@
 #include "tools/cli.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -24,22 +25,37 @@ LineReader::~LineReader() {
   if (owned_) std::fclose(file_);
 }
 
+bool LineReader::Fill() {
+  buffer_.resize(kBufferBytes);
+  const size_t n = std::fread(buffer_.data(), 1, kBufferBytes, file_);
+  buffer_.resize(n);
+  pos_ = 0;
+  return n > 0;
+}
+
 bool LineReader::Next(std::string* line, bool* too_long) {
   line->clear();
   *too_long = false;
-  int c;
   bool any = false;
-  while ((c = std::getc(file_)) != EOF) {
+  while (pos_ < buffer_.size() || Fill()) {
     any = true;
-    if (c == '\n') break;
-    if (line->size() >= kLineBytesMax) {
-      *too_long = true;
-      line->clear();
-      while ((c = std::getc(file_)) != EOF && c != '\n') {
+    const char* begin = buffer_.data() + pos_;
+    const size_t available = buffer_.size() - pos_;
+    const void* newline = std::memchr(begin, '\n', available);
+    const size_t take = newline ? static_cast<const char*>(newline) - begin : available;
+    if (!*too_long) {
+      if (line->size() + take > kLineBytesMax) {
+        *too_long = true;
+        line->clear();
+      } else {
+        line->append(begin, take);
       }
+    }
+    pos_ += take;
+    if (newline) {
+      ++pos_;
       break;
     }
-    line->push_back(static_cast<char>(c));
   }
   if (!any) return false;
   ++line_number_;

@@ -55,10 +55,15 @@ class LineReader {
   uint64_t line_number() const { return line_number_; }
 
  private:
+  static constexpr size_t kBufferBytes = 1 << 20;
   explicit LineReader(std::FILE* file, bool owned) : file_(file), owned_(owned) {}
+  // Refills the buffer; false at the end of input.
+  bool Fill();
   std::FILE* file_;
   bool owned_;
   uint64_t line_number_ = 0;
+  std::string buffer_;
+  size_t pos_ = 0;
 };
 
 // {"error": {"code", "message", "line"?, "index"?}} on stdout.

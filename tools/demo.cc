@@ -38,6 +38,9 @@ namespace {
 
 using std::string_view;
 
+// 128-bit products keep every scaling exact (GCC and Clang; __extension__ for -Wpedantic).
+__extension__ typedef unsigned __int128 Uint128;
+
 // ------------------------------------------------------------------------ randomness
 
 // One splitmix64 step; seeds xoshiro256** and derives independent stream seeds.
@@ -70,7 +73,7 @@ class Rng {
 
   // Uniform in [0, n), n >= 1 (multiply-shift).
   uint64_t Below(uint64_t n) {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
+    return static_cast<uint64_t>((static_cast<Uint128>(Next()) * n) >> 64);
   }
 
   // Uniform in [lo, hi], lo <= hi.
@@ -341,10 +344,10 @@ struct Committee {
   string_view id;
   string_view name;
 };
-constexpr Committee kCommittees[] = {
-    {"C-LIAISON", "联络委"},     {"C-ECON", "经济委"},         {"C-AGRI", "农业农村委"},
-    {"C-LAW", "社会法制委"},     {"C-EDU", "教科卫体委"},      {"C-CULT", "文化文史和学习委"},
-    {"C-ENV", "人口资源环境委"}, {"C-PROP", "提案委"}};
+constexpr Committee kCommittees[] = {{"C-LIAISON", "联络委"},     {"C-ECON", "经济委"},
+                                     {"C-AGRI", "农业农村委"},    {"C-LAW", "社会法制委"},
+                                     {"C-EDU", "教科卫体委"},     {"C-CULT", "文化文史和学习委"},
+                                     {"C-ENV", "人口资源环境委"}, {"C-PROP", "提案委"}};
 constexpr size_t kCommitteeCount = std::size(kCommittees);
 
 // A kind of studio: its name stem, the party organisation that leads it, the committee
@@ -364,124 +367,116 @@ constexpr StudioKind kIndustryKinds[] = {
     {"现代农业", "区农业农村委机关党委", kAgri, "农业界"},
     {"文旅产业", "区文化旅游委机关党委", kCult, "经济界"},
     {"民营经济", "区工商联党组", kEcon, "工商联"}};
-constexpr StudioKind kInterestKinds[] = {
-    {"书画摄影", "区文化旅游委机关党委", kCult, "文化艺术界"},
-    {"文艺创作", "区文联党组", kCult, "文化艺术界"},
-    {"体育健身", "区体育局机关党支部", kEdu, "体育界"},
-    {"诗词楹联", "区文联党组", kCult, "文化艺术界"},
-    {"非遗传承", "区文化馆党支部", kCult, "文化艺术界"}};
+constexpr StudioKind kInterestKinds[] = {{"书画摄影", "区文化旅游委机关党委", kCult, "文化艺术界"},
+                                         {"文艺创作", "区文联党组", kCult, "文化艺术界"},
+                                         {"体育健身", "区体育局机关党支部", kEdu, "体育界"},
+                                         {"诗词楹联", "区文联党组", kCult, "文化艺术界"},
+                                         {"非遗传承", "区文化馆党支部", kCult, "文化艺术界"}};
 constexpr StudioKind kProfessionalKinds[] = {
     {"教育", "区教委机关党委", kEdu, "教育界"},
     {"医疗卫生", "区卫生健康委机关党委", kEdu, "医药卫生界"},
     {"科技创新", "区科技局机关党委", kEdu, "科技界"},
     {"法律服务", "区司法局机关党委", kLaw, "社会科学界"},
     {"生态环保", "区生态环境局机关党支部", kEnv, "科技界"}};
-constexpr StudioKind kSectorKinds[] = {
-    {"民盟", "区委统战部机关党委", kProp, "民盟"},
-    {"共青团", "团区委机关党支部", kLaw, "共青团"},
-    {"民建", "区委统战部机关党委", kProp, "民建"},
-    {"妇联", "区妇联机关党支部", kLaw, "妇联"},
-    {"九三学社", "区委统战部机关党委", kProp, "九三学社"},
-    {"侨联", "区侨联机关党支部", kProp, "侨联"},
-    {"农工党", "区委统战部机关党委", kEnv, "农工党"}};
-constexpr string_view kTowns[] = {
-    "鱼洞街道", "界石镇",   "龙洲湾街道", "李家沱街道", "南泉街道", "木洞镇",   "一品街道",
-    "花溪街道", "莲花街道", "南彭街道",   "惠民街道",   "鹿角街道", "双河口镇", "麻柳嘴镇",
-    "丰盛镇",   "二圣镇",   "东泉镇",     "姜家镇",     "天星寺镇", "接龙镇",   "石滩镇",
-    "石龙镇",   "安澜镇",   "跳石镇",     "圣灯山镇"};
-constexpr string_view kLocalitySectors[] = {"农业界", "特邀", "社会福利和社会保障界",
-                                            "经济界"};
+constexpr StudioKind kSectorKinds[] = {{"民盟", "区委统战部机关党委", kProp, "民盟"},
+                                       {"共青团", "团区委机关党支部", kLaw, "共青团"},
+                                       {"民建", "区委统战部机关党委", kProp, "民建"},
+                                       {"妇联", "区妇联机关党支部", kLaw, "妇联"},
+                                       {"九三学社", "区委统战部机关党委", kProp, "九三学社"},
+                                       {"侨联", "区侨联机关党支部", kProp, "侨联"},
+                                       {"农工党", "区委统战部机关党委", kEnv, "农工党"}};
+constexpr string_view kTowns[] = {"鱼洞街道", "界石镇",   "龙洲湾街道", "李家沱街道", "南泉街道",
+                                  "木洞镇",   "一品街道", "花溪街道",   "莲花街道",   "南彭街道",
+                                  "惠民街道", "鹿角街道", "双河口镇",   "麻柳嘴镇",   "丰盛镇",
+                                  "二圣镇",   "东泉镇",   "姜家镇",     "天星寺镇",   "接龙镇",
+                                  "石滩镇",   "石龙镇",   "安澜镇",     "跳石镇",     "圣灯山镇"};
+constexpr string_view kLocalitySectors[] = {"农业界", "特邀", "社会福利和社会保障界", "经济界"};
 constexpr string_view kSectors[] = {
-    "经济界", "农业界", "教育界", "科技界", "医药卫生界", "工商联",       "民盟",
-    "民建",   "九三学社", "共青团", "妇联",   "文化艺术界", "社会福利和社会保障界", "特邀"};
+    "经济界",   "农业界", "教育界", "科技界",     "医药卫生界",           "工商联", "民盟", "民建",
+    "九三学社", "共青团", "妇联",   "文化艺术界", "社会福利和社会保障界", "特邀"};
 
-constexpr string_view kSurnames[] = {
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱",
-    "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯",
-    "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "蒋", "蔡", "余"};
-constexpr string_view kGivenFirst[] = {"建", "国", "明", "晓", "丽", "伟", "志", "文",
-                                       "德", "海", "春", "玉", "永", "俊", "雪", "红",
-                                       "家", "思", "嘉", "立", "光", "清", "子", "学",
-                                       "宏", "成", "小", "金", "世", "天"};
-constexpr string_view kGivenSecond[] = {"华", "平", "峰", "婷", "宇", "琳", "浩", "然",
-                                        "欣", "怡", "晨", "阳", "辉", "荣", "君", "慧",
-                                        "琴", "燕", "萍", "兰", "凤", "梅", "东", "林",
-                                        "松", "川", "江", "涛", "军", "敏"};
+constexpr string_view kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+                                     "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
+                                     "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
+                                     "彭", "曾", "肖", "田", "董", "袁", "潘", "蒋", "蔡", "余"};
+constexpr string_view kGivenFirst[] = {"建", "国", "明", "晓", "丽", "伟", "志", "文", "德", "海",
+                                       "春", "玉", "永", "俊", "雪", "红", "家", "思", "嘉", "立",
+                                       "光", "清", "子", "学", "宏", "成", "小", "金", "世", "天"};
+constexpr string_view kGivenSecond[] = {"华", "平", "峰", "婷", "宇", "琳", "浩", "然", "欣", "怡",
+                                        "晨", "阳", "辉", "荣", "君", "慧", "琴", "燕", "萍", "兰",
+                                        "凤", "梅", "东", "林", "松", "川", "江", "涛", "军", "敏"};
 
 constexpr string_view kGeneralTopics[] = {
-    "渝事好商量议题征集", "停车难问题",   "老旧小区改造",   "既有住宅加装电梯",
-    "背街小巷环境整治",   "生活垃圾分类", "社区居家养老服务", "困难群众就业帮扶",
+    "渝事好商量议题征集", "停车难问题",       "老旧小区改造",     "既有住宅加装电梯",
+    "背街小巷环境整治",   "生活垃圾分类",     "社区居家养老服务", "困难群众就业帮扶",
     "公交线路优化",       "汛期安全隐患排查", "学校周边交通秩序", "电动自行车充电安全"};
 constexpr string_view kIndustryTopics[] = {
-    "公路物流基地配套设施", "商贸企业用工难", "中小微企业融资难", "营商环境优化",
-    "冷链物流发展",         "电商直播带货",   "货车进城通行管理", "商圈提档升级",
-    "惠企政策落实",         "跨境物流通道建设", "市场主体培育",   "产业园区配套服务"};
+    "公路物流基地配套设施", "商贸企业用工难",   "中小微企业融资难", "营商环境优化",
+    "冷链物流发展",         "电商直播带货",     "货车进城通行管理", "商圈提档升级",
+    "惠企政策落实",         "跨境物流通道建设", "市场主体培育",     "产业园区配套服务"};
 constexpr string_view kInterestTopics[] = {
-    "书画进社区",   "采风创作活动", "文艺惠民演出", "全民健身设施", "非遗项目展示",
-    "群众文化活动组织", "公共文化场馆开放时间", "青少年美育", "巴渝文化传承",
-    "乡村文化振兴"};
+    "书画进社区",       "采风创作活动",         "文艺惠民演出", "全民健身设施", "非遗项目展示",
+    "群众文化活动组织", "公共文化场馆开放时间", "青少年美育",   "巴渝文化传承", "乡村文化振兴"};
 constexpr string_view kLocalityTopics[] = {
-    "小区停车位不足", "老旧小区改造进度", "加装电梯协调",   "物业服务质量",
-    "农贸市场环境卫生", "夜间噪音扰民",   "社区养老服务站运营", "道路破损修复",
-    "污水管网改造",   "农村人居环境整治", "乡村振兴产业发展", "农村饮水安全"};
+    "小区停车位不足",   "老旧小区改造进度", "加装电梯协调",       "物业服务质量",
+    "农贸市场环境卫生", "夜间噪音扰民",     "社区养老服务站运营", "道路破损修复",
+    "污水管网改造",     "农村人居环境整治", "乡村振兴产业发展",   "农村饮水安全"};
 constexpr string_view kProfessionalTopics[] = {
-    "课后延时服务",   "校园周边安全",   "家庭教育指导",   "基层医疗服务能力",
-    "家庭医生签约服务", "科普进社区",   "青少年心理健康", "职业技能培训",
-    "义务教育减负",   "医保报销政策宣传", "科技成果转化", "基层卫生人才队伍"};
+    "课后延时服务",     "校园周边安全",     "家庭教育指导",   "基层医疗服务能力",
+    "家庭医生签约服务", "科普进社区",       "青少年心理健康", "职业技能培训",
+    "义务教育减负",     "医保报销政策宣传", "科技成果转化",   "基层卫生人才队伍"};
 constexpr string_view kSectorTopics[] = {
-    "青年就业创业",   "妇女儿童权益保护", "民营企业发展信心", "基层协商民主",
-    "凝聚共识宣讲",   "归侨侨眷服务",     "社情民意收集",     "困难群众帮扶",
-    "新就业形态劳动者权益", "志愿服务"};
+    "青年就业创业", "妇女儿童权益保护", "民营企业发展信心", "基层协商民主",         "凝聚共识宣讲",
+    "归侨侨眷服务", "社情民意收集",     "困难群众帮扶",     "新就业形态劳动者权益", "志愿服务"};
 
 constexpr string_view kChannelNames[] = {"visit",  "reception", "phone",
                                          "online", "platform",  "activity"};
 constexpr string_view kFormNames[] = {"meeting", "research", "forum", "joint"};
 constexpr string_view kFormSuffixes[] = {"专题协商会", "专题调研", "协商议事会", "联合协商"};
-constexpr string_view kOutcomes[] = {
-    "形成协商意见3条，报送区政府参考", "达成共识，由街道牵头抓落实",
-    "形成调研报告1篇",               "梳理问题清单并明确责任单位",
-    "形成社情民意信息1篇上报区政协", "转化为委员提案1件",
-    "推动相关部门现场答复群众关切",   "建立问题跟踪督办台账",
-    "形成工作建议并抄送相关部门",     "协商确定整改时间表"};
-constexpr string_view kIndustryPartners[] = {"区商贸物流协会", "区工商联", "区总商会",
-                                             "公路物流基地管委会", "区电子商务协会",
-                                             "区餐饮行业协会"};
-constexpr string_view kInterestPartners[] = {"区美术家协会", "区摄影家协会", "区文化馆",
-                                             "区图书馆", "区体育总会"};
+constexpr string_view kOutcomes[] = {"形成协商意见3条，报送区政府参考",
+                                     "达成共识，由街道牵头抓落实",
+                                     "形成调研报告1篇",
+                                     "梳理问题清单并明确责任单位",
+                                     "形成社情民意信息1篇上报区政协",
+                                     "转化为委员提案1件",
+                                     "推动相关部门现场答复群众关切",
+                                     "建立问题跟踪督办台账",
+                                     "形成工作建议并抄送相关部门",
+                                     "协商确定整改时间表"};
+constexpr string_view kIndustryPartners[] = {"区商贸物流协会", "区工商联",
+                                             "区总商会",       "公路物流基地管委会",
+                                             "区电子商务协会", "区餐饮行业协会"};
+constexpr string_view kInterestPartners[] = {"区美术家协会", "区摄影家协会", "区文化馆", "区图书馆",
+                                             "区体育总会"};
 constexpr string_view kLocalityPartners[] = {"社区居民委员会", "街道办事处", "物业服务企业",
-                                             "业主委员会", "村民委员会", "区城市管理局"};
-constexpr string_view kProfessionalPartners[] = {"区教师进修学院", "区人民医院", "区科协",
-                                                 "区中医院", "重庆理工大学",
-                                                 "区疾病预防控制中心"};
-constexpr string_view kSectorPartners[] = {"团区委",     "区妇联",     "区总工会",
-                                           "区侨联",     "区委统战部", "区青年联合会"};
+                                             "业主委员会",     "村民委员会", "区城市管理局"};
+constexpr string_view kProfessionalPartners[] = {
+    "区教师进修学院", "区人民医院", "区科协", "区中医院", "重庆理工大学", "区疾病预防控制中心"};
+constexpr string_view kSectorPartners[] = {"团区委", "区妇联",     "区总工会",
+                                           "区侨联", "区委统战部", "区青年联合会"};
 
 constexpr string_view kDisputes[] = {
-    "楼上漏水引发邻里纠纷", "物业费收缴争议", "农民工工资拖欠纠纷", "土地流转租金纠纷",
+    "楼上漏水引发邻里纠纷", "物业费收缴争议",       "农民工工资拖欠纠纷",   "土地流转租金纠纷",
     "商铺租赁合同纠纷",     "装修噪音引发邻里矛盾", "小区公共收益分配争议", "宠物扰民纠纷"};
 constexpr string_view kRequests[] = {
-    "申请修复损坏路灯",   "协调小区充电桩安装", "帮助困难家庭申请临时救助",
-    "协调滞销农产品销路", "协助企业招聘技术工人", "咨询子女入学政策",
-    "协调修复破损人行道", "申请增设公交站点"};
+    "申请修复损坏路灯",     "协调小区充电桩安装", "帮助困难家庭申请临时救助", "协调滞销农产品销路",
+    "协助企业招聘技术工人", "咨询子女入学政策",   "协调修复破损人行道",       "申请增设公交站点"};
 constexpr string_view kOutcomeNames[] = {"resolved", "referred", "withdrawn"};
 constexpr string_view kResolvedSummaries[] = {
-    "经委员上门调解，双方达成一致", "协调相关部门解决，群众表示满意",
-    "已办结并回访，问题得到解决",   "委员牵头协调，问题已妥善处理"};
-constexpr string_view kReferredSummaries[] = {"已转交街道办事处依法处理",
-                                              "已转相关职能部门办理",
+    "经委员上门调解，双方达成一致", "协调相关部门解决，群众表示满意", "已办结并回访，问题得到解决",
+    "委员牵头协调，问题已妥善处理"};
+constexpr string_view kReferredSummaries[] = {"已转交街道办事处依法处理", "已转相关职能部门办理",
                                               "涉及诉讼事项，已引导通过司法途径解决"};
-constexpr string_view kWithdrawnSummaries[] = {"当事人自行协商解决，撤回诉求",
-                                               "当事人撤回申请"};
+constexpr string_view kWithdrawnSummaries[] = {"当事人自行协商解决，撤回诉求", "当事人撤回申请"};
 
 constexpr string_view kSuggestionChannels[] = {"proposal", "opinion", "report"};
-constexpr string_view kAdoptedBy[] = {"区政府办公室", "区商务委",       "区住房城乡建委",
-                                      "区交通局",     "区教委",         "区卫生健康委",
-                                      "区农业农村委", "区城市管理局",   "区生态环境局",
-                                      "区民政局"};
-constexpr string_view kRuleTitles[] = {"委员工作室工作规则",   "委员联系界别群众制度",
+constexpr string_view kAdoptedBy[] = {
+    "区政府办公室", "区商务委",     "区住房城乡建委", "区交通局",     "区教委",
+    "区卫生健康委", "区农业农村委", "区城市管理局",   "区生态环境局", "区民政局"};
+constexpr string_view kRuleTitles[] = {"委员工作室工作规则",     "委员联系界别群众制度",
                                        "委员工作室协商议事规则", "社情民意收集报送制度",
-                                       "矛盾纠纷调处工作流程", "委员工作室学习制度",
-                                       "工作台账管理制度",     "委员履职积分管理办法"};
+                                       "矛盾纠纷调处工作流程",   "委员工作室学习制度",
+                                       "工作台账管理制度",       "委员履职积分管理办法"};
 constexpr size_t kRuleTitleCount = std::size(kRuleTitles);
 
 constexpr string_view kVisitNotes[] = {
@@ -494,18 +489,26 @@ constexpr string_view kSuspensionVisitNote = "专项督导：工作室长期未�
 enum Severity : uint8_t { kLow, kMedium, kHigh };
 constexpr string_view kSeverityNames[] = {"low", "medium", "high"};
 // Finding texts, grouped: [0, 3) low, [3, 7) medium, [7, 10) high, then the special ones.
-constexpr string_view kFindingTexts[] = {
-    "活动台账记录不规范", "部分活动照片资料缺失", "工作室标识标牌不规范",
-    "工作制度未上墙、执行不到位", "委员参与活动积极性不高", "群众诉求办理反馈不及时",
-    "协商成果转化不够", "联系群众记录与实际不符", "矛盾纠纷台账缺失", "长期未开展协商活动",
-    "存在月底集中补录台账现象，记录不及时", "活动记录与发生时间间隔过长，存在形式化倾向",
-    "工作室长期未开展活动，委员联系群众台账空白", "活动明显减少，工作室运行趋于停滞"};
+constexpr string_view kFindingTexts[] = {"活动台账记录不规范",
+                                         "部分活动照片资料缺失",
+                                         "工作室标识标牌不规范",
+                                         "工作制度未上墙、执行不到位",
+                                         "委员参与活动积极性不高",
+                                         "群众诉求办理反馈不及时",
+                                         "协商成果转化不够",
+                                         "联系群众记录与实际不符",
+                                         "矛盾纠纷台账缺失",
+                                         "长期未开展协商活动",
+                                         "存在月底集中补录台账现象，记录不及时",
+                                         "活动记录与发生时间间隔过长，存在形式化倾向",
+                                         "工作室长期未开展活动，委员联系群众台账空白",
+                                         "活动明显减少，工作室运行趋于停滞"};
 constexpr uint8_t kFindingBySeverity[][2] = {{0, 3}, {3, 7}, {7, 10}};
 constexpr uint8_t kFindingBackfill = 10;  // two texts
 constexpr uint8_t kFindingHollow = 12;    // high; 13 is medium
-constexpr string_view kRectifications[] = {
-    "已完善台账并建立专人记录制度", "已补齐资料并通过复查", "已制定整改方案并落实到位",
-    "已组织委员专题学习并整改",     "经复查，问题已整改到位"};
+constexpr string_view kRectifications[] = {"已完善台账并建立专人记录制度", "已补齐资料并通过复查",
+                                           "已制定整改方案并落实到位", "已组织委员专题学习并整改",
+                                           "经复查，问题已整改到位"};
 constexpr string_view kSuspendReason = "督导发现工作室长期未开展活动，暂停运行并限期整改";
 constexpr string_view kReactivateReason = "整改到位，经联络委复核恢复运行";
 constexpr string_view kRetractionReasons[] = {"重复录入，予以撤回", "活动未实际开展，予以撤回",
@@ -539,8 +542,8 @@ constexpr std::pair<const string_view*, size_t> Span(const string_view (&items)[
   return {items, N};
 }
 constexpr std::pair<const string_view*, size_t> kTopicsByLink[] = {
-    Span(kIndustryTopics), Span(kInterestTopics), Span(kLocalityTopics),
-    Span(kProfessionalTopics), Span(kSectorTopics)};
+    Span(kIndustryTopics), Span(kInterestTopics), Span(kLocalityTopics), Span(kProfessionalTopics),
+    Span(kSectorTopics)};
 constexpr std::pair<const string_view*, size_t> kPartnersByLink[] = {
     Span(kIndustryPartners), Span(kInterestPartners), Span(kLocalityPartners),
     Span(kProfessionalPartners), Span(kSectorPartners)};
@@ -567,8 +570,7 @@ struct HollowWindow {
 constexpr HollowWindow kHollowWindows[] = {
     {DayIndex(2025, 6, 1), DayIndex(2025, 9, 22), DayIndex(2025, 11, 14), DayIndex(2025, 12, 31),
      30},
-    {DayIndex(2025, 12, 1), DayIndex(2026, 3, 16), DayIndex(2026, 5, 8), DayIndex(2026, 6, 30),
-     30},
+    {DayIndex(2025, 12, 1), DayIndex(2026, 3, 16), DayIndex(2026, 5, 8), DayIndex(2026, 6, 30), 30},
     {DayIndex(2026, 5, 1), DayIndex(2026, 7, 21), kHistoryDays - 1, kHistoryDays - 1, 50}};
 
 bool Suspends(Profile p) { return p == kProfileHollowA || p == kProfileHollowB; }
@@ -616,9 +618,8 @@ class Calendar {
     const Civil c = CivilFromDay(day);
     const int wd = Weekday(day);
     uint32_t w = wd == 5 ? 600 : (wd == 6 ? 450 : 1000);
-    const bool spring_festival =
-        (day >= DayIndex(2025, 1, 27) && day <= DayIndex(2025, 2, 4)) ||
-        (day >= DayIndex(2026, 2, 14) && day <= DayIndex(2026, 2, 22));
+    const bool spring_festival = (day >= DayIndex(2025, 1, 27) && day <= DayIndex(2025, 2, 4)) ||
+                                 (day >= DayIndex(2026, 2, 14) && day <= DayIndex(2026, 2, 22));
     if (spring_festival) {
       w = 150;
     } else if (c.m == 10 && c.d <= 7) {
@@ -652,15 +653,21 @@ class Calendar {
 enum class Role : uint8_t { kNormal, kModel, kHollow, kBackfill };
 
 // A supervision item at a fixed time, independent of the studio's own activity.
-enum class FreeKind : uint8_t { kVisit, kDuplicateVisit, kRetractDuplicate, kFinding,
-                                kSuspend, kReactivate };
+enum class FreeKind : uint8_t {
+  kVisit,
+  kDuplicateVisit,
+  kRetractDuplicate,
+  kFinding,
+  kSuspend,
+  kReactivate
+};
 struct FreeItem {
   int64_t at;
   FreeKind kind;
-  uint8_t text;          // visit note or finding text
-  Severity severity;     // findings
-  uint16_t due_days;     // findings: dueOn = raised date + due_days
-  int64_t rectify_at;    // findings: when the studio rectifies it, or kNever
+  uint8_t text;        // visit note or finding text
+  Severity severity;   // findings
+  uint16_t due_days;   // findings: dueOn = raised date + due_days
+  int64_t rectify_at;  // findings: when the studio rectifies it, or kNever
 };
 
 // Something a studio will do once its time has come: a join (id = member), a rule
@@ -725,8 +732,7 @@ struct Studio {
   bool suspended = false;
   std::vector<uint32_t> members;
   std::vector<Due> joins, rules, cases, adoptions, rectifications;
-  uint32_t case_count = 0, suggestion_count = 0, finding_count = 0, visit_count = 0,
-           rule_count = 0;
+  uint32_t case_count = 0, suggestion_count = 0, finding_count = 0, visit_count = 0, rule_count = 0;
   std::array<Activity, kRingSize> ring{};
   size_t ring_next = 0;
   uint64_t duplicate_visit_seq = 0;
@@ -735,8 +741,8 @@ struct Studio {
 };
 
 // Licensing dates of the batches (batch 1 is the first eight studios).
-constexpr int kBatchDays[] = {DayIndex(2024, 11, 8), DayIndex(2025, 5, 20),
-                              DayIndex(2026, 1, 13), DayIndex(2026, 6, 18)};
+constexpr int kBatchDays[] = {DayIndex(2024, 11, 8), DayIndex(2025, 5, 20), DayIndex(2026, 1, 13),
+                              DayIndex(2026, 6, 18)};
 
 // The first batch: all five link types, the model commerce & logistics studio first.
 struct FirstBatchStudio {
@@ -745,29 +751,41 @@ struct FirstBatchStudio {
   Role role;
   Profile profile;
 };
-constexpr FirstBatchStudio kFirstBatch[] = {
-    {kIndustry, 0, Role::kModel, kProfileNormal},     {kLocality, 0, Role::kNormal, kProfileNormal},
-    {kProfessional, 0, Role::kNormal, kProfileSchool}, {kInterest, 0, Role::kHollow, kProfileHollowA},
-    {kSector, 0, Role::kNormal, kProfileNormal},      {kLocality, 1, Role::kBackfill, kProfileNormal},
-    {kIndustry, 1, Role::kHollow, kProfileHollowC},   {kProfessional, 1, Role::kNormal, kProfileSchool}};
+constexpr FirstBatchStudio kFirstBatch[] = {{kIndustry, 0, Role::kModel, kProfileNormal},
+                                            {kLocality, 0, Role::kNormal, kProfileNormal},
+                                            {kProfessional, 0, Role::kNormal, kProfileSchool},
+                                            {kInterest, 0, Role::kHollow, kProfileHollowA},
+                                            {kSector, 0, Role::kNormal, kProfileNormal},
+                                            {kLocality, 1, Role::kBackfill, kProfileNormal},
+                                            {kIndustry, 1, Role::kHollow, kProfileHollowC},
+                                            {kProfessional, 1, Role::kNormal, kProfileSchool}};
 constexpr uint32_t kFirstBatchSize = std::size(kFirstBatch);
 constexpr uint32_t kLiaisonMembers = 6;
 
 const StudioKind& KindOf(LinkType link, uint32_t kind) {
   switch (link) {
-    case kIndustry: return kIndustryKinds[kind];
-    case kInterest: return kInterestKinds[kind];
-    case kProfessional: return kProfessionalKinds[kind];
-    default: return kSectorKinds[kind];
+    case kIndustry:
+      return kIndustryKinds[kind];
+    case kInterest:
+      return kInterestKinds[kind];
+    case kProfessional:
+      return kProfessionalKinds[kind];
+    default:
+      return kSectorKinds[kind];
   }
 }
 size_t KindCount(LinkType link) {
   switch (link) {
-    case kIndustry: return std::size(kIndustryKinds);
-    case kInterest: return std::size(kInterestKinds);
-    case kLocality: return std::size(kTowns);
-    case kProfessional: return std::size(kProfessionalKinds);
-    default: return std::size(kSectorKinds);
+    case kIndustry:
+      return std::size(kIndustryKinds);
+    case kInterest:
+      return std::size(kInterestKinds);
+    case kLocality:
+      return std::size(kTowns);
+    case kProfessional:
+      return std::size(kProfessionalKinds);
+    default:
+      return std::size(kSectorKinds);
   }
 }
 
@@ -785,10 +803,7 @@ int Digits(uint64_t n) {
 class Generator {
  public:
   Generator(const DemoOptions& options, const std::function<void(const DemoEvent&)>& sink)
-      : options_(options),
-        sink_(sink),
-        rng_(options.seed),
-        writer_(&event_.json) {}
+      : options_(options), sink_(sink), rng_(options.seed), writer_(&event_.json) {}
 
   void Run();
 
@@ -927,8 +942,7 @@ void Generator::PlanLater(Studio* s, uint32_t* kind_counters) {
   PlanStudio(s, link, k % n, role, profile);
 }
 
-void Generator::PlanStudio(Studio* s, LinkType link, uint32_t kind, Role role,
-                           Profile profile) {
+void Generator::PlanStudio(Studio* s, LinkType link, uint32_t kind, Role role, Profile profile) {
   s->link = link;
   s->kind = kind;
   s->role = role;
@@ -976,8 +990,8 @@ uint32_t Generator::PickPoolMember(Studio* s, const std::vector<Due>& pending) {
   for (int attempt = 0; attempt < 32; ++attempt) {
     const uint32_t m = pool_begin_ + static_cast<uint32_t>(s->rng.Below(pool));
     const bool in = std::find(s->members.begin(), s->members.end(), m) != s->members.end();
-    const bool coming = std::any_of(pending.begin(), pending.end(),
-                                    [m](const Due& d) { return d.id == m; });
+    const bool coming =
+        std::any_of(pending.begin(), pending.end(), [m](const Due& d) { return d.id == m; });
     if (!in && !coming) return m;
   }
   return 0;
@@ -986,26 +1000,26 @@ uint32_t Generator::PickPoolMember(Studio* s, const std::vector<Due>& pending) {
 // Splits the events left after the registry, licenses and supervision into activity
 // slots, in proportion to each studio's intensity and warped lifetime (largest remainder).
 void Generator::AllocateSlots() {
-  using Wide = unsigned __int128;
   const uint64_t fixed = kCommitteeCount + member_count_ + studios_.size();
   const uint64_t base = options_.events > fixed ? options_.events - fixed : 0;
   std::vector<uint64_t> weight(studios_.size());
   uint64_t total = 0;
   for (size_t i = 0; i < studios_.size(); ++i) {
     const Studio& s = studios_[i];
-    weight[i] = s.intensity * static_cast<uint64_t>(std::max<int64_t>(1, s.warp_end - s.warp_begin));
+    weight[i] =
+        s.intensity * static_cast<uint64_t>(std::max<int64_t>(1, s.warp_end - s.warp_begin));
     total += weight[i];
   }
   uint64_t free = 0;
   for (size_t i = 0; i < studios_.size(); ++i) {
-    PlanSupervision(&studios_[i], static_cast<uint64_t>(Wide{base} * weight[i] / total));
+    PlanSupervision(&studios_[i], static_cast<uint64_t>(Uint128{base} * weight[i] / total));
     free += studios_[i].free.size();
   }
   const uint64_t slots = base > free ? base - free : 0;
   std::vector<std::pair<uint64_t, size_t>> remainders;  // (remainder, studio)
   uint64_t given = 0;
   for (size_t i = 0; i < studios_.size(); ++i) {
-    const Wide exact = Wide{slots} * weight[i];
+    const Uint128 exact = Uint128{slots} * weight[i];
     studios_[i].slots = static_cast<uint64_t>(exact / total);
     given += studios_[i].slots;
     remainders.push_back({static_cast<uint64_t>(exact % total), i});
@@ -1037,8 +1051,8 @@ void Generator::PlanSupervision(Studio* s, uint64_t estimate) {
     const uint8_t note = static_cast<uint8_t>(s->rng.Below(std::size(kVisitNotes)));
     s->free.push_back(FreeItem{at, FreeKind::kVisit, note, kLow, 0, kNever});
     if (s->rng.Percent(4)) {  // recorded twice by mistake, retracted a few days later
-      s->free.push_back(FreeItem{at + 5 * kMinute, FreeKind::kDuplicateVisit, note, kLow, 0,
-                                 kNever});
+      s->free.push_back(
+          FreeItem{at + 5 * kMinute, FreeKind::kDuplicateVisit, note, kLow, 0, kNever});
       s->free.push_back(FreeItem{at + s->rng.Range(1, 3) * kDay, FreeKind::kRetractDuplicate, 0,
                                  kLow, 0, kNever});
     }
@@ -1068,8 +1082,7 @@ void Generator::PlanVisitFindings(Studio* s, int64_t visit_at) {
       text = kFindingHollow + 1;
     }
     const uint16_t due = severity == kHigh ? 20 : (severity == kMedium ? 30 : 45);
-    const int64_t rectify =
-        s->rng.Percent(85) ? at + s->rng.Range(5, due + 15) * kDay : kNever;
+    const int64_t rectify = s->rng.Percent(85) ? at + s->rng.Range(5, due + 15) * kDay : kNever;
     s->free.push_back(FreeItem{at, FreeKind::kFinding, text, severity, due, rectify});
   }
 }
@@ -1101,8 +1114,8 @@ bool Generator::Emit(int64_t recorded) {
 }
 
 std::string Generator::MemberName(uint32_t m) const {
-  constexpr uint64_t kNames = std::size(kSurnames) * std::size(kGivenFirst) *
-                              std::size(kGivenSecond);
+  constexpr uint64_t kNames =
+      std::size(kSurnames) * std::size(kGivenFirst) * std::size(kGivenSecond);
   const uint64_t k = (m * 7919ULL + options_.seed % kNames) % kNames;
   std::string name(kSurnames[k % std::size(kSurnames)]);
   name += kGivenFirst[k / std::size(kSurnames) % std::size(kGivenFirst)];
@@ -1196,11 +1209,10 @@ void Generator::Schedule(Studio* s) {
 // The time of the next slot: slot k is uniform in the k-th of `slots` equal parts of the
 // studio's warped lifetime, so slot times increase. Drawn once per slot (kept in slot_at).
 int64_t Generator::NextSlotTime(Studio* s) {
-  using Wide = unsigned __int128;
   const uint64_t span = static_cast<uint64_t>(s->warp_end - s->warp_begin);
   const uint64_t position = (s->slots_done << 32) | (s->rng.Next() >> 32);  // k + u, u in [0,1)
-  const int64_t x = s->warp_begin +
-                    static_cast<int64_t>(Wide{span} * position / (Wide{s->slots} << 32));
+  const int64_t x =
+      s->warp_begin + static_cast<int64_t>(Uint128{span} * position / (Uint128{s->slots} << 32));
   const int64_t t = calendar_.Unwarp(s->profile, x, &s->day_cursor);
   return std::max(t, s->LicenseTime() + 30 * kMinute);
 }
@@ -1273,8 +1285,8 @@ void Generator::EmitLicense(Studio* s) {
 void Generator::EmitFree(Studio* s, const FreeItem& item) {
   switch (item.kind) {
     case FreeKind::kVisit:
-      EmitVisit(s, item.text < std::size(kVisitNotes) ? kVisitNotes[item.text]
-                                                      : kSuspensionVisitNote);
+      EmitVisit(s,
+                item.text < std::size(kVisitNotes) ? kVisitNotes[item.text] : kSuspensionVisitNote);
       break;
     case FreeKind::kDuplicateVisit:
       EmitVisit(s, kVisitNotes[item.text]);
@@ -1354,19 +1366,28 @@ int EarliestDue(const std::vector<Due>& items, int64_t t) {
 // Emits the most urgent due item (joins, rectifications, rules, resolutions, adoptions);
 // false when nothing is due.
 bool Generator::EmitDue(Studio* s, int64_t t) {
-  std::vector<Due>* lists[] = {&s->joins, &s->rectifications, &s->rules, &s->cases,
-                               &s->adoptions};
+  std::vector<Due>* lists[] = {&s->joins, &s->rectifications, &s->rules, &s->cases, &s->adoptions};
   for (size_t k = 0; k < std::size(lists); ++k) {
     const int i = EarliestDue(*lists[k], t);
     if (i < 0) continue;
     const Due due = (*lists[k])[i];
     lists[k]->erase(lists[k]->begin() + i);
     switch (k) {
-      case 0: EmitJoin(s, due.id); break;
-      case 1: EmitRectification(s, due.id); break;
-      case 2: EmitRule(s, due.id); break;
-      case 3: EmitResolution(s, due); break;
-      default: EmitAdoption(s, due.id); break;
+      case 0:
+        EmitJoin(s, due.id);
+        break;
+      case 1:
+        EmitRectification(s, due.id);
+        break;
+      case 2:
+        EmitRule(s, due.id);
+        break;
+      case 3:
+        EmitResolution(s, due);
+        break;
+      default:
+        EmitAdoption(s, due.id);
+        break;
     }
     return true;
   }

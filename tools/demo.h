@@ -24,7 +24,8 @@ namespace wulian::demo {
 
 struct DemoEvent {
   std::string json;         // one client event line: {"id","type","occurredAt","data"} (no newline)
-  std::string recorded_at;  // when the ledger records it, RFC 3339 in +08:00, e.g. 2024-11-03T09:12:00+08:00
+  std::string recorded_at;  // when the ledger records it, RFC 3339 in +08:00, e.g.
+                            // 2024-11-03T09:12:00+08:00
 };
 
 struct DemoOptions {
