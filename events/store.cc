@@ -36,7 +36,7 @@ Overlay::~Overlay() { db_->ReleaseSnapshot(snapshot_); }
 
 Status Overlay::Get(Family family, const std::string& key,
                     std::optional<std::string>* value) const {
-  auto it = pending_.find({static_cast<int>(family), key});
+  auto it = pending_.find(static_cast<char>(family) + key);
   if (it != pending_.end()) {
     *value = it->second;
     return Status::OK();
@@ -55,18 +55,18 @@ Status Overlay::Get(Family family, const std::string& key,
 }
 
 void Overlay::Put(Family family, const std::string& key, std::string value) {
-  pending_[{static_cast<int>(family), key}] = std::move(value);
+  pending_[static_cast<char>(family) + key] = std::move(value);
 }
 
 void Overlay::Delete(Family family, const std::string& key) {
-  pending_[{static_cast<int>(family), key}] = std::nullopt;
+  pending_[static_cast<char>(family) + key] = std::nullopt;
 }
 
 void Overlay::WriteTo(rocksdb::WriteBatch* batch) const {
   for (const auto& [where, value] : pending_) {
-    auto* family = families_[where.first];
-    rocksdb::Status s = value ? batch->Put(family, where.second, *value)
-                              : batch->Delete(family, where.second);
+    auto* family = families_[static_cast<uint8_t>(where[0])];
+    const rocksdb::Slice key(where.data() + 1, where.size() - 1);
+    rocksdb::Status s = value ? batch->Put(family, key, *value) : batch->Delete(family, key);
     LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
   }
 }
@@ -270,7 +270,7 @@ Status Ledger::Append(Submissions& batch, const AppendOptions& options,
     s = internal::ApplyRules(overlay, codec_, seq, sub);
     if (!s.ok()) return std::move(s).WithIndex(i);
 
-    capnp::MallocMessageBuilder stored;
+    capnp::MallocMessageBuilder stored(kEventFirstSegmentWords);
     stored.setRoot(event.asReader());
     auto root = stored.getRoot<Event>();
     head.recorded_at_micros = std::max(head.recorded_at_micros, clock);
