@@ -11,7 +11,8 @@
 //            's' studio                     → be64(seq) status*   licensed studio, with
 //                                             status = be64(seq) u8(StudioStatus), one per
 //                                             live StudioStatusChanged, in seq order
-//            'j' studio 0x00 member         → be64(join) be64(leave)   leave 0: still in
+//            'j' studio 0x00 member         → (be64(join) be64(leave))+  one pair per live
+//                                             membership, oldest first; leave 0: still in
 //            'k' studio 0x00 case           → Pair
 //            'g' studio 0x00 suggestion     → Pair
 //            'f' studio 0x00 finding        → Pair
@@ -53,6 +54,7 @@ inline constexpr char kStreamVersionTag = 'q';
 
 inline constexpr size_t kSeqBytes = 8;
 inline constexpr size_t kPairBytes = 2 * kSeqBytes + 1;
+inline constexpr size_t kMembershipBytes = 2 * kSeqBytes;
 inline constexpr size_t kStatusEntryBytes = kSeqBytes + 1;
 static_assert(kPairBytes == 17 && kStatusEntryBytes == 9, "stored layouts are fixed");
 

@@ -163,17 +163,24 @@ Status Rules::ClosePair(char tag, std::string_view studio, std::string_view id, 
   return Status::OK();
 }
 
+// Membership state is the list of live (join, leave) pairs; the last one is current.
 Status Rules::Membership(std::string_view studio, std::string_view member, bool join) {
   const std::string key = StateKey(format::kMembershipTag, studio, member);
   std::optional<std::string> v;
   Status s = overlay_.Get(Family::kState, key, &v);
   if (!s.ok()) return s;
-  const bool in = v && GetBe64(*v, format::kSeqBytes) == 0;
+  std::string value = v.value_or("");
+  const size_t last = value.empty() ? 0 : value.size() - format::kMembershipBytes;
+  const bool in = !value.empty() && GetBe64(value, last + format::kSeqBytes) == 0;
   if (join && in) return Status::ReferenceError("member " + Q(member) + " is already in studio " + Q(studio));
   if (!join && !in) return Status::ReferenceError("member " + Q(member) + " is not in studio " + Q(studio));
-  std::string value;
-  PutBe64(&value, join ? seq_ : GetBe64(*v));
-  PutBe64(&value, join ? 0 : seq_);
+  if (join) {
+    PutBe64(&value, seq_);
+    PutBe64(&value, 0);
+  } else {
+    value.resize(last + format::kSeqBytes);
+    PutBe64(&value, seq_);
+  }
   overlay_.Put(Family::kState, key, std::move(value));
   return Status::OK();
 }
@@ -188,7 +195,8 @@ Status Rules::References(capnp::DynamicStruct::Reader data) {
         Status s = Registered(tag, id.cStr(), name == "members" ? "member" : "committee");
         if (!s.ok()) return s;
       }
-    } else if (name == "leadMember") {
+    } else if (name == "leadMember" ||
+               (name == "member" && data.getSchema() == capnp::Schema::from<schema::MemberJoinedStudio>())) {
       Status s = Registered(format::kMemberTag, data.get(field).as<capnp::Text>().cStr(), "member");
       if (!s.ok()) return s;
     } else if (name == "committee" && data.getSchema() != capnp::Schema::from<schema::CommitteeRegistered>()) {
@@ -340,25 +348,33 @@ Status Rules::UndoPair(char tag, std::string_view studio, std::string_view id, u
   return Status::OK();
 }
 
+// Only the newest membership event of a member in a studio can be retracted: every later
+// one depends on it.
 Status Rules::UndoMembership(std::string_view studio, std::string_view member, uint64_t target,
                              bool join) {
   const std::string key = StateKey(format::kMembershipTag, studio, member);
   std::optional<std::string> v;
   Status s = overlay_.Get(Family::kState, key, &v);
   if (!s.ok()) return s;
-  const uint64_t joined = v ? GetBe64(*v) : 0, left = v ? GetBe64(*v, format::kSeqBytes) : 0;
+  LEDGER_ASSERT(v && v->size() >= format::kMembershipBytes, "live membership event without state");
+  std::string value = *v;
+  const size_t last = value.size() - format::kMembershipBytes;
+  const uint64_t joined = GetBe64(value, last), left = GetBe64(value, last + format::kSeqBytes);
   if (join && joined == target && left == 0) {
-    overlay_.Delete(Family::kState, key);
-    return Status::OK();
-  }
-  if (!join && left == target) {
-    std::string value = v->substr(0, format::kSeqBytes);
+    value.resize(last);
+  } else if (!join && left == target) {
+    value.resize(last + format::kSeqBytes);
     PutBe64(&value, 0);
-    overlay_.Put(Family::kState, key, std::move(value));
-    return Status::OK();
+  } else {
+    return Status::ReferenceError("cannot retract: a later membership event of member " + Q(member) +
+                                  " in studio " + Q(studio) + " depends on it");
   }
-  return Status::ReferenceError("cannot retract: a later membership event of member " + Q(member) +
-                                " in studio " + Q(studio) + " depends on it");
+  if (value.empty()) {
+    overlay_.Delete(Family::kState, key);
+  } else {
+    overlay_.Put(Family::kState, key, std::move(value));
+  }
+  return Status::OK();
 }
 
 // Removes (replacement empty) or changes the live status change `target` of a studio.
