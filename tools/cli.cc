@@ -63,11 +63,11 @@ bool LineReader::Next(std::string* line, bool* too_long) {
   return true;
 }
 
-void PrintError(const Status& status, std::optional<uint64_t> line) {
+void PrintError(const Status& status, std::optional<uint64_t> line, bool in_batch) {
   std::string out = "{\"error\":{\"code\":" + JsonString(status.CodeName()) +
                     ",\"message\":" + JsonString(status.message());
   if (line) out += ",\"line\":" + std::to_string(*line);
-  if (status.index()) out += ",\"index\":" + std::to_string(*status.index());
+  if (in_batch && status.index()) out += ",\"index\":" + std::to_string(*status.index());
   std::cout << out << "}}\n";
 }
 

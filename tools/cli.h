@@ -66,8 +66,10 @@ class LineReader {
   size_t pos_ = 0;
 };
 
-// {"error": {"code", "message", "line"?, "index"?}} on stdout.
-void PrintError(const Status& status, std::optional<uint64_t> line = std::nullopt);
+// {"error": {"code", "message", "line"?, "index"?}} on stdout. The index is printed only
+// for refusals within a batch.
+void PrintError(const Status& status, std::optional<uint64_t> line = std::nullopt,
+                bool in_batch = false);
 
 // {"seq", "stream", "version", "hash"}
 std::string ResultJson(const AppendResult& result);

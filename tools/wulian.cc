@@ -70,7 +70,7 @@ int Append(const Args& args) {
     std::vector<AppendResult> results;
     if (s.ok()) s = ledger->Append(batch, options, &results);
     if (!s.ok()) {
-      PrintError(s, reader->line_number());
+      PrintError(s, reader->line_number(), is_batch);
       return s.ExitCode();
     }
     if (results.size() == 1 && !is_batch) {

@@ -105,6 +105,9 @@ TEST(CliTest, AppendExitCodesFollowTheSpec) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find(R"("code":"INVALID_EVENT")"), std::string::npos);
   EXPECT_NE(r.out.find(R"("line":1)"), std::string::npos);
+  r = Wulian(dir.path(), "append", R"({"events":[)" + Contact("b1") + "," + Contact("b2", "S99") + "]}\n");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find(R"("line":1,"index":1})"), std::string::npos) << r.out;
   r = Wulian(dir.path(), "append", Contact("late") + "\n", "WULIAN_NOW=not-a-time");
   EXPECT_EQ(r.exit_code, 2);
 }
