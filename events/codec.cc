@@ -22,6 +22,7 @@ using capnp::JsonValue;
 constexpr uint64_t kAnnotationKind = 0xcaa2a28681750808ull;
 constexpr uint64_t kAnnotationOptional = 0xca4b7f402dc570a3ull;
 constexpr uint64_t kAnnotationMinimum = 0xfde98557d1d5b74dull;
+constexpr uint64_t kAnnotationLedgerSet = 0xf0aa8243ac424460ull;
 
 constexpr int64_t kEarliestOccurredMicros = 946684800ll * kMicrosPerSecond;  // 2000-01-01Z
 
@@ -95,6 +96,7 @@ Status CheckKind(std::string_view s, schema::TextKind kind) {
 struct FieldRules {
   std::optional<schema::TextKind> kind;
   bool optional = false;
+  bool ledger_set = false;
   uint64_t minimum = 0;
 };
 
@@ -107,6 +109,8 @@ FieldRules RulesOf(capnp::StructSchema::Field field) {
       rules.optional = true;
     } else if (a.getId() == kAnnotationMinimum) {
       rules.minimum = a.getValue().getUint64();
+    } else if (a.getId() == kAnnotationLedgerSet) {
+      rules.ledger_set = true;
     }
   }
   return rules;
@@ -185,7 +189,9 @@ Status CheckObject(JsonValue::Reader v, capnp::StructSchema schema) {
     std::string_view name = field.getName().cStr();
     if (!present.insert(name).second) return Status::InvalidEvent(Quote(name) + " given twice");
     KJ_IF_MAYBE(f, schema.findFieldByName(field.getName())) {
-      Status s = CheckValue(field.getValue(), f->getType(), RulesOf(*f));
+      const FieldRules rules = RulesOf(*f);
+      if (rules.ledger_set) return Status::InvalidEvent(Quote(name) + " is set by the ledger");
+      Status s = CheckValue(field.getValue(), f->getType(), rules);
       if (!s.ok()) return Nest(std::move(s), name);
     } else {
       return Status::InvalidEvent(Quote(name) + " is not a field of " +
@@ -194,7 +200,8 @@ Status CheckObject(JsonValue::Reader v, capnp::StructSchema schema) {
   }
   for (auto f : schema.getFields()) {
     std::string_view name = f.getProto().getName().cStr();
-    if (!present.count(name) && !RulesOf(f).optional) {
+    const FieldRules rules = RulesOf(f);
+    if (!present.count(name) && !rules.optional && !rules.ledger_set) {
       return Status::InvalidEvent(Quote(name) + " is missing");
     }
   }
@@ -456,12 +463,43 @@ Status Codec::DecodeReplacement(schema::Event::Which target_type, Submission* su
   auto payload = capnp::toDynamic(submission->message.getRoot<schema::Event>()
                                       .getEventCorrected()
                                       .getData());
+  submission->message.getRoot<schema::Event>().getEventCorrected().setTargetType(
+      TypeName(target_type));
   try {
     auto inner = payload.init(field).as<capnp::DynamicStruct>();
     impl_->json.decode(value, inner);
   } catch (const kj::Exception& e) {
     return Status::InvalidEvent(std::string("data.data: cannot decode: ") +
                                 e.getDescription().cStr());
+  }
+  return Status::OK();
+}
+
+Status Codec::DecodeStored(std::string_view line, capnp::MallocMessageBuilder* message) const {
+  capnp::MallocMessageBuilder raw;
+  auto value = raw.initRoot<JsonValue>();
+  auto root = message->initRoot<schema::Event>();
+  try {
+    impl_->json.decodeRaw(kj::ArrayPtr<const char>(line.data(), line.size()), value);
+    impl_->json.decode(value.asReader(), capnp::toDynamic(root));
+    if (!root.isEventCorrected()) return Status::OK();
+    auto corrected = root.getEventCorrected();
+    auto it = impl_->types.find(std::string_view(corrected.getTargetType().cStr()));
+    auto payload_fields = capnp::Schema::from<schema::Payload>().getUnionFields();
+    if (it == impl_->types.end()) return Status::InvalidArgument("correction without a known targetType");
+    for (auto field : value.asReader().getObject()) {
+      if (View(field.getName()) != "data") continue;
+      for (auto inner : field.getValue().getObject()) {
+        if (View(inner.getName()) != "data") continue;
+        auto union_index = it->second.getProto().getDiscriminantValue();
+        if (union_index >= payload_fields.size()) return Status::InvalidArgument("bad targetType");
+        capnp::DynamicStruct::Builder payload = corrected.getData();
+        impl_->json.decode(inner.getValue(),
+                           payload.init(payload_fields[union_index]).as<capnp::DynamicStruct>());
+      }
+    }
+  } catch (const kj::Exception& e) {
+    return Status::InvalidArgument(std::string("not a stored event: ") + e.getDescription().cStr());
   }
   return Status::OK();
 }
@@ -475,6 +513,58 @@ std::string TypeName(schema::Event::Which which) {
   const unsigned index = static_cast<unsigned>(which);
   LEDGER_ASSERT(index < fields.size(), "event kind outside the schema");
   return CapitalizeFirst(fields[index].getProto().getName());
+}
+
+Status JsonDocument::Parse(std::string_view text) {
+  if (text.size() > kLineBytesMax || !IsValidUtf8(text)) {
+    return Status::InvalidArgument("not a JSON document of valid UTF-8 under the size limit");
+  }
+  message_ = std::make_unique<capnp::MallocMessageBuilder>();
+  auto root = message_->initRoot<JsonValue>();
+  try {
+    capnp::JsonCodec codec;
+    codec.setMaxNestingDepth(kJsonDepthMax);
+    codec.decodeRaw(kj::ArrayPtr<const char>(text.data(), text.size()), root);
+  } catch (const kj::Exception& e) {
+    return Status::InvalidArgument(std::string("not JSON: ") + e.getDescription().cStr());
+  }
+  if (!root.isObject()) return Status::InvalidArgument("expected a JSON object");
+  return Status::OK();
+}
+
+std::optional<JsonValue::Reader> JsonDocument::Find(std::string_view name) const {
+  if (!message_) return std::nullopt;
+  for (auto field : message_->getRoot<JsonValue>().asReader().getObject()) {
+    if (View(field.getName()) == name) return field.getValue();
+  }
+  return std::nullopt;
+}
+
+Status JsonDocument::GetString(std::string_view name, std::string* out) const {
+  auto v = Find(name);
+  if (!v || !v->isString()) return Status::InvalidArgument(Quote(name) + " must be a string");
+  *out = std::string(View(v->getString()));
+  return Status::OK();
+}
+
+Status JsonDocument::GetUint(std::string_view name, uint64_t* out) const {
+  auto v = Find(name);
+  if (!v || !CheckInteger(*v, kJsonIntegerMax, 0).ok()) {
+    return Status::InvalidArgument(Quote(name) + " must be a non-negative integer");
+  }
+  *out = static_cast<uint64_t>(v->getNumber());
+  return Status::OK();
+}
+
+Status JsonDocument::GetStringList(std::string_view name, std::vector<std::string>* out) const {
+  auto v = Find(name);
+  if (!v || !v->isArray()) return Status::InvalidArgument(Quote(name) + " must be an array");
+  out->clear();
+  for (auto item : v->getArray()) {
+    if (!item.isString()) return Status::InvalidArgument(Quote(name) + " must hold strings");
+    out->emplace_back(View(item.getString()));
+  }
+  return Status::OK();
 }
 
 std::string JsonString(std::string_view s) {

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include <capnp/compat/json.capnp.h>
+
 #include "events/ledger.capnp.h"
 #include "events/status.h"
 
@@ -75,6 +77,10 @@ class Codec {
   // A stored event as one line of JSON (SPEC §3.1 with the stored fields).
   std::string Encode(schema::Event::Reader event) const;
 
+  // Reads a line written by Encode back into a message (for offline checks); the inverse of
+  // Encode. Only the JSON syntax and the schema's types are checked.
+  Status DecodeStored(std::string_view line, capnp::MallocMessageBuilder* message) const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -82,6 +88,26 @@ class Codec {
 
 // "ContactRecorded" for schema::Event::CONTACT_RECORDED, and so on.
 std::string TypeName(schema::Event::Which which);
+
+// A small JSON document read by field name (tree heads, keys, proofs), parsed with Cap'n
+// Proto's JSON codec.
+class JsonDocument {
+ public:
+  JsonDocument() = default;
+  JsonDocument(const JsonDocument&) = delete;
+  JsonDocument& operator=(const JsonDocument&) = delete;
+
+  // Parses `text`, which must be one JSON object.
+  Status Parse(std::string_view text);
+  Status GetString(std::string_view name, std::string* out) const;
+  // A non-negative integer below 2^53.
+  Status GetUint(std::string_view name, uint64_t* out) const;
+  Status GetStringList(std::string_view name, std::vector<std::string>* out) const;
+
+ private:
+  std::optional<capnp::json::Value::Reader> Find(std::string_view name) const;
+  std::unique_ptr<capnp::MallocMessageBuilder> message_;
+};
 
 // `s` as a JSON string literal, quotes included. REQUIRES: `s` is valid UTF-8.
 std::string JsonString(std::string_view s);

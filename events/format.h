@@ -21,7 +21,11 @@
 //            'x' be64(seq)                  → ""                  the event is retracted
 //            'q' stream                     → be64(version)       current stream version
 //            Pair = be64(open) be64(close) u8(retracted)    close 0: still open
-//   default  'format'                       → be32(kFormatVersion)
+//   merkle   u8(level) be64(index)          → SHA-256 node: the root of the perfect subtree
+//                                             over leaves [index·2^level, (index+1)·2^level)
+//                                             (level 0: the event hashes), RFC 6962 §2.1
+//   targets  be64(target) be64(seq)         → ""   event seq corrects or retracts target
+//   default  'format'                       → be64(kFormatVersion)
 //
 // be64 is an 8-byte big-endian unsigned integer, so that keys sort by number. IDs never
 // contain 0x00 (SPEC §3.2), so it separates the parts of a key.
@@ -38,6 +42,8 @@ inline constexpr char kEventsFamily[] = "events";
 inline constexpr char kIdsFamily[] = "ids";
 inline constexpr char kStreamsFamily[] = "streams";
 inline constexpr char kStateFamily[] = "state";
+inline constexpr char kMerkleFamily[] = "merkle";
+inline constexpr char kTargetsFamily[] = "targets";
 inline constexpr char kFormatKey[] = "format";
 
 inline constexpr char kCommitteeTag = 'c';
@@ -89,6 +95,19 @@ inline std::string StateKey(char tag, std::string_view a, std::string_view b = {
     key.push_back('\0');
     key.append(b);
   }
+  return key;
+}
+
+inline std::string MerkleKey(int level, uint64_t index) {
+  std::string key(1, static_cast<char>(level));
+  PutBe64(&key, index);
+  return key;
+}
+
+inline std::string TargetKey(uint64_t target, uint64_t seq) {
+  std::string key;
+  PutBe64(&key, target);
+  PutBe64(&key, seq);
   return key;
 }
 

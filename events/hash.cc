@@ -39,15 +39,33 @@ Hash ChainHash(const Hash& previous, const Hash& leaf) {
 
 Hash Sha256(std::string_view bytes) { return Digest({bytes}); }
 
-std::string ToHex(const Hash& hash) {
+std::string ToHex(const Hash& hash) { return HexOf(hash.data(), hash.size()); }
+
+std::string HexOf(const uint8_t* data, size_t size) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  out.reserve(hash.size() * 2);
-  for (uint8_t b : hash) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
+  out.reserve(size * 2);
+  for (size_t i = 0; i < size; ++i) {
+    out.push_back(kDigits[data[i] >> 4]);
+    out.push_back(kDigits[data[i] & 15]);
   }
   return out;
+}
+
+bool FromHex(std::string_view hex, uint8_t* out, size_t size) {
+  if (hex.size() != size * 2) return false;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < size; ++i) {
+    const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return true;
 }
 
 }  // namespace wulian

@@ -24,4 +24,8 @@ Hash Sha256(std::string_view bytes);
 
 std::string ToHex(const Hash& hash);
 
+// Lower-case hex, and back (false on bad input or a length other than 2·size).
+std::string HexOf(const uint8_t* data, size_t size);
+bool FromHex(std::string_view hex, uint8_t* out, size_t size);
+
 }  // namespace wulian

@@ -31,6 +31,9 @@ annotation optional @0xca4b7f402dc570a3 (field) :Void;
 annotation minimum @0xfde98557d1d5b74d (field) :UInt64;
 # On integer fields the smallest value; on list fields the fewest elements.
 
+annotation ledgerSet @0xf0aa8243ac424460 (field) :Void;
+# The ledger sets the field; a client may not send it.
+
 # ---- Enumerations -------------------------------------------------------------------
 
 enum LinkType { industry @0; interest @1; locality @2; professional @3; sector @4; }
@@ -192,6 +195,7 @@ struct EventCorrected {
   target @0 :UInt64 $minimum(1);
   reason @1 :Text $kind(text);
   data @2 :Payload;
+  targetType @3 :Text $ledgerSet;  # the type of the target, e.g. "ContactRecorded"
 }
 
 struct EventRetracted {

@@ -9,6 +9,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <bit>
 #include <cstring>
 #include <unordered_map>
 
@@ -122,8 +123,32 @@ struct Ledger::Handles {
   rocksdb::ColumnFamilyHandle* meta = nullptr;
 };
 
-Ledger::Ledger(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles, Head head)
-    : db_(std::move(db)), handles_(std::move(handles)), head_(head) {}
+Ledger::Ledger(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles, Head head,
+               merkle::Frontier frontier)
+    : db_(std::move(db)),
+      handles_(std::move(handles)),
+      head_(head),
+      frontier_(std::move(frontier)) {}
+
+namespace {
+
+merkle::NodeReader NodesOf(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) {
+  return [db, family](int level, uint64_t index, Hash* node) {
+    std::string value;
+    rocksdb::Status s =
+        db->Get(rocksdb::ReadOptions(), family, format::MerkleKey(level, index), &value);
+    if (!s.ok()) return FromRocks(s);
+    if (value.size() != node->size()) return Status::Corruption("Merkle node of the wrong size");
+    std::memcpy(node->data(), value.data(), node->size());
+    return Status::OK();
+  };
+}
+
+}  // namespace
+
+merkle::NodeReader Ledger::Nodes() const {
+  return NodesOf(db_.get(), handles_->families[static_cast<int>(Family::kMerkle)]);
+}
 
 Ledger::~Ledger() {
   for (auto* h : handles_->all) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
@@ -139,7 +164,8 @@ Status Ledger::Open(const std::string& db_dir, const OpenOptions& options,
   db_options.IncreaseParallelism(2);
   const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
                                           format::kEventsFamily, format::kIdsFamily,
-                                          format::kStreamsFamily, format::kStateFamily};
+                                          format::kStreamsFamily, format::kStateFamily,
+                                          format::kMerkleFamily,  format::kTargetsFamily};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& name : names) {
     descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(db_options));
@@ -181,11 +207,17 @@ Status Ledger::Open(const std::string& db_dir, const OpenOptions& options,
     }
     if (s.ok()) s = FromRocks(it->status());
   }
+  merkle::Frontier frontier;
+  if (s.ok()) {
+    s = merkle::Frontier::Load(
+        NodesOf(db.get(), handles->families[static_cast<int>(Family::kMerkle)]), head.seq, &frontier);
+    head.root = frontier.Root();
+  }
   if (!s.ok()) {
     for (auto* h : handles->all) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
     return s;
   }
-  ledger->reset(new Ledger(std::move(db), std::move(handles), head));
+  ledger->reset(new Ledger(std::move(db), std::move(handles), head, std::move(frontier)));
   return Status::OK();
 }
 
@@ -232,7 +264,13 @@ Status Ledger::Append(Submissions& batch, const AppendOptions& options,
                       std::vector<AppendResult>* results) {
   std::lock_guard<std::mutex> append_lock(append_mu_);
   internal::Overlay overlay(db_.get(), handles_->families);
-  Head head = GetHead();
+  Head head;
+  merkle::Frontier frontier;
+  {
+    std::lock_guard<std::mutex> lock(head_mu_);
+    head = head_;
+    frontier = frontier_;
+  }
   std::vector<AppendResult> out(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     Submission* sub = batch[i].get();
@@ -293,6 +331,15 @@ Status Ledger::Append(Submissions& batch, const AppendOptions& options,
     std::string next_version;
     format::PutBe64(&next_version, version + 1);
     overlay.Put(Family::kState, version_key, std::move(next_version));
+    frontier.Append(leaf, [&](int level, uint64_t index, const Hash& node) {
+      overlay.Put(Family::kMerkle, format::MerkleKey(level, index),
+                  std::string(reinterpret_cast<const char*>(node.data()), node.size()));
+    });
+    if (event.isEventCorrected() || event.isEventRetracted()) {
+      const uint64_t target = event.isEventCorrected() ? event.getEventCorrected().getTarget()
+                                                       : event.getEventRetracted().getTarget();
+      overlay.Put(Family::kTargets, format::TargetKey(target, seq), "");
+    }
     out[i] = AppendResult{seq, stream, version + 1, leaf, false};
   }
   rocksdb::WriteBatch write;
@@ -301,9 +348,11 @@ Status Ledger::Append(Submissions& batch, const AppendOptions& options,
   write_options.sync = options.sync;
   Status s = FromRocks(db_->Write(write_options, &write));
   if (!s.ok()) return s;
+  head.root = frontier.Root();
   {
     std::lock_guard<std::mutex> lock(head_mu_);
     head_ = head;
+    frontier_ = std::move(frontier);
   }
   *results = std::move(out);
   return Status::OK();
@@ -343,16 +392,17 @@ Status Ledger::Checkpoint(const std::string& dir) const {
 
 namespace {
 
-// Checks one stored event against its key, its predecessor and the indexes.
+// Checks the stored events one by one, in order, against their keys, their predecessors,
+// a Merkle tree rebuilt from their recomputed leaves, and the indexes.
 class Verifier {
  public:
-  Verifier(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* ids, rocksdb::ColumnFamilyHandle* streams)
-      : db_(db), ids_(ids), streams_(streams) {}
+  Verifier(rocksdb::DB* db, const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families,
+           uint64_t root_at_size)
+      : db_(db), families_(families), root_at_size_(root_at_size) {}
 
   // Returns a problem description, or an empty string.
   std::string Check(uint64_t key_seq, std::string_view bytes) {
     if (key_seq != report.events + 1) return "event " + std::to_string(report.events + 1) + " is missing";
-    if (bytes.size() % sizeof(capnp::word) != 0) return "value is not a whole message";
     try {
       StoredMessage stored(bytes);
       auto event = stored.event();
@@ -363,78 +413,150 @@ class Verifier {
       unhashed.disownHash();
       unhashed.disownChain();
       const Hash leaf = LeafHash(unhashed.asReader());
-      if (leaf != HashFrom(event.getHash()) || event.getHash().size() != leaf.size()) return "leaf hash does not match the event";
+      if (event.getHash().size() != leaf.size() || leaf != HashFrom(event.getHash())) return "leaf hash does not match the event";
       const Hash chain = ChainHash(report.head.chain, leaf);
       if (chain != HashFrom(event.getChain())) return "chain hash does not match";
       auto recorded = ParseInstant(event.getRecordedAt().cStr());
       if (!recorded || *recorded < report.head.recorded_at_micros) return "recordedAt missing or decreasing";
-      const std::string stream = event.getStream().cStr();
-      uint64_t& version = versions_[stream];
-      if (event.getVersion() != ++version) return "version " + std::to_string(event.getVersion()) + " breaks stream " + stream;
-      std::string indexed;
-      if (!db_->Get(rocksdb::ReadOptions(), ids_, event.getId().cStr(), &indexed).ok() ||
-          indexed != format::SeqKey(key_seq)) {
-        return "id index does not point to the event";
-      }
-      if (!db_->Get(rocksdb::ReadOptions(), streams_, format::StreamKey(stream, version), &indexed).ok() ||
-          indexed != format::SeqKey(key_seq)) {
-        return "stream index does not point to the event";
-      }
+      std::string problem = CheckIndexes(event, key_seq);
+      if (problem.empty()) problem = CheckTree(leaf);
+      if (!problem.empty()) return problem;
       report.events = key_seq;
-      report.head = Head{key_seq, chain, *recorded};
+      report.head = Head{key_seq, chain, frontier_.Root(), *recorded};
+      if (key_seq == root_at_size_) report.root_at_size = report.head.root;
     } catch (const kj::Exception& e) {
       return std::string("undecodable: ") + e.getDescription().cStr();
     }
     return "";
   }
 
+  // After the scan: no index entry may point past the log.
+  std::string CheckCounts() {
+    const uint64_t n = report.events;
+    if (Count(Family::kIds) != n || Count(Family::kStreams) != n) return "index entries for events that are not in the log";
+    if (Count(Family::kMerkle) != 2 * n - std::popcount(n)) return "Merkle nodes for events that are not in the log";
+    if (Count(Family::kTargets) != changes_) return "history entries for events that are not in the log";
+    return "";
+  }
+
   VerifyReport report;
 
  private:
+  bool Indexed(Family family, const std::string& key, const std::string& expected) {
+    std::string value;
+    return db_->Get(rocksdb::ReadOptions(), families_[static_cast<int>(family)], key, &value).ok() &&
+           value == expected;
+  }
+
+  std::string CheckIndexes(Event::Reader event, uint64_t seq) {
+    const std::string stream = event.getStream().cStr();
+    uint64_t& version = versions_[stream];
+    if (event.getVersion() != ++version) return "version " + std::to_string(event.getVersion()) + " breaks stream " + stream;
+    if (!Indexed(Family::kIds, event.getId().cStr(), format::SeqKey(seq))) return "id index does not point to the event";
+    if (!Indexed(Family::kStreams, format::StreamKey(stream, version), format::SeqKey(seq))) {
+      return "stream index does not point to the event";
+    }
+    if (event.isEventCorrected() || event.isEventRetracted()) {
+      const uint64_t target = event.isEventCorrected() ? event.getEventCorrected().getTarget()
+                                                       : event.getEventRetracted().getTarget();
+      ++changes_;
+      if (target >= seq || !Indexed(Family::kTargets, format::TargetKey(target, seq), "")) {
+        return "history index does not list the correction or retraction";
+      }
+    }
+    return "";
+  }
+
+  std::string CheckTree(const Hash& leaf) {
+    std::string problem;
+    frontier_.Append(leaf, [&](int level, uint64_t index, const Hash& node) {
+      const std::string expected(reinterpret_cast<const char*>(node.data()), node.size());
+      if (problem.empty() && !Indexed(Family::kMerkle, format::MerkleKey(level, index), expected)) {
+        problem = "Merkle node (" + std::to_string(level) + ", " + std::to_string(index) + ") does not match";
+      }
+    });
+    return problem;
+  }
+
+  uint64_t Count(Family family) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[static_cast<int>(family)]));
+    uint64_t n = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+    return n;
+  }
+
   rocksdb::DB* db_;
-  rocksdb::ColumnFamilyHandle* ids_;
-  rocksdb::ColumnFamilyHandle* streams_;
+  std::array<rocksdb::ColumnFamilyHandle*, kFamilies> families_;
+  const uint64_t root_at_size_;
+  merkle::Frontier frontier_;
+  uint64_t changes_ = 0;                                // corrections and retractions seen
   std::unordered_map<std::string, uint64_t> versions_;  // one entry per stream
-  capnp::word scratch_buffer_[1024]{};  // zeroed, as MallocMessageBuilder requires
+  capnp::word scratch_buffer_[1024]{};                  // zeroed, as MallocMessageBuilder requires
   kj::ArrayPtr<capnp::word> scratch_{scratch_buffer_, 1024};
 };
 
-uint64_t CountKeys(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) {
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), family));
-  uint64_t n = 0;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
-  return n;
-}
-
 }  // namespace
 
-Status Ledger::Verify(VerifyReport* report) const {
-  auto* ids = handles_->families[static_cast<int>(Family::kIds)];
-  auto* streams = handles_->families[static_cast<int>(Family::kStreams)];
-  auto verifier = std::make_unique<Verifier>(db_.get(), ids, streams);
+Status Ledger::Verify(const VerifyOptions& options, VerifyReport* report) const {
+  auto verifier = std::make_unique<Verifier>(db_.get(), handles_->families, options.root_at_size);
   std::string problem;
-  uint64_t bad = 0;
   Status s = Scan(1, 0, [&](uint64_t seq, std::string_view bytes) {
     problem = verifier->Check(seq, bytes);
-    if (problem.empty()) return Status::OK();
-    bad = std::min(seq, verifier->report.events + 1);
-    return Status::Corruption(problem);
+    return problem.empty() ? Status::OK() : Status::Corruption(problem);
   });
+  if (s.ok()) problem = verifier->CheckCounts();
   *report = verifier->report;
-  if (s.code() == Code::kCorruption && bad != 0) {
+  if (!problem.empty()) {
     report->ok = false;
-    report->first_bad_seq = bad;
+    report->first_bad_seq = report->events + 1;
     report->problem = problem;
     return Status::OK();
   }
-  if (!s.ok()) return s;
-  const uint64_t n = report->events;
-  if (CountKeys(db_.get(), ids) != n || CountKeys(db_.get(), streams) != n) {
-    report->ok = false;
-    report->first_bad_seq = n + 1;
-    report->problem = "index entries for events that are not in the log";
+  return s;
+}
+
+Status Ledger::CheckSize(uint64_t size, bool allow_empty) const {
+  const uint64_t head = GetHead().seq;
+  if ((size == 0 && !allow_empty) || size > head) {
+    return Status::InvalidArgument("tree size " + std::to_string(size) + " is not between " +
+                                   (allow_empty ? "0" : "1") + " and the head " + std::to_string(head));
   }
   return Status::OK();
+}
+
+Status Ledger::TreeRoot(uint64_t size, Hash* root) const {
+  Status s = CheckSize(size, /*allow_empty=*/true);
+  return s.ok() ? merkle::Root(Nodes(), size, root) : s;
+}
+
+Status Ledger::InclusionProof(uint64_t seq, uint64_t size, Hash* leaf,
+                              std::vector<Hash>* proof) const {
+  Status s = CheckSize(size, /*allow_empty=*/false);
+  if (s.ok() && (seq == 0 || seq > size)) {
+    s = Status::InvalidArgument("seq " + std::to_string(seq) + " is not in the tree of size " + std::to_string(size));
+  }
+  if (s.ok()) s = Nodes()(0, seq - 1, leaf);
+  return s.ok() ? merkle::InclusionProof(Nodes(), seq - 1, size, proof) : s;
+}
+
+Status Ledger::ConsistencyProof(uint64_t m, uint64_t n, std::vector<Hash>* proof) const {
+  Status s = CheckSize(n, /*allow_empty=*/false);
+  if (s.ok() && (m == 0 || m > n)) {
+    s = Status::InvalidArgument("consistency needs 0 < M <= N");
+  }
+  return s.ok() ? merkle::ConsistencyProof(Nodes(), m, n, proof) : s;
+}
+
+Status Ledger::History(uint64_t seq, std::vector<uint64_t>* changes) const {
+  changes->clear();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(
+      rocksdb::ReadOptions(), handles_->families[static_cast<int>(Family::kTargets)]));
+  const std::string prefix = format::SeqKey(seq);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->key().size() != 2 * format::kSeqBytes) return Status::Corruption("history key size");
+    changes->push_back(format::GetBe64(std::string_view(it->key().data(), it->key().size()), format::kSeqBytes));
+  }
+  return FromRocks(it->status());
 }
 
 }  // namespace wulian

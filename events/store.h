@@ -14,6 +14,7 @@
 
 #include "events/codec.h"
 #include "events/hash.h"
+#include "events/merkle.h"
 #include "events/status.h"
 
 namespace rocksdb {
@@ -50,9 +51,16 @@ struct AppendResult {
 };
 
 struct Head {
-  uint64_t seq = 0;               // 0 for an empty ledger
-  Hash chain{};                   // 32 zero bytes for an empty ledger
+  uint64_t seq = 0;                // 0 for an empty ledger
+  Hash chain{};                    // 32 zero bytes for an empty ledger
+  Hash root = merkle::EmptyRoot();  // RFC 6962 root over the `seq` leaves
   int64_t recorded_at_micros = 0;  // of the last event; 0 for an empty ledger
+};
+
+struct VerifyOptions {
+  // When not 0, also recompute the Merkle root at this size from the events themselves
+  // (for checking a head published earlier). REQUIRES: at most the number of events.
+  uint64_t root_at_size = 0;
 };
 
 struct VerifyReport {
@@ -61,6 +69,7 @@ struct VerifyReport {
   Head head;
   uint64_t first_bad_seq = 0;  // when !ok
   std::string problem;         // when !ok
+  Hash root_at_size{};         // the recomputed root at VerifyOptions::root_at_size
 };
 
 class Ledger {
@@ -88,21 +97,36 @@ class Ledger {
   Status Scan(uint64_t from, uint64_t to,
               const std::function<Status(uint64_t seq, std::string_view bytes)>& visit) const;
 
-  // Recomputes every leaf hash, the chain and the indexes.
-  Status Verify(VerifyReport* report) const;
+  // Recomputes every leaf hash, the chain, the Merkle tree and the indexes.
+  Status Verify(const VerifyOptions& options, VerifyReport* report) const;
+
+  // The Merkle root of the first `size` events. REQUIRES: size <= head.
+  Status TreeRoot(uint64_t size, Hash* root) const;
+  // The audit path of event `seq` in the tree of the first `size` events, and its leaf hash.
+  Status InclusionProof(uint64_t seq, uint64_t size, Hash* leaf, std::vector<Hash>* proof) const;
+  // The consistency proof between the trees of the first m and first n events.
+  Status ConsistencyProof(uint64_t m, uint64_t n, std::vector<Hash>* proof) const;
+
+  // The seqs of the corrections and retractions of event `seq`, in order.
+  Status History(uint64_t seq, std::vector<uint64_t>* changes) const;
 
   // Makes a consistent copy of the database in `dir` (a RocksDB checkpoint).
   Status Checkpoint(const std::string& dir) const;
 
  private:
   struct Handles;
-  Ledger(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles, Head head);
+  Ledger(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles, Head head,
+         merkle::Frontier frontier);
+  merkle::NodeReader Nodes() const;
+  // Fails unless 0 < size <= head (or size == 0 when allow_empty).
+  Status CheckSize(uint64_t size, bool allow_empty) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<Handles> handles_;
   mutable std::mutex append_mu_;  // one writer at a time
-  mutable std::mutex head_mu_;    // guards head_
+  mutable std::mutex head_mu_;    // guards head_ and frontier_
   Head head_;
+  merkle::Frontier frontier_;     // the right edge of the Merkle tree at head_
   Codec codec_;  // used under append_mu_
 };
 

@@ -14,8 +14,8 @@
 
 namespace wulian::internal {
 
-enum class Family { kEvents = 0, kIds = 1, kStreams = 2, kState = 3 };
-inline constexpr size_t kFamilies = 4;
+enum class Family { kEvents = 0, kIds = 1, kStreams = 2, kState = 3, kMerkle = 4, kTargets = 5 };
+inline constexpr size_t kFamilies = 6;
 
 // The writes of one append, not yet in the database. Reads see them first, then the
 // database as of the overlay's creation.

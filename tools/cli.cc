@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "events/codec.h"
+#include "events/signing.h"
 #include "events/time.h"
 
 namespace wulian::cli {
@@ -78,7 +79,7 @@ std::string ResultJson(const AppendResult& r) {
 
 std::string HeadJson(const Head& head) {
   return "{\"seq\":" + std::to_string(head.seq) + ",\"chain\":\"" + ToHex(head.chain) +
-         "\",\"root\":null}";
+         "\",\"root\":\"" + ToHex(head.root) + "\"}";
 }
 
 Status LedgerClock(int64_t* now_micros) {
@@ -94,6 +95,40 @@ Status LedgerClock(int64_t* now_micros) {
 }
 
 std::string DatabaseDir(const std::string& data_dir) { return data_dir + "/db"; }
+
+std::string SigningKeyPath(const std::string& data_dir) { return data_dir + "/signing-key.pem"; }
+
+Status ReadFile(const std::string& path, std::string* contents) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return Status::InvalidArgument("cannot open " + path);
+  contents->clear();
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, file)) > 0 && contents->size() <= kLineBytesMax) {
+    contents->append(buf, n);
+  }
+  std::fclose(file);
+  if (contents->size() > kLineBytesMax) return Status::InvalidArgument(path + " is too large");
+  return Status::OK();
+}
+
+Status CreateLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger) {
+  std::error_code error;
+  std::filesystem::create_directories(data_dir, error);
+  if (error) return Status::InvalidArgument("cannot create " + data_dir + ": " + error.message());
+  OpenOptions options;
+  options.create_if_missing = true;
+  options.error_if_exists = true;
+  Status s = Ledger::Open(DatabaseDir(data_dir), options, ledger);
+  if (!s.ok()) return Status::InvalidArgument("cannot create a ledger in " + data_dir + ": " + s.message());
+  std::unique_ptr<SigningKey> key;
+  return SigningKey::Create(SigningKeyPath(data_dir), &key);
+}
+
+int Fail(const Status& s) {
+  PrintError(s);
+  return s.ExitCode();
+}
 
 Status OpenLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger) {
   if (!std::filesystem::exists(DatabaseDir(data_dir) + "/CURRENT")) {

@@ -74,7 +74,7 @@ void PrintError(const Status& status, std::optional<uint64_t> line = std::nullop
 // {"seq", "stream", "version", "hash"}
 std::string ResultJson(const AppendResult& result);
 
-// {"seq", "chain", "root"}; root is null until the Merkle tree exists.
+// {"seq", "chain", "root"}: the last event and the Merkle root over the log.
 std::string HeadJson(const Head& head);
 
 // The ledger clock of the CLI: WULIAN_NOW (RFC 3339) if set, else the system clock, in
@@ -83,8 +83,18 @@ Status LedgerClock(int64_t* now_micros);
 
 // The RocksDB directory of the ledger in `data_dir`.
 std::string DatabaseDir(const std::string& data_dir);
+// The ledger's Ed25519 signing key (PKCS#8 PEM, mode 0600) in `data_dir`.
+std::string SigningKeyPath(const std::string& data_dir);
+
+// Reads a whole (small) file.
+Status ReadFile(const std::string& path, std::string* contents);
+
+// Prints `status` as {"error": …} and returns its exit code.
+int Fail(const Status& status);
 
 Status OpenLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger);
+// Creates a new ledger in `data_dir`: the database and the signing key. Fails if either exists.
+Status CreateLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger);
 
 // What `import` did.
 struct ImportReport {
@@ -105,6 +115,14 @@ Status Import(Ledger& ledger, const std::string& path, const std::string& scratc
 
 // Writes the demo history's client events as JSON Lines (recorded times are dropped).
 Status WriteDemoLines(const demo::DemoOptions& options, const std::string& path);
+
+// The audit commands (tools/audit.cc): pubkey, head, proof, check, verify, query history.
+int PubkeyCommand(const Args& args);
+int HeadCommand(const Args& args);
+int ProofCommand(const Args& args);
+int CheckCommand(const Args& args);
+int VerifyCommand(const Args& args);
+int QueryCommand(const Args& args);
 
 // Appends the demo history to an empty ledger, each event at its own recorded time.
 Status BuildDemo(Ledger& ledger, const demo::DemoOptions& options);

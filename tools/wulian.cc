@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "events/codec.h"
+#include "events/signing.h"
 #include "events/store.h"
 #include "events/time.h"
 #include "tools/bench.h"
@@ -25,27 +26,30 @@ constexpr char kUsage[] =
     "  append [FILE|-]              append JSON Lines: one event or {\"events\": [...]} a line\n"
     "  import FILE                  bulk import, one event a line, all or nothing\n"
     "  export [--from SEQ] [--to SEQ]  stored events as JSON Lines\n"
-    "  verify                       recompute hashes, chain and indexes\n"
-    "  head                         the newest event's seq and chain\n"
+    "  verify [--against HEAD.json] [--pubkey KEY.json]\n"
+    "                               recompute hashes, chain, Merkle tree and indexes; check\n"
+    "                               that a signed head published earlier is still in the log\n"
+    "  head [--size N]              a signed tree head of the log (or of its first N events)\n"
+    "  pubkey                       the public key that signs tree heads\n"
+    "  proof inclusion SEQ [--size N] | proof consistency M N\n"
+    "                               RFC 6962 proofs as JSON\n"
+    "  check inclusion --pubkey K --head H --proof P [--event E]\n"
+    "  check consistency --pubkey K --old H1 --new H2 --proof P\n"
+    "                               offline checks of proofs: no ledger needed\n"
+    "  query history SEQ            an event with each correction and retraction of it\n"
     "  demo [--events N] [--seed S] [--jsonl FILE]\n"
     "                               build the demo ledger of Banan District (or write its\n"
     "                               events as JSON Lines to FILE, for import)\n"
     "  bench import [--events N]    durable import rate vs raw RocksDB\n";
 
-int Fail(const Status& s) {
-  PrintError(s);
-  return s.ExitCode();
-}
-
 int Init(const Args& args) {
-  std::filesystem::create_directories(args.data);
   std::unique_ptr<Ledger> ledger;
-  OpenOptions options;
-  options.create_if_missing = true;
-  options.error_if_exists = true;
-  Status s = Ledger::Open(DatabaseDir(args.data), options, &ledger);
-  if (!s.ok()) return Fail(Status::InvalidArgument("cannot create a ledger in " + args.data + ": " + s.message()));
-  std::cout << "{\"ledger\":" << JsonString(args.data) << ",\"head\":" << HeadJson(ledger->GetHead()) << "}\n";
+  std::unique_ptr<SigningKey> key;
+  Status s = CreateLedger(args.data, &ledger);
+  if (s.ok()) s = SigningKey::Load(SigningKeyPath(args.data), &key);
+  if (!s.ok()) return Fail(s);
+  std::cout << "{\"ledger\":" << JsonString(args.data) << ",\"head\":" << HeadJson(ledger->GetHead())
+            << ",\"publicKey\":" << PublicKeyJson(key->public_key()) << "}\n";
   return 0;
 }
 
@@ -127,34 +131,6 @@ int Export(const Args& args) {
   return s.ok() ? 0 : Fail(s);
 }
 
-int Verify(const Args& args) {
-  std::unique_ptr<Ledger> ledger;
-  Status s = OpenLedger(args.data, &ledger);
-  VerifyReport report;
-  if (s.ok()) s = ledger->Verify(&report);
-  if (!s.ok()) return Fail(s);
-  if (!report.ok) {
-    std::cout << "{\"ok\":false,\"firstBadSeq\":" << report.first_bad_seq
-              << ",\"problem\":" << JsonString(report.problem) << "}\n";
-    return 1;
-  }
-  std::cout << "{\"ok\":true,\"events\":" << report.events << ",\"head\":" << HeadJson(report.head)
-            << "}\n";
-  return 0;
-}
-
-int HeadCommand(const Args& args) {
-  std::unique_ptr<Ledger> ledger;
-  Status s = OpenLedger(args.data, &ledger);
-  if (!s.ok()) return Fail(s);
-  const Head head = ledger->GetHead();
-  std::string json = HeadJson(head);
-  json.pop_back();
-  std::cout << json << ",\"recordedAt\":"
-            << (head.seq ? JsonString(FormatInstant(head.recorded_at_micros)) : "null") << "}\n";
-  return 0;
-}
-
 int Demo(const Args& args) {
   uint64_t events, seed;
   Status s = args.Uint("events", 20000, &events);
@@ -166,11 +142,9 @@ int Demo(const Args& args) {
     std::cout << "{\"events\":" << events << ",\"jsonl\":" << JsonString(it->second) << "}\n";
     return 0;
   }
-  std::filesystem::create_directories(args.data);
   std::unique_ptr<Ledger> ledger;
-  OpenOptions options;
-  options.create_if_missing = true;
-  s = Ledger::Open(DatabaseDir(args.data), options, &ledger);
+  s = std::filesystem::exists(DatabaseDir(args.data) + "/CURRENT") ? OpenLedger(args.data, &ledger)
+                                                                    : CreateLedger(args.data, &ledger);
   if (s.ok() && ledger->GetHead().seq != 0) s = Status::InvalidArgument("the demo needs an empty ledger");
   if (s.ok()) s = BuildDemo(*ledger, demo::DemoOptions{seed, events});
   if (!s.ok()) return Fail(s);
@@ -209,9 +183,10 @@ int Main(int argc, char** argv) {
     return Fail(s);
   }
   static const std::map<std::string, int (*)(const Args&)> kCommands = {
-      {"init", Init},     {"append", Append},    {"import", ImportCommand},
-      {"export", Export}, {"verify", Verify},    {"head", HeadCommand},
-      {"demo", Demo},     {"bench", Bench}};
+      {"init", Init},         {"append", Append},       {"import", ImportCommand},
+      {"export", Export},     {"verify", VerifyCommand}, {"head", HeadCommand},
+      {"proof", ProofCommand}, {"pubkey", PubkeyCommand}, {"check", CheckCommand},
+      {"query", QueryCommand}, {"demo", Demo},           {"bench", Bench}};
   auto it = kCommands.find(command);
   if (it == kCommands.end()) {
     std::cerr << kUsage;
