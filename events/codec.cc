@@ -30,7 +30,14 @@ constexpr int64_t kEarliestOccurredMicros = 946684800ll * kMicrosPerSecond;  // 
 constexpr std::string_view kStoredKeys[] = {"seq",        "stream", "version", "recordedAt",
                                             "actor",      "hash",   "chain"};
 
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string Quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.push_back('"');
+  out.append(s);
+  out.push_back('"');
+  return out;
+}
 
 // Puts `where` (a field name or "[i]") in front of a refusal's path: "data" + "members[2]:
 // listed twice" gives "data.members[2]: listed twice"; a message without a path gets one.

@@ -2,6 +2,7 @@
 
 #include <capnp/message.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "events/assert.h"
 
@@ -37,7 +38,11 @@ Hash ChainHash(const Hash& previous, const Hash& leaf) {
                  std::string_view(reinterpret_cast<const char*>(leaf.data()), leaf.size())});
 }
 
-Hash Sha256(std::string_view bytes) { return Digest({bytes}); }
+Hash Sha256(std::string_view bytes) {
+  Hash out;
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), out.data());
+  return out;
+}
 
 std::string ToHex(const Hash& hash) { return HexOf(hash.data(), hash.size()); }
 

@@ -1,6 +1,8 @@
 #include "events/merkle.h"
 
+#include <array>
 #include <bit>
+#include <cstring>
 
 #include "events/assert.h"
 
@@ -69,10 +71,11 @@ Hash EmptyRoot() { return Sha256(""); }
 Hash HashLeaf(std::string_view data) { return Sha256(std::string(1, '\0') + std::string(data)); }
 
 Hash HashChildren(const Hash& left, const Hash& right) {
-  std::string bytes(1, '\x01');
-  bytes.append(reinterpret_cast<const char*>(left.data()), left.size());
-  bytes.append(reinterpret_cast<const char*>(right.data()), right.size());
-  return Sha256(bytes);
+  std::array<char, 1 + 2 * sizeof(Hash)> bytes;
+  bytes[0] = '\x01';
+  std::memcpy(bytes.data() + 1, left.data(), left.size());
+  std::memcpy(bytes.data() + 1 + left.size(), right.data(), right.size());
+  return Sha256(std::string_view(bytes.data(), bytes.size()));
 }
 
 Status Root(const NodeReader& nodes, uint64_t size, Hash* root) {

@@ -9,55 +9,19 @@
 #include <sstream>
 
 #include "tests/support.h"
+#include "tests/tools/runner.h"
 
 namespace wulian {
 namespace {
 
+using testing::Contact;
 using testing::Event;
+using testing::Lines;
+using testing::Output;
 using testing::Registry;
+using testing::SplitLines;
 using testing::TempDir;
-
-struct Output {
-  int exit_code = -1;
-  std::string out;
-};
-
-std::string Bin() { return WULIAN_BIN; }
-
-// Runs `wulian --data DIR ARGS` through the shell, stdin from `input` (if any).
-Output Wulian(const std::string& dir, const std::string& args, const std::string& input = "",
-           const std::string& env = "WULIAN_NOW=2026-11-26T10:00:00+08:00") {
-  std::string in_path = dir + "/.stdin";
-  std::ofstream(in_path, std::ios::binary) << input;
-  const std::string cmd =
-      env + " " + Bin() + " --data " + dir + "/ledger " + args + " < " + in_path + " 2>/dev/null";
-  Output result;
-  std::FILE* pipe = popen(cmd.c_str(), "r");
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) result.out.append(buf, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string Lines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += l + "\n";
-  return out;
-}
-
-std::string Contact(const std::string& id, const std::string& studio = "S01") {
-  return Event(id, "ContactRecorded",
-               R"({"studio":")" + studio + R"(","members":["M1"],"channel":"visit","peopleReached":3,"topic":"停车难"})");
-}
-
-std::vector<std::string> SplitLines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
+using testing::Wulian;
 
 TEST(CliTest, InitCreatesAnEmptyLedgerOnce) {
   TempDir dir;
@@ -210,7 +174,7 @@ void ImportAndKill(const std::string& dir, const std::string& file) {
     dup2(err[1], 2);
     close(err[0]);
     const std::string data = dir + "/ledger";
-    execl(Bin().c_str(), "wulian", "--data", data.c_str(), "import", file.c_str(), nullptr);
+    execl(testing::Bin().c_str(), "wulian", "--data", data.c_str(), "import", file.c_str(), nullptr);
     _exit(127);
   }
   close(err[1]);
