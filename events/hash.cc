@@ -2,47 +2,63 @@
 
 #include <capnp/message.h>
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 
 #include "events/assert.h"
 
 namespace wulian {
+
 namespace {
 
-Hash Digest(std::initializer_list<std::string_view> parts) {
-  Hash out;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  LEDGER_ASSERT(ctx != nullptr, "EVP_MD_CTX_new");
-  int ok = EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  for (auto part : parts) ok &= EVP_DigestUpdate(ctx, part.data(), part.size());
-  unsigned int len = 0;
-  ok &= EVP_DigestFinal_ex(ctx, out.data(), &len);
-  EVP_MD_CTX_free(ctx);
-  LEDGER_ASSERT(ok == 1 && len == out.size(), "SHA-256 failed");
-  return out;
+// SHA-256 with the algorithm fetched once and a context reused per thread: OpenSSL 3 would
+// otherwise look the algorithm up, under a lock, on every call.
+class Sha256Engine {
+ public:
+  Sha256Engine() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {
+    LEDGER_ASSERT(md_ != nullptr && ctx_ != nullptr, "OpenSSL SHA-256");
+  }
+  ~Sha256Engine() {
+    EVP_MD_CTX_free(ctx_);
+    EVP_MD_free(md_);
+  }
+  Sha256Engine(const Sha256Engine&) = delete;
+  Sha256Engine& operator=(const Sha256Engine&) = delete;
+
+  Hash Digest(const void* a, size_t a_size, const void* b = nullptr, size_t b_size = 0) {
+    Hash out;
+    unsigned int len = 0;
+    int ok = EVP_DigestInit_ex2(ctx_, md_, nullptr);
+    ok &= EVP_DigestUpdate(ctx_, a, a_size);
+    if (b_size > 0) ok &= EVP_DigestUpdate(ctx_, b, b_size);
+    ok &= EVP_DigestFinal_ex(ctx_, out.data(), &len);
+    LEDGER_ASSERT(ok == 1 && len == out.size(), "SHA-256 failed");
+    return out;
+  }
+
+ private:
+  EVP_MD* md_;
+  EVP_MD_CTX* ctx_;
+};
+
+Sha256Engine& Engine() {
+  thread_local Sha256Engine engine;
+  return engine;
 }
 
 }  // namespace
 
 Hash LeafHash(schema::Event::Reader event) {
   LEDGER_ASSERT(!event.hasHash() && !event.hasChain(), "leaf hash over a hashed event");
-  kj::Array<capnp::word> canonical = capnp::canonicalize(event);
-  auto bytes = canonical.asBytes();
-  static constexpr char kLeafPrefix = 0x00;
-  return Digest({std::string_view(&kLeafPrefix, 1),
-                 std::string_view(reinterpret_cast<const char*>(bytes.begin()), bytes.size())});
+  const kj::Array<capnp::word> canonical = capnp::canonicalize(event);
+  const auto bytes = canonical.asBytes();
+  static constexpr uint8_t kLeafPrefix = 0x00;
+  return Engine().Digest(&kLeafPrefix, 1, bytes.begin(), bytes.size());
 }
 
 Hash ChainHash(const Hash& previous, const Hash& leaf) {
-  return Digest({std::string_view(reinterpret_cast<const char*>(previous.data()), previous.size()),
-                 std::string_view(reinterpret_cast<const char*>(leaf.data()), leaf.size())});
+  return Engine().Digest(previous.data(), previous.size(), leaf.data(), leaf.size());
 }
 
-Hash Sha256(std::string_view bytes) {
-  Hash out;
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), out.data());
-  return out;
-}
+Hash Sha256(std::string_view bytes) { return Engine().Digest(bytes.data(), bytes.size()); }
 
 std::string ToHex(const Hash& hash) { return HexOf(hash.data(), hash.size()); }
 
