@@ -382,6 +382,11 @@ Status Ledger::Scan(uint64_t from, uint64_t to,
   return FromRocks(it->status());
 }
 
+Status Ledger::SyncWal() {
+  std::lock_guard<std::mutex> append_lock(append_mu_);
+  return FromRocks(db_->SyncWAL());
+}
+
 Status Ledger::Checkpoint(const std::string& dir) const {
   rocksdb::Checkpoint* raw = nullptr;
   Status s = FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw));

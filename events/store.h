@@ -113,6 +113,9 @@ class Ledger {
   // Makes a consistent copy of the database in `dir` (a RocksDB checkpoint).
   Status Checkpoint(const std::string& dir) const;
 
+  // Syncs the write-ahead log: makes every earlier unsynced append durable.
+  Status SyncWal();
+
  private:
   struct Handles;
   Ledger(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles, Head head,

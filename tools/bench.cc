@@ -70,18 +70,16 @@ int BenchImport(const Args& args) {
   const std::string dir = it != args.flags.end() ? it->second
       : (std::filesystem::temp_directory_path() / ("wulian-bench-" + std::to_string(getpid()))).string();
   std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir + "/ledger");
+  std::filesystem::create_directories(dir);
   s = WriteDemoLines(demo::DemoOptions{demo::DemoOptions{}.seed, events}, dir + "/input.jsonl");
 
   std::unique_ptr<Ledger> ledger;
-  OpenOptions create;
-  create.create_if_missing = true;
-  if (s.ok()) s = Ledger::Open(DatabaseDir(dir + "/ledger"), create, &ledger);
+  if (s.ok()) s = CreateLedger(dir + "/ledger", &ledger);
   int64_t now = 0;
   if (s.ok()) s = LedgerClock(&now);
   ImportReport report;
   const auto start = std::chrono::steady_clock::now();
-  if (s.ok()) s = Import(*ledger, dir + "/input.jsonl", dir + "/ledger/import-check", now, &report);
+  if (s.ok()) s = Import(dir + "/ledger", &ledger, dir + "/input.jsonl", now, &report);
   const double ledger_seconds = Seconds(start);
   if (s.ok() && !report.refused.empty()) s = std::move(report.refused[0].second);
 

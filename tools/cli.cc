@@ -1,6 +1,11 @@
 #include "tools/cli.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <set>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -10,6 +15,40 @@
 #include "events/time.h"
 
 namespace wulian::cli {
+
+namespace {
+
+// Holds an exclusive lock on DIR/wulian.lock until the process exits.
+Status LockDataDir(const std::string& data_dir) {
+  static std::set<std::string>* locked = new std::set<std::string>();  // process-wide by design
+  const std::string path = std::filesystem::absolute(data_dir + "/wulian.lock").lexically_normal();
+  if (locked->count(path)) return Status::OK();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IOError("cannot open " + path);
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Status::IOError(data_dir + " is in use by another wulian process");
+  }
+  locked->insert(path);
+  return Status::OK();
+}
+
+// Finishes or undoes ReplaceDatabase after a crash: with the old database still beside the
+// new one the replacement was complete; with no database, the old one goes back.
+Status RecoverReplacement(const std::string& data_dir) {
+  const std::string db = DatabaseDir(data_dir), old = data_dir + "/db.replaced";
+  std::error_code error;
+  if (!std::filesystem::exists(old)) return Status::OK();
+  if (!std::filesystem::exists(db + "/CURRENT")) {
+    std::filesystem::remove_all(db, error);
+    std::filesystem::rename(old, db, error);
+  } else {
+    std::filesystem::remove_all(old, error);
+  }
+  return error ? Status::IOError("cannot recover " + data_dir + ": " + error.message()) : Status::OK();
+}
+
+}  // namespace
 
 Status LineReader::Open(const std::string& path, std::unique_ptr<LineReader>* reader) {
   if (path == "-") {
@@ -116,6 +155,8 @@ Status CreateLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger
   std::error_code error;
   std::filesystem::create_directories(data_dir, error);
   if (error) return Status::InvalidArgument("cannot create " + data_dir + ": " + error.message());
+  Status locked = LockDataDir(data_dir);
+  if (!locked.ok()) return locked;
   OpenOptions options;
   options.create_if_missing = true;
   options.error_if_exists = true;
@@ -130,11 +171,17 @@ int Fail(const Status& s) {
   return s.ExitCode();
 }
 
+
 Status OpenLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger) {
-  if (!std::filesystem::exists(DatabaseDir(data_dir) + "/CURRENT")) {
+  if (!std::filesystem::exists(data_dir)) {
     return Status::InvalidArgument("no ledger in " + data_dir + " (run `wulian init` first)");
   }
-  return Ledger::Open(DatabaseDir(data_dir), OpenOptions{}, ledger);
+  Status s = LockDataDir(data_dir);
+  if (s.ok()) s = RecoverReplacement(data_dir);
+  if (s.ok() && !std::filesystem::exists(DatabaseDir(data_dir) + "/CURRENT")) {
+    return Status::InvalidArgument("no ledger in " + data_dir + " (run `wulian init` first)");
+  }
+  return s.ok() ? Ledger::Open(DatabaseDir(data_dir), OpenOptions{}, ledger) : s;
 }
 
 }  // namespace wulian::cli

@@ -92,6 +92,9 @@ Status ReadFile(const std::string& path, std::string* contents);
 // Prints `status` as {"error": …} and returns its exit code.
 int Fail(const Status& status);
 
+// Opens the ledger in `data_dir`. Takes the directory's lock (DIR/wulian.lock) for the rest
+// of the process, so that no other wulian process uses it meanwhile, and finishes or undoes
+// a database replacement that a crash interrupted (see Import).
 Status OpenLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger);
 // Creates a new ledger in `data_dir`: the database and the signing key. Fails if either exists.
 Status CreateLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger);
@@ -105,13 +108,18 @@ struct ImportReport {
   std::vector<std::pair<uint64_t, Status>> refused;
 };
 
-// Events per atomic, synced write of `import`.
+// Events per atomic write of `import` and `demo`.
 inline constexpr size_t kImportBatchEvents = 10000;
 
-// SPEC §6.1 import: checks every line of `path` first on a scratch copy of the ledger
-// (in `scratch_dir`), and appends only if none is refused. Safe to re-run after a crash.
-Status Import(Ledger& ledger, const std::string& path, const std::string& scratch_dir,
-              int64_t now_micros, ImportReport* report);
+// SPEC §6.1 import, all or nothing. Every line is appended, unsynced, to a RocksDB checkpoint
+// of the ledger in `data_dir`, so each is judged by the rules of a real append against all
+// before it, in memory that RocksDB bounds. If any line is refused, the checkpoint is
+// dropped and the report lists every refused line. Otherwise its log is synced and it
+// replaces the ledger's database (renames, then a directory sync), and *ledger is reopened.
+// A crash at any point leaves the old ledger or the new one; a re-run appends what is
+// missing (ids are idempotent). REQUIRES: *ledger is the open ledger of data_dir.
+Status Import(const std::string& data_dir, std::unique_ptr<Ledger>* ledger,
+              const std::string& path, int64_t now_micros, ImportReport* report);
 
 // Writes the demo history's client events as JSON Lines (recorded times are dropped).
 Status WriteDemoLines(const demo::DemoOptions& options, const std::string& path);

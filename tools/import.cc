@@ -1,11 +1,8 @@
-// `wulian import`: all-or-nothing bulk import (SPEC §6.1).
-//
-// Pass 1 appends every line, unsynced, to a RocksDB checkpoint of the ledger, so that each
-// line is judged by exactly the rules of a real append against everything before it, with
-// memory bounded by RocksDB rather than by the file. Refused lines are recorded and left out
-// so that the rest can still be judged. Pass 2 runs only if nothing was refused: it appends
-// to the ledger in large synced batches. Ids are idempotent, so a re-run after a crash
-// appends exactly what is missing.
+// `wulian import`: all-or-nothing bulk import (SPEC §6.1); the protocol is described at
+// Import() in tools/cli.h.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 
@@ -52,9 +49,9 @@ bool ReadChunk(LineReader& reader, const Codec& codec, Chunk* chunk, ImportRepor
   return any;
 }
 
-// Appends a chunk. With `collect`, a refused event is recorded, left out, and the rest of
-// the chunk is tried again; without, the first refusal is returned.
-Status AppendChunk(Ledger& ledger, Chunk& chunk, const AppendOptions& options, bool collect,
+// Appends a chunk. A refused event is recorded and left out, and the rest of the chunk is
+// tried again, so that every refused line is found.
+Status AppendChunk(Ledger& ledger, Chunk& chunk, const AppendOptions& options,
                    ImportReport* report) {
   while (!chunk.submissions.empty()) {
     std::vector<AppendResult> results;
@@ -63,13 +60,7 @@ Status AppendChunk(Ledger& ledger, Chunk& chunk, const AppendOptions& options, b
       for (const auto& r : results) (r.duplicate ? report->duplicates : report->appended)++;
       return Status::OK();
     }
-    if (!s.index() || !collect) {
-      if (s.index()) {
-        const uint64_t line = chunk.lines[*s.index()];
-        return Status(std::move(s)).Within("line " + std::to_string(line));
-      }
-      return s;
-    }
+    if (!s.index()) return s;
     const size_t i = *s.index();
     report->refused.emplace_back(chunk.lines[i], std::move(s));
     chunk.submissions.erase(chunk.submissions.begin() + static_cast<ptrdiff_t>(i));
@@ -78,53 +69,65 @@ Status AppendChunk(Ledger& ledger, Chunk& chunk, const AppendOptions& options, b
   return Status::OK();
 }
 
-// Runs every line of `path` through `ledger`.
-Status Pass(Ledger& ledger, const std::string& path, const AppendOptions& options, bool collect,
-            ImportReport* report) {
+// Appends every line of `path` to `ledger`, unsynced.
+Status AppendAll(Ledger& ledger, const std::string& path, int64_t now_micros, ImportReport* report) {
   std::unique_ptr<LineReader> reader;
   Status s = LineReader::Open(path, &reader);
   if (!s.ok()) return s;
+  AppendOptions options;
+  options.now_micros = now_micros;
+  options.sync = false;
   Codec codec;
   Chunk chunk;
   while (ReadChunk(*reader, codec, &chunk, report)) {
-    if (!collect && !report->refused.empty()) break;
-    s = AppendChunk(ledger, chunk, options, collect, report);
+    s = AppendChunk(ledger, chunk, options, report);
     if (!s.ok()) return s;
-    if (!collect) std::fprintf(stderr, "import: %llu events appended\n",
-                               static_cast<unsigned long long>(report->appended));
+    std::fprintf(stderr, "import: %llu lines checked\n", static_cast<unsigned long long>(report->lines));
   }
-  return Status::OK();
+  return ledger.SyncWal();
+}
+
+Status SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const bool ok = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  return ok ? Status::OK() : Status::IOError("cannot sync " + dir);
+}
+
+// Puts the database in `scratch` in place of the ledger's: the old one is renamed aside
+// first, so that a crash leaves either (OpenLedger finishes or undoes the rest).
+Status ReplaceDatabase(const std::string& data_dir, const std::string& scratch) {
+  const std::string db = DatabaseDir(data_dir), old = data_dir + "/db.replaced";
+  std::error_code error;
+  std::filesystem::rename(db, old, error);
+  Status s = error ? Status::IOError("cannot rename " + db + ": " + error.message()) : SyncDirectory(data_dir);
+  if (s.ok()) std::filesystem::rename(scratch, db, error);
+  if (s.ok() && error) s = Status::IOError("cannot rename " + scratch + ": " + error.message());
+  if (s.ok()) s = SyncDirectory(data_dir);
+  if (s.ok()) std::filesystem::remove_all(old, error);
+  return s;
 }
 
 }  // namespace
 
-Status Import(Ledger& ledger, const std::string& path, const std::string& scratch_dir,
-              int64_t now_micros, ImportReport* report) {
-  AppendOptions options;
-  options.now_micros = now_micros;
+Status Import(const std::string& data_dir, std::unique_ptr<Ledger>* ledger,
+              const std::string& path, int64_t now_micros, ImportReport* report) {
+  const std::string scratch = data_dir + "/import-check";
   std::error_code ignored;
-  std::filesystem::remove_all(scratch_dir, ignored);
-  Status s = ledger.Checkpoint(scratch_dir);
-  if (!s.ok()) return s;
-  {
-    std::unique_ptr<Ledger> scratch;
-    s = Ledger::Open(scratch_dir, OpenOptions{}, &scratch);
-    if (s.ok()) {
-      options.sync = false;
-      s = Pass(*scratch, path, options, /*collect=*/true, report);
-    }
+  std::filesystem::remove_all(scratch, ignored);
+  Status s = (*ledger)->Checkpoint(scratch);
+  std::unique_ptr<Ledger> copy;
+  if (s.ok()) s = Ledger::Open(scratch, OpenOptions{}, &copy);
+  if (s.ok()) s = AppendAll(*copy, path, now_micros, report);
+  copy.reset();
+  if (!s.ok() || !report->refused.empty() || report->appended == 0) {
+    std::filesystem::remove_all(scratch, ignored);
+    return s;
   }
-  std::filesystem::remove_all(scratch_dir, ignored);
-  if (!s.ok() || !report->refused.empty()) return s;
-
-  *report = ImportReport{};
-  options.sync = true;
-  s = Pass(ledger, path, options, /*collect=*/false, report);
-  if (s.ok() && !report->refused.empty()) {
-    // The file changed between the passes; what was appended before is valid.
-    return Status::InvalidArgument("the input changed while it was imported");
-  }
-  return s;
+  ledger->reset();
+  s = ReplaceDatabase(data_dir, scratch);
+  Status reopened = OpenLedger(data_dir, ledger);
+  return s.ok() ? reopened : s;
 }
 
 }  // namespace wulian::cli

@@ -96,7 +96,7 @@ int ImportCommand(const Args& args) {
   int64_t now = 0;
   if (s.ok()) s = LedgerClock(&now);
   ImportReport report;
-  if (s.ok()) s = Import(*ledger, args.positional[0], args.data + "/import-check", now, &report);
+  if (s.ok()) s = Import(args.data, &ledger, args.positional[0], now, &report);
   if (!s.ok()) return Fail(s);
   if (!report.refused.empty()) {
     for (const auto& [line, status] : report.refused) PrintError(status, line);
