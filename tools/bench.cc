@@ -109,35 +109,22 @@ int BenchImport(const Args& args) {
   return 0;
 }
 
-// Times a full scan of the raw `events` column family, touching every value.
-Status RawScan(const std::string& db_dir, uint64_t* events, double* seconds) {
-  rocksdb::DBOptions options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  std::vector<std::string> names;
-  rocksdb::Status rs = rocksdb::DB::ListColumnFamilies(options, db_dir, &names);
-  if (!rs.ok()) return Status::IOError(rs.ToString());
-  for (const auto& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rs = rocksdb::DB::OpenForReadOnly(options, db_dir, families, &handles, &raw);
-  if (!rs.ok()) return Status::IOError(rs.ToString());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  rocksdb::ColumnFamilyHandle* events_family = nullptr;
-  for (auto* h : handles) {
-    if (h->GetName() == "events") events_family = h;
-  }
-  const auto start = std::chrono::steady_clock::now();
-  uint64_t n = 0, checksum = 0;
-  {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), events_family));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+// Times a full scan of the `events` column family that touches every value: the floor
+// under any pass over the log. The better of two runs, so that both see a warm cache.
+Status RawScan(const Ledger& ledger, uint64_t* events, double* seconds) {
+  *seconds = 1e300;
+  for (int run = 0; run < 2; ++run) {
+    uint64_t n = 0, checksum = 0;
+    const auto start = std::chrono::steady_clock::now();
+    Status s = ledger.Scan(1, 0, [&](uint64_t, std::string_view value) {
       ++n;
-      checksum += static_cast<uint8_t>(it->value()[it->value().size() / 2]);
-    }
+      checksum += static_cast<uint8_t>(value[value.size() / 2]);
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
+    *seconds = std::min(*seconds, Seconds(start));
+    *events = n + (checksum & 0);  // the checksum keeps the value reads from being optimised away
   }
-  *seconds = Seconds(start);
-  *events = n + (checksum & 0);  // the checksum keeps the value reads from being optimised away
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   return Status::OK();
 }
 
@@ -169,6 +156,9 @@ int BenchVerify(const Args& args) {
   bool temporary;
   std::unique_ptr<Ledger> ledger;
   Status s = BenchLedger(args, &data, &temporary, &ledger);
+  uint64_t scanned = 0;
+  double scan_seconds = 0;
+  if (s.ok()) s = RawScan(*ledger, &scanned, &scan_seconds);
   VerifyReport report;
   auto start = std::chrono::steady_clock::now();
   if (s.ok()) s = ledger->Verify(VerifyOptions{}, &report);
@@ -190,9 +180,6 @@ int BenchVerify(const Args& args) {
     consistency.push_back(Seconds(start) * 1e6);
   }
   ledger.reset();
-  uint64_t scanned = 0;
-  double scan_seconds = 0;
-  if (s.ok()) s = RawScan(DatabaseDir(data), &scanned, &scan_seconds);
   if (temporary && args.flags.count("keep") == 0) std::filesystem::remove_all(data);
   if (!s.ok()) return PrintError(s), s.ExitCode();
   const double verify_rate = report.events / verify_seconds, scan_rate = scanned / scan_seconds;

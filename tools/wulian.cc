@@ -175,6 +175,12 @@ Status ParseArgs(int argc, char** argv, std::string* command, Args* args) {
 }
 
 int Main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--help" || (i == 1 && std::string(argv[i]) == "help")) {
+      std::cout << kUsage;
+      return 0;
+    }
+  }
   std::string command;
   Args args;
   Status s = ParseArgs(argc, argv, &command, &args);
