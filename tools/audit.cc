@@ -243,10 +243,8 @@ int VerifyCommand(const Args& args) {
   return 0;
 }
 
-int QueryCommand(const Args& args) {
-  if (args.positional.size() != 2 || args.positional[0] != "history") {
-    return Fail(Status::InvalidArgument("usage: query history SEQ"));
-  }
+int HistoryCommand(const Args& args) {
+  if (args.positional.size() != 2) return Fail(Status::InvalidArgument("usage: query history SEQ"));
   uint64_t seq = 0;
   std::unique_ptr<Ledger> ledger;
   Status s = ParseUint(args.positional[1], &seq);

@@ -13,6 +13,7 @@
 #include "events/codec.h"
 #include "events/signing.h"
 #include "events/time.h"
+#include "projections/policy.h"
 
 namespace wulian::cli {
 
@@ -137,6 +138,10 @@ std::string DatabaseDir(const std::string& data_dir) { return data_dir + "/db"; 
 
 std::string SigningKeyPath(const std::string& data_dir) { return data_dir + "/signing-key.pem"; }
 
+std::string ViewsDir(const std::string& data_dir) { return data_dir + "/views"; }
+
+std::string PolicyPath(const std::string& data_dir) { return data_dir + "/policy.json"; }
+
 Status ReadFile(const std::string& path, std::string* contents) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) return Status::InvalidArgument("cannot open " + path);
@@ -163,7 +168,8 @@ Status CreateLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger
   Status s = Ledger::Open(DatabaseDir(data_dir), options, ledger);
   if (!s.ok()) return Status::InvalidArgument("cannot create a ledger in " + data_dir + ": " + s.message());
   std::unique_ptr<SigningKey> key;
-  return SigningKey::Create(SigningKeyPath(data_dir), &key);
+  s = SigningKey::Create(SigningKeyPath(data_dir), &key);
+  return s.ok() ? projections::Policy::WriteDefault(PolicyPath(data_dir)) : s;
 }
 
 int Fail(const Status& s) {

@@ -130,7 +130,16 @@ int HeadCommand(const Args& args);
 int ProofCommand(const Args& args);
 int CheckCommand(const Args& args);
 int VerifyCommand(const Args& args);
+int HistoryCommand(const Args& args);
+
+// The view commands (tools/views_cli.cc): query, rebuild, report.
 int QueryCommand(const Args& args);
+int RebuildCommand(const Args& args);
+int ReportCommand(const Args& args);
+
+// The views database and the policy file of the ledger in `data_dir`.
+std::string ViewsDir(const std::string& data_dir);
+std::string PolicyPath(const std::string& data_dir);
 
 // Appends the demo history to an empty ledger, each event at its own recorded time.
 Status BuildDemo(Ledger& ledger, const demo::DemoOptions& options);

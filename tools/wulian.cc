@@ -36,7 +36,13 @@ constexpr char kUsage[] =
     "  check inclusion --pubkey K --head H --proof P [--event E]\n"
     "  check consistency --pubkey K --old H1 --new H2 --proof P\n"
     "                               offline checks of proofs: no ledger needed\n"
+    "  query studio ID | member ID | committee ID | studios | overview\n"
+    "                               a view of SPEC §5 as of the newest event (flags at now)\n"
     "  query history SEQ            an event with each correction and retraction of it\n"
+    "  rebuild [NAME]               drop the views and replay the log\n"
+    "  report --as-of TIME [--axis recorded|occurred] [--format json|md|csv|html] [--out FILE]\n"
+    "                               what the ledger held (recorded) or what had happened\n"
+    "                               (occurred) at TIME, byte for byte reproducible\n"
     "  demo [--events N] [--seed S] [--jsonl FILE]\n"
     "                               build the demo ledger of Banan District (or write its\n"
     "                               events as JSON Lines to FILE, for import)\n"
@@ -192,7 +198,8 @@ int Main(int argc, char** argv) {
       {"init", Init},         {"append", Append},       {"import", ImportCommand},
       {"export", Export},     {"verify", VerifyCommand}, {"head", HeadCommand},
       {"proof", ProofCommand}, {"pubkey", PubkeyCommand}, {"check", CheckCommand},
-      {"query", QueryCommand}, {"demo", Demo},           {"bench", Bench}};
+      {"query", QueryCommand}, {"demo", Demo},           {"bench", Bench},
+      {"rebuild", RebuildCommand}, {"report", ReportCommand}};
   auto it = kCommands.find(command);
   if (it == kCommands.end()) {
     std::cerr << kUsage;

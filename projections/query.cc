@@ -1,0 +1,369 @@
+// The JSON views of SPEC §5, read from the state of state.h.
+#include <capnp/serialize.h>
+#include <rocksdb/db.h>
+
+#include <algorithm>
+#include <map>
+
+#include "events/codec.h"
+#include "events/time.h"
+#include "projections/json_writer.h"
+#include "projections/state.h"
+#include "projections/views.h"
+
+namespace wulian::projections {
+
+constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
+
+// A Cap'n Proto message read from an (unaligned) RocksDB value.
+template <typename T>
+class Record {
+ public:
+  explicit Record(const std::string& bytes)
+      : words_(kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word))) {
+    std::memcpy(words_.begin(), bytes.data(), words_.size() * sizeof(capnp::word));
+    reader_.emplace(words_.asPtr(), StoredReaderOptions());
+  }
+  typename T::Reader get() { return reader_->template getRoot<T>(); }
+
+ private:
+  kj::Array<capnp::word> words_;
+  std::optional<capnp::FlatArrayMessageReader> reader_;
+};
+
+// Reads of the views' state for one query, from one consistent snapshot.
+class Query {
+ public:
+  Query(const Views& views, const Policy& policy, int64_t r)
+      : db_(views.db_.get()), family_(views.family_), policy_(policy), r_(r),
+        snapshot_(db_->GetSnapshot()) {
+    options_.snapshot = snapshot_;
+  }
+  ~Query() { db_->ReleaseSnapshot(snapshot_); }
+
+  std::optional<std::string> Get(const std::string& key) const {
+    std::string value;
+    if (!db_->Get(options_, family_, key, &value).ok()) return std::nullopt;
+    return value;
+  }
+  // Calls f(key suffix after prefix, value) for each key starting with `prefix`, in order.
+  template <typename F>
+  void Each(const std::string& prefix, F&& f) const {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, family_));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      f(std::string_view(it->key().data() + prefix.size(), it->key().size() - prefix.size()),
+        std::string_view(it->value().data(), it->value().size()));
+    }
+  }
+  // The last key starting with `prefix`, as its suffix.
+  std::optional<std::string> Last(const std::string& prefix) const {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, family_));
+    it->SeekForPrev(prefix + std::string(1, '\xff'));
+    if (!it->Valid() || !it->key().starts_with(prefix)) return std::nullopt;
+    return it->key().ToString().substr(prefix.size());
+  }
+  state::Counters Counters(const std::string& key, size_t size) const {
+    auto v = Get(key);
+    return v ? state::DecodeCounters(*v, size) : state::Counters(size, 0);
+  }
+
+  void AsOf(JsonWriter& w) const {
+    auto v = Get(state::kCheckpointKey);
+    w.Key("asOf").BeginObject().Key("seq").Int(v ? static_cast<int64_t>(state::GetBe64(*v)) : 0);
+    Hash chain{};
+    if (v && v->size() == 8 + chain.size()) std::memcpy(chain.data(), v->data() + 8, chain.size());
+    w.Key("chain").String(ToHex(chain)).EndObject();
+  }
+
+  bool StudioJson(const std::string& id, JsonWriter& w) const;
+  std::vector<std::string> Flags(const std::string& id, schema::StudioLicensed::Reader studio,
+                                 schema::StudioStatus status, const state::Counters& totals) const;
+  bool MemberJson(const std::string& id, JsonWriter& w) const;
+  bool CommitteeJson(const std::string& id, JsonWriter& w) const;
+  void OverviewJson(JsonWriter& w) const;
+  std::vector<std::string> Ids(char tag) const {
+    std::vector<std::string> ids;
+    Each(std::string(1, tag), [&](std::string_view id, std::string_view) { ids.emplace_back(id); });
+    return ids;
+  }
+  // A studio's status, and whether it is licensed at all.
+  bool StudioOf(const std::string& id, std::optional<Record<schema::StudioLicensed>>* record,
+                schema::StudioStatus* status) const {
+    auto v = Get(state::Key('S', id));
+    if (!v) return false;
+    record->emplace(*v);
+    auto list = Get(state::Key('T', id)).value_or("");
+    *status = list.size() >= 9 ? static_cast<schema::StudioStatus>(static_cast<uint8_t>(list.back()))
+                               : schema::StudioStatus::ACTIVE;
+    return true;
+  }
+
+ private:
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* family_;
+  const Policy& policy_;
+  const int64_t r_;
+  const rocksdb::Snapshot* snapshot_;
+  rocksdb::ReadOptions options_;
+};
+
+namespace {
+
+constexpr const char* kFlagNames[] = {"INACTIVE", "LATE_RECORDING", "NO_RULES", "OVERDUE_CASES",
+                                      "OVERDUE_FINDINGS"};
+constexpr const char* kLinkTypes[] = {"industry", "interest", "locality", "professional", "sector"};
+constexpr const char* kStatuses[] = {"active", "suspended", "revoked"};
+constexpr const char* kStudioTotals[] = {"contacts", "peopleReached", "consultations", "casesOpened",
+                                         "casesResolved", "casesOpen", "suggestions", "suggestionsAdopted",
+                                         "rules", "visits", "findingsOpen", "findingsRectified"};
+constexpr const char* kMonthTotals[] = {"contacts", "peopleReached", "consultations", "casesOpened",
+                                        "casesResolved", "suggestions"};
+static_assert(std::size(kStudioTotals) == state::kStudioCounters);
+static_assert(std::size(kMonthTotals) == state::kMonthActivity);
+
+void Totals(JsonWriter& w, const state::Counters& c) {
+  w.BeginObject();
+  for (size_t i = 0; i < std::size(kStudioTotals); ++i) w.Key(kStudioTotals[i]).Int(c[i]);
+  w.EndObject();
+}
+
+void Strings(JsonWriter& w, std::vector<std::string> items) {
+  std::sort(items.begin(), items.end());
+  w.BeginArray();
+  for (const auto& s : items) w.String(s);
+  w.EndArray();
+}
+
+std::string Text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+
+}  // namespace
+
+std::vector<std::string> Query::Flags(const std::string& id, schema::StudioLicensed::Reader studio,
+                                      schema::StudioStatus status, const state::Counters& totals) const {
+  std::vector<std::string> flags;
+  if (status == schema::StudioStatus::REVOKED) return flags;
+  const int64_t licensed = ParseDate(studio.getLicensedOn().cStr()).value_or(0) * kMicrosPerDay -
+                           kLedgerOffsetSeconds * kMicrosPerSecond;
+  const bool established = licensed < r_ - policy_.licensed_days * kMicrosPerDay;
+  // Activity with occurredAt in a window [from, r], and how much of it was recorded late.
+  auto window = [&](int64_t days, int64_t* count, int64_t* late) {
+    *count = *late = 0;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, family_));
+    const std::string prefix = state::KeyWith('a', id, "");
+    for (it->Seek(prefix + state::Be64s(r_ - days * kMicrosPerDay));
+         it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      const std::string_view key(it->key().data(), it->key().size());
+      if (state::GetBe64s(key, prefix.size()) > r_) break;
+      ++*count;
+      const std::string_view value(it->value().data(), it->value().size());
+      if (state::GetBe64s(value) > policy_.late_delay_days * kMicrosPerDay) ++*late;
+    }
+  };
+  int64_t count, late;
+  window(policy_.inactive_window_days, &count, &late);
+  if (established && count == 0) flags.push_back(kFlagNames[0]);
+  window(policy_.late_window_days, &count, &late);
+  if (count >= policy_.late_min_events && late * 100 > policy_.late_percent * count) flags.push_back(kFlagNames[1]);
+  if (established && totals[state::kRules] == 0) flags.push_back(kFlagNames[2]);
+  std::optional<int64_t> oldest_case, earliest_due;
+  Each(state::KeyWith('q', id, ""), [&](std::string_view key, std::string_view) {
+    if (!oldest_case) oldest_case = state::GetBe64s(key);
+  });
+  if (oldest_case && *oldest_case < r_ - policy_.overdue_case_days * kMicrosPerDay) flags.push_back(kFlagNames[3]);
+  Each(state::KeyWith('f', id, ""), [&](std::string_view key, std::string_view) {
+    if (!earliest_due) earliest_due = state::GetBe64s(key);
+  });
+  const int64_t today = (r_ + kLedgerOffsetSeconds * kMicrosPerSecond) / kMicrosPerDay;
+  if (earliest_due && *earliest_due < today) flags.push_back(kFlagNames[4]);
+  return flags;
+}
+
+bool Query::StudioJson(const std::string& id, JsonWriter& w) const {
+  std::optional<Record<schema::StudioLicensed>> record;
+  schema::StudioStatus status;
+  if (!StudioOf(id, &record, &status)) return false;
+  auto d = record->get();
+  const state::Counters totals = Counters(state::Key('s', id), state::kStudioCounters);
+  w.BeginObject().Key("id").String(id).Key("name").String(Text(d.getName()));
+  w.Key("linkType").String(kLinkTypes[static_cast<int>(d.getLinkType())]);
+  w.Key("status").String(kStatuses[static_cast<int>(status)]);
+  w.Key("leadMember").String(Text(d.getLeadMember())).Key("committee").String(Text(d.getCommittee()));
+  w.Key("partyOrg").String(Text(d.getPartyOrg())).Key("town");
+  d.hasTown() ? w.String(Text(d.getTown())) : w.Null();
+  w.Key("batch").Int(d.getBatch()).Key("licensedOn").String(Text(d.getLicensedOn()));
+  std::vector<std::string> members;
+  Each(state::KeyWith('J', id, ""), [&](std::string_view member, std::string_view pairs) {
+    if (pairs.size() >= 16 && state::GetBe64(pairs, pairs.size() - 8) == 0) members.emplace_back(member);
+  });
+  w.Key("members");
+  Strings(w, members);
+  w.Key("totals");
+  Totals(w, totals);
+  w.Key("lastActivityAt");
+  auto last = Last(state::KeyWith('a', id, ""));
+  last ? w.String(FormatInstant(state::GetBe64s(*last))) : w.Null();
+  std::vector<int64_t> durations;
+  Each(state::KeyWith('r', id, ""), [&](std::string_view key, std::string_view) {
+    durations.push_back(state::GetBe64s(key));
+  });
+  w.Key("medianDaysToResolve");
+  if (durations.empty()) {
+    w.Null();
+  } else {
+    const size_t n = durations.size();
+    const double micros = n % 2 ? durations[n / 2] : (durations[n / 2 - 1] + durations[n / 2]) / 2.0;
+    w.Double(micros / kMicrosPerDay);
+  }
+  w.Key("byMonth").BeginObject();
+  Each(state::KeyWith('b', id, ""), [&](std::string_view month, std::string_view value) {
+    const state::Counters m = state::DecodeCounters(value, state::kMonthCounters);
+    if (m[state::kMonthActivity] <= 0) return;
+    w.Key(month).BeginObject();
+    for (size_t i = 0; i < std::size(kMonthTotals); ++i) w.Key(kMonthTotals[i]).Int(m[i]);
+    w.EndObject();
+  });
+  w.EndObject().Key("flags");
+  Strings(w, Flags(id, d, status, totals));
+  AsOf(w);
+  w.EndObject();
+  return true;
+}
+
+bool Query::MemberJson(const std::string& id, JsonWriter& w) const {
+  auto v = Get(state::Key('M', id));
+  if (!v) return false;
+  Record<schema::MemberRegistered> record(*v);
+  auto d = record.get();
+  w.BeginObject().Key("id").String(id).Key("name").String(Text(d.getName()));
+  w.Key("sector").String(Text(d.getSector())).Key("committees");
+  std::vector<std::string> committees;
+  for (auto c : d.getCommittees()) committees.push_back(Text(c));
+  Strings(w, committees);
+  w.Key("studios");
+  std::vector<std::string> studios;
+  Each(state::KeyWith('w', id, ""), [&](std::string_view studio, std::string_view) { studios.emplace_back(studio); });
+  Strings(w, studios);
+  const state::Counters c = Counters(state::Key('m', id), state::kMemberCounters);
+  w.Key("totals").BeginObject().Key("contacts").Int(c[state::kMemberContacts]);
+  w.Key("consultations").Int(c[state::kMemberConsultations]).Key("cases").Int(c[state::kMemberCases]);
+  w.Key("suggestions").Int(c[state::kMemberSuggestions]).EndObject();
+  w.Key("lastActivityAt");
+  auto last = Last(state::KeyWith('p', id, ""));
+  last ? w.String(FormatInstant(state::GetBe64s(*last))) : w.Null();
+  w.Key("score").BeginObject();
+  Each(state::KeyWith('y', id, ""), [&](std::string_view year, std::string_view value) {
+    const state::Counters s = state::DecodeCounters(value, state::kScoreCounters);
+    const int64_t points = s[state::kScoreContacts] * policy_.contact_points +
+                           s[state::kScoreConsultations] * policy_.consultation_points +
+                           s[state::kScoreResearch] * policy_.research_points +
+                           s[state::kScoreSuggestions] * policy_.suggestion_points +
+                           s[state::kScoreResolved] * policy_.case_resolved_points +
+                           s[state::kScoreAdopted] * policy_.suggestion_adopted_points;
+    bool any = false;
+    for (int64_t x : s) any |= x != 0;
+    if (any) w.Key(year).Int(points);
+  });
+  w.EndObject();
+  AsOf(w);
+  w.EndObject();
+  return true;
+}
+
+bool Query::CommitteeJson(const std::string& id, JsonWriter& w) const {
+  auto v = Get(state::Key('C', id));
+  if (!v) return false;
+  Record<schema::CommitteeRegistered> record(*v);
+  auto d = record.get();
+  w.BeginObject().Key("id").String(id).Key("name").String(Text(d.getName()));
+  w.Key("supervises").Bool(d.getSupervises()).Key("studios");
+  std::vector<std::string> studios, members, flagged;
+  Each(state::KeyWith('c', id, ""), [&](std::string_view studio, std::string_view) { studios.emplace_back(studio); });
+  Each(state::KeyWith('l', id, ""), [&](std::string_view member, std::string_view) { members.emplace_back(member); });
+  Strings(w, studios);
+  w.Key("members");
+  Strings(w, members);
+  state::Counters sum(state::kStudioCounters, 0);
+  for (const auto& studio : studios) {
+    const state::Counters t = Counters(state::Key('s', studio), state::kStudioCounters);
+    for (size_t i = 0; i < sum.size(); ++i) sum[i] += t[i];
+    std::optional<Record<schema::StudioLicensed>> record;
+    schema::StudioStatus status;
+    if (StudioOf(studio, &record, &status) && !Flags(studio, record->get(), status, t).empty()) {
+      flagged.push_back(studio);
+    }
+  }
+  w.Key("totals");
+  Totals(w, sum);
+  w.Key("findingsOpen").Int(sum[state::kFindingsOpen]).Key("flaggedStudios");
+  Strings(w, flagged);
+  AsOf(w);
+  w.EndObject();
+  return true;
+}
+
+void Query::OverviewJson(JsonWriter& w) const {
+  const state::Counters o = Counters("o", state::kOverviewCounters);
+  std::map<std::string, int64_t> by_link, by_flag;
+  for (const char* l : kLinkTypes) by_link[l] = 0;
+  for (const char* f : kFlagNames) by_flag[f] = 0;
+  for (const auto& studio : Ids('S')) {
+    std::optional<Record<schema::StudioLicensed>> record;
+    schema::StudioStatus status;
+    if (!StudioOf(studio, &record, &status)) continue;
+    ++by_link[kLinkTypes[static_cast<int>(record->get().getLinkType())]];
+    const state::Counters t = Counters(state::Key('s', studio), state::kStudioCounters);
+    for (const auto& flag : Flags(studio, record->get(), status, t)) ++by_flag[flag];
+  }
+  w.BeginObject().Key("events").Int(o[state::kEvents]).Key("studios").Int(o[state::kStudios]);
+  w.Key("members").Int(o[state::kMembers]).Key("committees").Int(o[state::kCommittees]);
+  w.Key("byLinkType").BeginObject();
+  for (const auto& [k, n] : by_link) w.Key(k).Int(n);
+  w.EndObject().Key("byFlag").BeginObject();
+  for (const auto& [k, n] : by_flag) w.Key(k).Int(n);
+  w.EndObject();
+  AsOf(w);
+  w.EndObject();
+}
+
+Status Views::Studio(const std::string& id, int64_t r, const Policy& policy, std::string* json) const {
+  JsonWriter w;
+  if (!Query(*this, policy, r).StudioJson(id, w)) return Status::NotFound("no studio \"" + id + "\"");
+  *json = w.str();
+  return Status::OK();
+}
+
+Status Views::Member(const std::string& id, const Policy& policy, std::string* json) const {
+  JsonWriter w;
+  if (!Query(*this, policy, 0).MemberJson(id, w)) return Status::NotFound("no member \"" + id + "\"");
+  *json = w.str();
+  return Status::OK();
+}
+
+Status Views::Committee(const std::string& id, int64_t r, const Policy& policy, std::string* json) const {
+  JsonWriter w;
+  if (!Query(*this, policy, r).CommitteeJson(id, w)) return Status::NotFound("no committee \"" + id + "\"");
+  *json = w.str();
+  return Status::OK();
+}
+
+Status Views::Studios(int64_t r, const Policy& policy, std::string* json) const {
+  Query q(*this, policy, r);
+  JsonWriter w;
+  w.BeginArray();
+  for (const auto& id : q.Ids('S')) q.StudioJson(id, w);
+  w.EndArray();
+  *json = w.str();
+  return Status::OK();
+}
+
+Status Views::Overview(int64_t r, const Policy& policy, std::string* json) const {
+  JsonWriter w;
+  Query(*this, policy, r).OverviewJson(w);
+  *json = w.str();
+  return Status::OK();
+}
+
+std::vector<std::string> Views::MemberIds() const { return Query(*this, Policy{}, 0).Ids('M'); }
+std::vector<std::string> Views::CommitteeIds() const { return Query(*this, Policy{}, 0).Ids('C'); }
+
+}  // namespace wulian::projections

@@ -1,0 +1,120 @@
+// The stored state of the views (internal to projections/). One RocksDB database in
+// DATA/views with one column family, `views`, keyed by a one-byte tag. Keys never hold
+// 0x00 inside an ID, so it separates their parts; be64 is big-endian, so keys sort by number;
+// signed values are stored as be64(value + 2^63).
+//
+//   records
+//     'S' studio                → StudioLicensed message (the current data)
+//     'T' studio                → (be64 seq, u8 StudioStatus)*  live status changes
+//     'M' member                → MemberRegistered message
+//     'C' committee             → CommitteeRegistered message
+//     'J' studio 0 member       → (be64 join, be64 leave)*  live memberships; leave 0: in
+//     'K' studio 0 case         → CaseRecord
+//     'G' studio 0 suggestion   → ItemRecord (submission, adoption)
+//     'F' studio 0 finding      → ItemRecord (raising, rectification)
+//     'X' be64 seq              → ""  the event is retracted
+//     'Y' be64 target           → be64 seq of the correction in force
+//   counters (int64 little-endian arrays)
+//     's' studio                → StudioCounter
+//     'b' studio 0 YYYY-MM      → MonthCounter
+//     'm' member                → MemberCounter
+//     'y' member 0 YYYY         → ScoreCounter
+//     'o'                       → OverviewCounter
+//   indexes (values empty unless said)
+//     'a' studio 0 be64s occurred be64 seq   → be64s recordedAt − occurredAt  (activity)
+//     'p' member 0 be64s occurred be64 seq   (activity listing the member)
+//     'q' studio 0 be64s opened case         (open cases)
+//     'f' studio 0 be64s dueDay finding      (open findings)
+//     'r' studio 0 be64s duration be64 seq   (cases closed as resolved)
+//     'c' committee 0 studio                 (studios a committee guides)
+//     'l' committee 0 member                 (members that list a committee)
+//     'w' member 0 studio                    (studios whose current members include the member)
+//   'P' → be64 seq ‖ chain(32)  the checkpoint: the last event applied
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "events/hash.h"
+#include "events/status.h"
+
+namespace wulian::projections::state {
+
+inline constexpr char kFamily[] = "views";
+inline constexpr char kCheckpointKey[] = "P";
+
+enum StudioCounter {
+  kContacts, kPeopleReached, kConsultations, kCasesOpened, kCasesResolved, kCasesOpen,
+  kSuggestions, kSuggestionsAdopted, kRules, kVisits, kFindingsOpen, kFindingsRectified,
+  kStudioCounters
+};
+enum MonthCounter {
+  kMonthContacts, kMonthPeopleReached, kMonthConsultations, kMonthCasesOpened,
+  kMonthCasesResolved, kMonthSuggestions, kMonthActivity, kMonthCounters
+};
+enum MemberCounter { kMemberContacts, kMemberConsultations, kMemberCases, kMemberSuggestions, kMemberCounters };
+enum ScoreCounter {
+  kScoreContacts, kScoreConsultations, kScoreResearch, kScoreSuggestions, kScoreResolved,
+  kScoreAdopted, kScoreCounters
+};
+enum OverviewCounter { kEvents, kStudios, kMembers, kCommittees, kOverviewCounters };
+
+using Counters = std::vector<int64_t>;
+
+std::string Be64(uint64_t v);
+std::string Be64s(int64_t v);
+uint64_t GetBe64(std::string_view bytes, size_t at = 0);
+int64_t GetBe64s(std::string_view bytes, size_t at = 0);
+std::string EncodeCounters(const Counters& counters);
+Counters DecodeCounters(std::string_view bytes, size_t size);
+
+// 'tag' a [0x00 b].
+std::string Key(char tag, std::string_view a, std::string_view b = {});
+// 'tag' a 0x00 followed by raw bytes.
+std::string KeyWith(char tag, std::string_view a, std::string_view rest);
+
+// A case, suggestion or finding: opened by one event, maybe closed by another.
+struct ItemRecord {
+  uint64_t open_seq = 0;  // 0: not opened (or its opening is not counted)
+  int64_t open_occurred = 0;
+  uint64_t close_seq = 0;  // 0: open
+  int64_t close_occurred = 0;
+  uint8_t outcome = 0;     // cases: CaseOutcome
+  int64_t due_day = 0;     // findings: dueOn as days since 1970-01-01
+  std::vector<std::string> members;  // cases and suggestions: listed on the opening
+
+  std::string Encode() const;
+  static ItemRecord Decode(std::string_view bytes);
+};
+
+// Reads and writes of one projection step, kept in memory and written with the checkpoint in
+// one RocksDB write. Reads see the pending writes first.
+class Writer {
+ public:
+  Writer(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) : db_(db), family_(family) {}
+
+  std::optional<std::string> Get(const std::string& key);
+  void Put(const std::string& key, std::string value) { pending_[key] = std::move(value); }
+  void Delete(const std::string& key) { pending_[key] = std::nullopt; }
+  // Adds `delta` to counter `index` of the counter array at `key` (of `size` counters).
+  void Add(const std::string& key, size_t size, size_t index, int64_t delta);
+  size_t pending() const { return pending_.size(); }
+
+  // Writes everything pending and the checkpoint (seq, chain) atomically.
+  Status Commit(uint64_t seq, const Hash& chain);
+
+ private:
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* family_;
+  std::unordered_map<std::string, std::optional<std::string>> pending_;
+};
+
+}  // namespace wulian::projections::state

@@ -1,0 +1,71 @@
+// The views of SPEC §5 — studio, member, committee, overview — kept by one projector in
+// their own RocksDB database (DATA/views; layout in state.h) and queried as JSON.
+//
+// The projector consumes the log in seq order and writes its state with its checkpoint in
+// one atomic write, so a crash can neither apply an event twice nor skip one. The views are
+// derived data: their writes skip the write-ahead log, and a crash costs at most the steps
+// since RocksDB last flushed, which the next catch-up applies again.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "events/ledger.capnp.h"
+#include "events/store.h"
+#include "projections/policy.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+}  // namespace rocksdb
+
+namespace wulian::projections {
+
+// Events applied between two checkpoints.
+inline constexpr uint64_t kStepEvents = 20000;
+
+// Which events count (as-of replay): a correction or retraction counts when its target does.
+using EventFilter = std::function<bool(schema::Event::Reader)>;
+
+class Views {
+ public:
+  // Opens the views database in `dir`, creating it if missing.
+  static Status Open(const std::string& dir, std::unique_ptr<Views>* views);
+  ~Views();
+  Views(const Views&) = delete;
+  Views& operator=(const Views&) = delete;
+
+  // Applies the events after the checkpoint up to `up_to` (0: the ledger's head). Views that
+  // belong to another log (the event at the checkpoint has another chain) are rebuilt.
+  Status CatchUp(const Ledger& ledger, uint64_t up_to = 0, const EventFilter& filter = nullptr);
+  // Drops every view and replays the log.
+  Status Rebuild(const Ledger& ledger);
+
+  // The last event applied: {seq, chain}.
+  uint64_t seq() const;
+  Hash chain() const;
+
+  // The views as JSON, with flags relative to the reference time `r` (microseconds).
+  // NotFound for an unknown ID.
+  Status Studio(const std::string& id, int64_t r, const Policy& policy, std::string* json) const;
+  Status Member(const std::string& id, const Policy& policy, std::string* json) const;
+  Status Committee(const std::string& id, int64_t r, const Policy& policy, std::string* json) const;
+  // Every studio's view, sorted by ID, as a JSON array (each with its asOf).
+  Status Studios(int64_t r, const Policy& policy, std::string* json) const;
+  Status Overview(int64_t r, const Policy& policy, std::string* json) const;
+  // The IDs of every member or committee, sorted.
+  std::vector<std::string> MemberIds() const;
+  std::vector<std::string> CommitteeIds() const;
+
+ private:
+  Views(std::unique_ptr<rocksdb::DB> db, rocksdb::ColumnFamilyHandle* family);
+  Status Replay(const Ledger& ledger, uint64_t from, uint64_t to, const EventFilter& filter);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* family_;
+  friend class Query;
+};
+
+}  // namespace wulian::projections
