@@ -384,9 +384,9 @@ void Projector::Effect(const Origin& o, Data d, int sign) {
 }
 
 Status Projector::Apply(uint64_t seq, Event::Reader event) {
-  w_.Add("o", state::kOverviewCounters, state::kEvents, 1);
   if (event.isEventCorrected() || event.isEventRetracted()) return Change(seq, event);
   if (!filter_(event)) return Status::OK();
+  w_.Add("o", state::kOverviewCounters, state::kEvents, 1);
   Origin o{seq, StudioOf(event), ParseInstant(event.getOccurredAt().cStr()).value_or(0),
            ParseInstant(event.getRecordedAt().cStr()).value_or(0)};
   Effect(o, event, +1);
@@ -402,13 +402,14 @@ Status Projector::Apply(uint64_t seq, Event::Reader event) {
 Status Projector::Change(uint64_t seq, Event::Reader event) {
   const uint64_t target = event.isEventCorrected() ? event.getEventCorrected().getTarget()
                                                    : event.getEventRetracted().getTarget();
-  if (w_.Get(Key('X', Be64(target)))) return Status::OK();
   std::string target_bytes;
   Status s = ledger_.Get(target, &target_bytes);
   if (!s.ok()) return s;
   StoredMessage original(target_bytes);
   auto t = original.event();
   if (!filter_(t)) return Status::OK();
+  w_.Add("o", state::kOverviewCounters, state::kEvents, 1);
+  if (w_.Get(Key('X', Be64(target)))) return Status::OK();  // the log refuses this; be safe
   Origin o{target, StudioOf(t), ParseInstant(t.getOccurredAt().cStr()).value_or(0),
            ParseInstant(t.getRecordedAt().cStr()).value_or(0)};
   if (event.isEventCorrected() && (t.isMemberJoinedStudio() || t.isMemberLeftStudio() ||

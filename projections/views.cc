@@ -74,10 +74,13 @@ Status Views::Replay(const Ledger& ledger, uint64_t from, uint64_t to, const Eve
     if (!applied.ok()) return applied;
     last = seq;
     std::memcpy(chain.data(), event.getChain().begin(), chain.size());
-    if (seq % kStepEvents == 0) return writer.Commit(last, chain);
-    return Status::OK();
+    if (seq % kStepEvents != 0) return Status::OK();
+    Status committed = writer.Commit(last, chain);
+    if (committed.ok() && progress_) progress_(last);
+    return committed;
   });
   if (s.ok() && last >= from) s = writer.Commit(last, chain);
+  if (s.ok() && last >= from && progress_) progress_(last);
   return s;
 }
 

@@ -43,6 +43,9 @@ class Views {
   // Drops every view and replays the log.
   Status Rebuild(const Ledger& ledger);
 
+  // Called with the seq of the last event applied at every checkpoint (for progress output).
+  void set_progress(std::function<void(uint64_t)> progress) { progress_ = std::move(progress); }
+
   // The last event applied: {seq, chain}.
   uint64_t seq() const;
   Hash chain() const;
@@ -65,6 +68,7 @@ class Views {
 
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* family_;
+  std::function<void(uint64_t)> progress_;
   friend class Query;
 };
 

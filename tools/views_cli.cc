@@ -1,8 +1,13 @@
 // View commands (SPEC §6.1): query, rebuild, report.
 #include <algorithm>
+#include <unistd.h>
+
+#include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "events/time.h"
+#include "projections/report.h"
 #include "projections/views.h"
 #include "tools/cli.h"
 
@@ -19,10 +24,17 @@ struct Opened {
   Policy policy;
 };
 
+void ReportProgress(Views& views) {
+  views.set_progress([](uint64_t seq) {
+    std::fprintf(stderr, "views: %llu events applied\n", static_cast<unsigned long long>(seq));
+  });
+}
+
 Status OpenViews(const Args& args, Opened* out) {
   Status s = OpenLedger(args.data, &out->ledger);
   if (s.ok()) s = Policy::Load(PolicyPath(args.data), &out->policy);
   if (s.ok()) s = Views::Open(ViewsDir(args.data), &out->views);
+  if (s.ok()) ReportProgress(*out->views);
   if (s.ok()) s = out->views->CatchUp(*out->ledger);
   return s;
 }
@@ -66,6 +78,7 @@ int RebuildCommand(const Args& args) {
   std::unique_ptr<Views> views;
   Status s = OpenLedger(args.data, &ledger);
   if (s.ok()) s = Views::Open(ViewsDir(args.data), &views);
+  if (s.ok()) ReportProgress(*views);
   if (s.ok()) s = views->Rebuild(*ledger);
   if (!s.ok()) return Fail(s);
   std::cout << "{\"rebuilt\":true,\"asOf\":{\"seq\":" << views->seq() << ",\"chain\":\""
@@ -73,6 +86,41 @@ int RebuildCommand(const Args& args) {
   return 0;
 }
 
-int ReportCommand(const Args&) { return Fail(Status::InvalidArgument("report: not yet")); }
+int ReportCommand(const Args& args) {
+  static const std::map<std::string, projections::Format> kFormats = {
+      {"json", projections::Format::kJson}, {"md", projections::Format::kMarkdown},
+      {"csv", projections::Format::kCsv}, {"html", projections::Format::kHtml}};
+  projections::ReportOptions options;
+  auto flag = [&](const char* name, const char* fallback) {
+    auto it = args.flags.find(name);
+    return it == args.flags.end() ? std::string(fallback) : it->second;
+  };
+  const std::string axis = flag("axis", "recorded"), format = flag("format", "json");
+  auto as_of = ParseInstant(flag("as-of", ""));
+  if (!as_of || (axis != "recorded" && axis != "occurred") || !kFormats.count(format) ||
+      !args.positional.empty()) {
+    return Fail(Status::InvalidArgument(
+        "usage: report --as-of RFC3339 [--axis recorded|occurred] [--format json|md|csv|html] [--out FILE]"));
+  }
+  options.as_of_micros = *as_of;
+  options.axis = axis == "recorded" ? projections::Axis::kRecorded : projections::Axis::kOccurred;
+  options.format = kFormats.at(format);
+  options.scratch_dir = args.data + "/report-" + std::to_string(getpid());
+  std::unique_ptr<Ledger> ledger;
+  Policy policy;
+  Status s = OpenLedger(args.data, &ledger);
+  if (s.ok()) s = Policy::Load(PolicyPath(args.data), &policy);
+  std::string report;
+  if (s.ok()) s = projections::BuildReport(*ledger, policy, options, &report);
+  if (s.ok() && args.flags.count("out")) {
+    std::FILE* file = std::fopen(args.flags.at("out").c_str(), "wb");
+    const bool ok = file != nullptr && std::fwrite(report.data(), 1, report.size(), file) == report.size();
+    if (file == nullptr || std::fclose(file) != 0 || !ok) s = Status::IOError("cannot write " + args.flags.at("out"));
+    report.clear();
+  }
+  if (!s.ok()) return Fail(s);
+  std::cout << report;
+  return 0;
+}
 
 }  // namespace wulian::cli

@@ -1,0 +1,39 @@
+// As-of replay reports (SPEC §5, §6.1): what the ledger held at a moment T (axis
+// `recorded`: the log prefix with recordedAt ≤ T, corrections recorded later not applied),
+// or what had happened by T as known now (axis `occurred`: the events with occurredAt ≤ T,
+// with every correction and retraction of them applied). Flags are relative to T.
+//
+// The replay runs into a scratch views database, never touching the live views. The report
+// is deterministic: the same ledger and arguments give the same bytes; a recorded-axis report
+// for a past T never changes, whatever is appended later.
+#pragma once
+
+#include <string>
+
+#include "events/store.h"
+#include "projections/policy.h"
+
+namespace wulian::projections {
+
+enum class Axis { kRecorded, kOccurred };
+enum class Format { kJson, kMarkdown, kCsv, kHtml };
+
+struct ReportOptions {
+  int64_t as_of_micros = 0;  // T
+  Axis axis = Axis::kRecorded;
+  Format format = Format::kJson;
+  // A directory the replay may create and remove.
+  std::string scratch_dir;
+};
+
+// The report as JSON: {"head", "axis", "asOf", "policy", "overview", "committees",
+// "studios", "members"}, then rendered in options.format.
+Status BuildReport(const Ledger& ledger, const Policy& policy, const ReportOptions& options,
+                   std::string* out);
+
+// Renderings of the JSON report (projections/render.cc).
+Status RenderMarkdown(const std::string& report_json, std::string* out);
+Status RenderCsv(const std::string& report_json, std::string* out);
+Status RenderHtml(const std::string& report_json, std::string* out);
+
+}  // namespace wulian::projections
