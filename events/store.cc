@@ -9,6 +9,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <unordered_map>
@@ -64,7 +65,13 @@ void Overlay::Delete(Family family, const std::string& key) {
 }
 
 void Overlay::WriteTo(rocksdb::WriteBatch* batch) const {
-  for (const auto& [where, value] : pending_) {
+  // In key order: the memtable's skip list inserts a sorted run far faster than a random one.
+  std::vector<const std::pair<const std::string, std::optional<std::string>>*> sorted;
+  sorted.reserve(pending_.size());
+  for (const auto& entry : pending_) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  for (const auto* entry : sorted) {
+    const auto& [where, value] = *entry;
     auto* family = families_[static_cast<uint8_t>(where[0])];
     const rocksdb::Slice key(where.data() + 1, where.size() - 1);
     rocksdb::Status s = value ? batch->Put(family, key, *value) : batch->Delete(family, key);

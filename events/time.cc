@@ -146,6 +146,17 @@ std::string FormatInstant(int64_t micros) {
   return buf;
 }
 
+CivilDay LedgerDay(int64_t micros) {
+  int64_t seconds = micros / kMicrosPerSecond;
+  if (micros % kMicrosPerSecond < 0) --seconds;
+  int64_t local = seconds + kLedgerOffsetSeconds;
+  int64_t days = local / 86400;
+  if (local % 86400 < 0) --days;
+  CivilDay out{};
+  CivilFromDays(days, &out.year, &out.month, &out.day);
+  return out;
+}
+
 int64_t SystemNowMicros() {
   using namespace std::chrono;
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();

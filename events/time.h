@@ -25,6 +25,14 @@ std::optional<int64_t> ParseDate(std::string_view text);
 // milliseconds when the instant is not a whole second.
 std::string FormatInstant(int64_t micros);
 
+// The calendar date of an instant in the ledger time zone.
+struct CivilDay {
+  int64_t year;
+  int month;  // 1–12
+  int day;    // 1–31
+};
+CivilDay LedgerDay(int64_t micros);
+
 // The wall clock, in microseconds.
 int64_t SystemNowMicros();
 

@@ -17,9 +17,15 @@ using state::KeyWith;
 
 constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
 
-// "YYYY-MM" and "YYYY" of an instant in the ledger time zone.
-std::string Month(int64_t micros) { return FormatInstant(micros).substr(0, 7); }
-std::string Year(int64_t micros) { return FormatInstant(micros).substr(0, 4); }
+// "YYYY" and "YYYY-MM" of an instant in the ledger time zone (years 1000–9999).
+std::string Year(int64_t micros) { return std::to_string(LedgerDay(micros).year); }
+std::string Month(int64_t micros) {
+  const CivilDay day = LedgerDay(micros);
+  std::string out = std::to_string(day.year) + "-00";
+  out[5] = static_cast<char>('0' + day.month / 10);
+  out[6] = static_cast<char>('0' + day.month % 10);
+  return out;
+}
 
 std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 

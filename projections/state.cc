@@ -2,6 +2,7 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "events/assert.h"
@@ -111,8 +112,14 @@ void Writer::Add(const std::string& key, size_t size, size_t index, int64_t delt
 }
 
 Status Writer::Commit(uint64_t seq, const Hash& chain) {
+  // In key order: the memtable's skip list inserts a sorted run far faster than a random one.
+  std::vector<const std::pair<const std::string, std::optional<std::string>>*> sorted;
+  sorted.reserve(pending_.size());
+  for (const auto& entry : pending_) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
   rocksdb::WriteBatch batch;
-  for (const auto& [key, value] : pending_) {
+  for (const auto* entry : sorted) {
+    const auto& [key, value] = *entry;
     rocksdb::Status s = value ? batch.Put(family_, key, *value) : batch.Delete(family_, key);
     LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
   }

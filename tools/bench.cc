@@ -15,6 +15,7 @@
 
 #include "events/codec.h"
 #include "events/time.h"
+#include "projections/views.h"
 #include "tools/bench.h"
 
 namespace wulian::cli {
@@ -148,7 +149,9 @@ Status BenchLedger(const Args& args, std::string* data, bool* temporary, std::un
   std::filesystem::remove_all(*data);
   if (s.ok()) s = CreateLedger(*data, ledger);
   if (s.ok()) s = BuildDemo(**ledger, demo::DemoOptions{demo::DemoOptions{}.seed, events});
-  return s;
+  // Reopened, the log is read from its files, as it would be on any later day.
+  ledger->reset();
+  return s.ok() ? OpenLedger(*data, ledger) : s;
 }
 
 int BenchVerify(const Args& args) {
@@ -192,15 +195,65 @@ int BenchVerify(const Args& args) {
   return 0;
 }
 
+int BenchRebuild(const Args& args) {
+  std::string data;
+  bool temporary;
+  std::unique_ptr<Ledger> ledger;
+  Status s = BenchLedger(args, &data, &temporary, &ledger);
+  uint64_t scanned = 0;
+  double scan_seconds = 0;
+  if (s.ok()) s = RawScan(*ledger, &scanned, &scan_seconds);
+  const std::string views_dir = data + "/bench-views";
+  std::filesystem::remove_all(views_dir);
+  std::unique_ptr<projections::Views> views;
+  if (s.ok()) s = projections::Views::Open(views_dir, &views);
+  auto start = std::chrono::steady_clock::now();
+  if (s.ok()) s = views->Rebuild(*ledger);
+  const double rebuild_seconds = Seconds(start);
+  // Studio views at random studios, with flags at the time of the newest event.
+  std::vector<double> latency;
+  std::vector<std::string> studios;
+  int64_t now = 0;
+  if (s.ok()) s = LedgerClock(&now);
+  if (s.ok()) {
+    std::string json;
+    s = views->Studios(now, projections::Policy{}, &json);
+    for (size_t at = 0; (at = json.find("{\"id\":\"", at)) != std::string::npos; at += 7) {
+      studios.push_back(json.substr(at + 7, json.find('"', at + 7) - at - 7));
+    }
+  }
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (int i = 0; s.ok() && !studios.empty() && i < 2000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    std::string json;
+    start = std::chrono::steady_clock::now();
+    s = views->Studio(studios[x % studios.size()], now, projections::Policy{}, &json);
+    latency.push_back(Seconds(start) * 1e6);
+  }
+  views.reset();
+  ledger.reset();
+  std::filesystem::remove_all(views_dir);
+  if (temporary && args.flags.count("keep") == 0) std::filesystem::remove_all(data);
+  if (!s.ok()) return PrintError(s), s.ExitCode();
+  const double rebuild_rate = scanned / rebuild_seconds, scan_rate = scanned / scan_seconds;
+  std::cout << "{\"bench\":\"rebuild\",\"events\":" << scanned << ",\"rebuild\":{\"seconds\":" << rebuild_seconds
+            << ",\"eventsPerSecond\":" << static_cast<uint64_t>(rebuild_rate) << "},\"rawScan\":{\"seconds\":"
+            << scan_seconds << ",\"eventsPerSecond\":" << static_cast<uint64_t>(scan_rate)
+            << "},\"ratio\":" << rebuild_rate / scan_rate << ",\"goal\":0.4,\"goalEventsPerSecond\":1000000"
+            << ",\"studios\":" << studios.size() << ",\"studioQuery\":" << Percentiles(latency) << "}\n";
+  return 0;
+}
+
 }  // namespace
 
 int Bench(const Args& args) {
   const std::string what = args.positional.size() == 1 ? args.positional[0] : "";
   if (what == "import") return BenchImport(args);
   if (what == "verify") return BenchVerify(args);
+  if (what == "rebuild") return BenchRebuild(args);
   PrintError(Status::InvalidArgument(
       "usage: wulian bench import [--events N] [--dir DIR] [--keep 1] | "
-      "bench verify [--events N | --data-dir DIR]"));
+      "bench verify [--events N | --data-dir DIR] | bench rebuild [--events N | --data-dir DIR]"));
   return 2;
 }
 
