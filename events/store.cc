@@ -56,12 +56,36 @@ Status Overlay::Get(Family family, const std::string& key,
   return Status::OK();
 }
 
+void Overlay::Set(std::string key, std::optional<std::string> value) {
+  auto it = pending_.find(key);
+  if (it == pending_.end()) {
+    undo_.push_back({key, std::nullopt});
+    pending_.emplace(std::move(key), std::move(value));
+  } else {
+    undo_.push_back({key, std::move(it->second)});
+    it->second = std::move(value);
+  }
+}
+
 void Overlay::Put(Family family, const std::string& key, std::string value) {
-  pending_[static_cast<char>(family) + key] = std::move(value);
+  Set(static_cast<char>(family) + key, std::move(value));
 }
 
 void Overlay::Delete(Family family, const std::string& key) {
-  pending_[static_cast<char>(family) + key] = std::nullopt;
+  Set(static_cast<char>(family) + key, std::nullopt);
+}
+
+void Overlay::Rollback(size_t mark) {
+  LEDGER_ASSERT(mark <= undo_.size(), "rollback past the start");
+  while (undo_.size() > mark) {
+    auto& [key, before] = undo_.back();
+    if (before) {
+      pending_[key] = std::move(*before);
+    } else {
+      pending_.erase(key);
+    }
+    undo_.pop_back();
+  }
 }
 
 void Overlay::WriteTo(rocksdb::WriteBatch* batch) const {
@@ -267,8 +291,78 @@ Status Repeat(const internal::Overlay& overlay, const Codec& codec, uint64_t seq
 
 }  // namespace
 
-Status Ledger::Append(Submissions& batch, const AppendOptions& options,
-                      std::vector<AppendResult>* results) {
+Status Ledger::AppendOne(internal::Overlay& overlay, Head& head, merkle::Frontier& frontier,
+                         Submission* sub, const AppendOptions& options, AppendResult* result) {
+  auto event = sub->message.getRoot<Event>();
+  const std::string id = event.getId().cStr();
+  std::optional<std::string> known;
+  Status s = overlay.Get(Family::kIds, id, &known);
+  if (s.ok() && known) s = Repeat(overlay, codec_, format::GetBe64(*known), sub, result);
+  if (!s.ok() || known) return s;
+
+  const int64_t clock = sub->clock_micros != 0 ? sub->clock_micros : options.now_micros;
+  if (sub->occurred_micros > clock + kFutureToleranceMicros) {
+    return Status::InvalidEvent("occurredAt: more than 5 minutes ahead of the ledger clock " +
+                                FormatInstant(clock));
+  }
+  const uint64_t seq = head.seq + 1;
+  std::string stream;
+  s = internal::StreamOf(overlay, event, seq, &stream);
+  if (!s.ok()) return s;
+  const std::string version_key = format::StateKey(format::kStreamVersionTag, stream);
+  std::optional<std::string> current;
+  s = overlay.Get(Family::kState, version_key, &current);
+  if (!s.ok()) return s;
+  const uint64_t version = current ? format::GetBe64(*current) : 0;
+  if (sub->expected_version &&
+      *sub->expected_version != (version == 0 ? -1 : static_cast<int64_t>(version)) &&
+      !(*sub->expected_version == 0 && version == 0)) {
+    return Status::VersionConflict("stream " + stream + " is at version " +
+                                   std::to_string(version) + ", not " +
+                                   std::to_string(*sub->expected_version));
+  }
+  s = internal::ApplyRules(overlay, codec_, seq, sub);
+  if (!s.ok()) return s;
+
+  capnp::MallocMessageBuilder stored(kEventFirstSegmentWords);
+  stored.setRoot(event.asReader());
+  auto root = stored.getRoot<Event>();
+  head.recorded_at_micros = std::max(head.recorded_at_micros, clock);
+  root.setSeq(seq);
+  root.setStream(stream);
+  root.setVersion(version + 1);
+  root.setRecordedAt(FormatInstant(head.recorded_at_micros));
+  root.setActor(options.actor);
+  const Hash leaf = LeafHash(root.asReader());
+  head.chain = ChainHash(head.chain, leaf);
+  head.seq = seq;
+  root.setHash(capnp::Data::Reader(leaf.data(), leaf.size()));
+  root.setChain(capnp::Data::Reader(head.chain.data(), head.chain.size()));
+  auto words = capnp::messageToFlatArray(stored);
+  auto bytes = words.asChars();
+
+  overlay.Put(Family::kEvents, format::SeqKey(seq), std::string(bytes.begin(), bytes.size()));
+  overlay.Put(Family::kIds, id, format::SeqKey(seq));
+  overlay.Put(Family::kStreams, format::StreamKey(stream, version + 1), format::SeqKey(seq));
+  std::string next_version;
+  format::PutBe64(&next_version, version + 1);
+  overlay.Put(Family::kState, version_key, std::move(next_version));
+  frontier.Append(leaf, [&](int level, uint64_t index, const Hash& node) {
+    overlay.Put(Family::kMerkle, format::MerkleKey(level, index),
+                std::string(reinterpret_cast<const char*>(node.data()), node.size()));
+  });
+  if (event.isEventCorrected() || event.isEventRetracted()) {
+    const uint64_t target = event.isEventCorrected() ? event.getEventCorrected().getTarget()
+                                                     : event.getEventRetracted().getTarget();
+    overlay.Put(Family::kTargets, format::TargetKey(target, seq), "");
+  }
+  *result = AppendResult{seq, stream, version + 1, leaf, false};
+  return Status::OK();
+}
+
+Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const AppendOptions& options,
+                           std::vector<Status>* statuses,
+                           std::vector<std::vector<AppendResult>>* results) {
   std::lock_guard<std::mutex> append_lock(append_mu_);
   internal::Overlay overlay(db_.get(), handles_->families);
   Head head;
@@ -278,77 +372,30 @@ Status Ledger::Append(Submissions& batch, const AppendOptions& options,
     head = head_;
     frontier = frontier_;
   }
-  std::vector<AppendResult> out(batch.size());
-  for (size_t i = 0; i < batch.size(); ++i) {
-    Submission* sub = batch[i].get();
-    auto event = sub->message.getRoot<Event>();
-    const std::string id = event.getId().cStr();
-    std::optional<std::string> known;
-    Status s = overlay.Get(Family::kIds, id, &known);
-    if (s.ok() && known) s = Repeat(overlay, codec_, format::GetBe64(*known), sub, &out[i]);
-    if (!s.ok()) return std::move(s).WithIndex(i);
-    if (known) continue;
-
-    const int64_t clock = sub->clock_micros != 0 ? sub->clock_micros : options.now_micros;
-    if (sub->occurred_micros > clock + kFutureToleranceMicros) {
-      return Status::InvalidEvent("occurredAt: more than 5 minutes ahead of the ledger clock " +
-                                  FormatInstant(clock))
-          .WithIndex(i);
+  statuses->assign(requests.size(), Status::OK());
+  results->assign(requests.size(), {});
+  bool any = false;
+  for (size_t r = 0; r < requests.size(); ++r) {
+    // A refused request leaves no trace: its writes are undone, head and tree restored.
+    const size_t mark = overlay.Mark();
+    const Head head_before = head;
+    const merkle::Frontier frontier_before = frontier;
+    Submissions& batch = *requests[r];
+    std::vector<AppendResult>& out = (*results)[r];
+    out.resize(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Status s = AppendOne(overlay, head, frontier, batch[i].get(), options, &out[i]);
+      if (s.ok()) continue;
+      (*statuses)[r] = std::move(s).WithIndex(i);
+      overlay.Rollback(mark);
+      head = head_before;
+      frontier = frontier_before;
+      out.clear();
+      break;
     }
-    const uint64_t seq = head.seq + 1;
-    std::string stream;
-    s = internal::StreamOf(overlay, event, seq, &stream);
-    if (!s.ok()) return std::move(s).WithIndex(i);
-    const std::string version_key = format::StateKey(format::kStreamVersionTag, stream);
-    std::optional<std::string> current;
-    s = overlay.Get(Family::kState, version_key, &current);
-    if (!s.ok()) return std::move(s).WithIndex(i);
-    const uint64_t version = current ? format::GetBe64(*current) : 0;
-    if (sub->expected_version &&
-        *sub->expected_version != (version == 0 ? -1 : static_cast<int64_t>(version)) &&
-        !(*sub->expected_version == 0 && version == 0)) {
-      return Status::VersionConflict("stream " + stream + " is at version " +
-                                     std::to_string(version) + ", not " +
-                                     std::to_string(*sub->expected_version))
-          .WithIndex(i);
-    }
-    s = internal::ApplyRules(overlay, codec_, seq, sub);
-    if (!s.ok()) return std::move(s).WithIndex(i);
-
-    capnp::MallocMessageBuilder stored(kEventFirstSegmentWords);
-    stored.setRoot(event.asReader());
-    auto root = stored.getRoot<Event>();
-    head.recorded_at_micros = std::max(head.recorded_at_micros, clock);
-    root.setSeq(seq);
-    root.setStream(stream);
-    root.setVersion(version + 1);
-    root.setRecordedAt(FormatInstant(head.recorded_at_micros));
-    root.setActor(options.actor);
-    const Hash leaf = LeafHash(root.asReader());
-    head.chain = ChainHash(head.chain, leaf);
-    head.seq = seq;
-    root.setHash(capnp::Data::Reader(leaf.data(), leaf.size()));
-    root.setChain(capnp::Data::Reader(head.chain.data(), head.chain.size()));
-    auto words = capnp::messageToFlatArray(stored);
-    auto bytes = words.asChars();
-
-    overlay.Put(Family::kEvents, format::SeqKey(seq), std::string(bytes.begin(), bytes.size()));
-    overlay.Put(Family::kIds, id, format::SeqKey(seq));
-    overlay.Put(Family::kStreams, format::StreamKey(stream, version + 1), format::SeqKey(seq));
-    std::string next_version;
-    format::PutBe64(&next_version, version + 1);
-    overlay.Put(Family::kState, version_key, std::move(next_version));
-    frontier.Append(leaf, [&](int level, uint64_t index, const Hash& node) {
-      overlay.Put(Family::kMerkle, format::MerkleKey(level, index),
-                  std::string(reinterpret_cast<const char*>(node.data()), node.size()));
-    });
-    if (event.isEventCorrected() || event.isEventRetracted()) {
-      const uint64_t target = event.isEventCorrected() ? event.getEventCorrected().getTarget()
-                                                       : event.getEventRetracted().getTarget();
-      overlay.Put(Family::kTargets, format::TargetKey(target, seq), "");
-    }
-    out[i] = AppendResult{seq, stream, version + 1, leaf, false};
+    any |= (*statuses)[r].ok();
   }
+  if (!any) return Status::OK();
   rocksdb::WriteBatch write;
   overlay.WriteTo(&write);
   rocksdb::WriteOptions write_options;
@@ -356,12 +403,20 @@ Status Ledger::Append(Submissions& batch, const AppendOptions& options,
   Status s = FromRocks(db_->Write(write_options, &write));
   if (!s.ok()) return s;
   head.root = frontier.Root();
-  {
-    std::lock_guard<std::mutex> lock(head_mu_);
-    head_ = head;
-    frontier_ = std::move(frontier);
-  }
-  *results = std::move(out);
+  std::lock_guard<std::mutex> lock(head_mu_);
+  head_ = head;
+  frontier_ = std::move(frontier);
+  return Status::OK();
+}
+
+Status Ledger::Append(Submissions& batch, const AppendOptions& options,
+                      std::vector<AppendResult>* results) {
+  std::vector<Status> statuses;
+  std::vector<std::vector<AppendResult>> grouped;
+  Status s = AppendGroup({&batch}, options, &statuses, &grouped);
+  if (!s.ok()) return s;
+  if (!statuses[0].ok()) return statuses[0];
+  *results = std::move(grouped[0]);
   return Status::OK();
 }
 

@@ -24,6 +24,10 @@ class DB;
 
 namespace wulian {
 
+namespace internal {
+class Overlay;
+}  // namespace internal
+
 struct OpenOptions {
   // Create the database if the directory holds none; otherwise opening a missing ledger fails.
   bool create_if_missing = false;
@@ -87,6 +91,13 @@ class Ledger {
   Status Append(Submissions& batch, const AppendOptions& options,
                 std::vector<AppendResult>* results);
 
+  // Group commit: validates each request (an atomic batch) on its own, against the log and
+  // the requests before it, and writes all accepted ones in one write with one sync.
+  // statuses[i] is request i's refusal (with the index of the refused event) or OK, and
+  // results[i] its results. The returned status is a storage failure, which fails them all.
+  Status AppendGroup(const std::vector<Submissions*>& requests, const AppendOptions& options,
+                     std::vector<Status>* statuses, std::vector<std::vector<AppendResult>>* results);
+
   Head GetHead() const;
 
   // The stored message of the event at `seq` (the bytes of the `events` column family).
@@ -121,6 +132,9 @@ class Ledger {
   Ledger(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles, Head head,
          merkle::Frontier frontier);
   merkle::NodeReader Nodes() const;
+  // Validates and stamps one event into `overlay`, advancing head and frontier.
+  Status AppendOne(internal::Overlay& overlay, Head& head, merkle::Frontier& frontier,
+                   Submission* submission, const AppendOptions& options, AppendResult* result);
   // Fails unless 0 < size <= head (or size == 0 when allow_empty).
   Status CheckSize(uint64_t size, bool allow_empty) const;
 

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <unordered_map>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -30,6 +31,9 @@ class Overlay {
   Status Get(Family family, const std::string& key, std::optional<std::string>* value) const;
   void Put(Family family, const std::string& key, std::string value);
   void Delete(Family family, const std::string& key);
+  // A point to roll back to, and the rollback: every Put and Delete since is undone.
+  size_t Mark() const { return undo_.size(); }
+  void Rollback(size_t mark);
   // Adds every pending write to `batch`.
   void WriteTo(rocksdb::WriteBatch* batch) const;
 
@@ -37,8 +41,12 @@ class Overlay {
   rocksdb::DB* db_;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilies> families_;
   const rocksdb::Snapshot* snapshot_;
+  void Set(std::string key, std::optional<std::string> value);
+
   // Key: one byte of Family, then the key within it.
   std::unordered_map<std::string, std::optional<std::string>> pending_;
+  // Each change: the key and what pending_ held for it before (nullopt: nothing).
+  std::vector<std::pair<std::string, std::optional<std::optional<std::string>>>> undo_;
 };
 
 // The stream of an event that will get `seq` (SPEC §3.1): derived from its data, or for a

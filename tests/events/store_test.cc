@@ -295,3 +295,48 @@ TEST_F(TamperTest, RewrittenEventWithRecomputedHashIsCaughtByTheChain) {
 
 }  // namespace
 }  // namespace wulian
+
+namespace wulian {
+namespace {
+
+Submissions Parsed(const std::vector<std::string>& lines) {
+  Codec codec;
+  Submissions out;
+  for (const auto& line : lines) EXPECT_TRUE(codec.ParseLine(line, false, &out).ok()) << line;
+  return out;
+}
+
+TEST(AppendGroupTest, EachRequestStandsAloneAndAllShareOneWrite) {
+  TestLedger t;
+  ASSERT_TRUE(t.Append(Registry()).ok());
+  const std::string contact = R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})";
+  // The second request registers M9 and then fails: M9 must not exist for the third.
+  Submissions a = Parsed({Event("a1", "ContactRecorded", contact)});
+  Submissions b = Parsed({Event("b1", "MemberRegistered", R"({"member":"M9","name":"九","sector":"s","committees":[]})"),
+                          Event("b2", "ContactRecorded", R"({"studio":"S99","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})")});
+  Submissions c = Parsed({Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M9"],"channel":"visit","peopleReached":3,"topic":"t"})")});
+  Submissions d = Parsed({Event("d1", "ContactRecorded", contact), Event("d2", "ContactRecorded", contact)});
+  std::vector<Status> statuses;
+  std::vector<std::vector<AppendResult>> results;
+  AppendOptions options;
+  options.now_micros = *ParseInstant(testing::kNow);
+  ASSERT_TRUE(t.ledger().AppendGroup({&a, &b, &c, &d}, options, &statuses, &results).ok());
+  EXPECT_TRUE(statuses[0].ok());
+  EXPECT_EQ(statuses[1].code(), Code::kReferenceError);
+  EXPECT_EQ(statuses[1].index(), std::optional<size_t>(1));
+  EXPECT_EQ(statuses[2].code(), Code::kReferenceError);
+  EXPECT_TRUE(statuses[3].ok());
+  EXPECT_EQ(results[0][0].seq, 8u);
+  EXPECT_TRUE(results[1].empty());
+  EXPECT_EQ(results[3][0].seq, 9u);
+  EXPECT_EQ(results[3][1].seq, 10u);
+  EXPECT_EQ(t.ledger().GetHead().seq, 10u);
+  VerifyReport report;
+  ASSERT_TRUE(t.ledger().Verify(VerifyOptions{}, &report).ok());
+  EXPECT_TRUE(report.ok) << report.problem;
+  // The refused request left nothing: M9 can be registered now, once.
+  EXPECT_TRUE(t.Append(Event("b1", "MemberRegistered", R"({"member":"M9","name":"九","sector":"s","committees":[]})")).ok());
+}
+
+}  // namespace
+}  // namespace wulian
