@@ -140,6 +140,8 @@ std::string SigningKeyPath(const std::string& data_dir) { return data_dir + "/si
 
 std::string ViewsDir(const std::string& data_dir) { return data_dir + "/views"; }
 
+std::string AccessJournalPath(const std::string& data_dir) { return data_dir + "/access.jsonl"; }
+
 std::string PolicyPath(const std::string& data_dir) { return data_dir + "/policy.json"; }
 
 Status ReadFile(const std::string& path, std::string* contents) {

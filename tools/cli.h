@@ -137,6 +137,14 @@ int QueryCommand(const Args& args);
 int RebuildCommand(const Args& args);
 int ReportCommand(const Args& args);
 
+// The token commands (tools/token_cli.cc): token add|list|revoke. They need only the access
+// journal, so they work while `serve` runs.
+int TokenCommand(const Args& args);
+// Grants the token named "admin" of a new ledger; its secret is printed once by `init`.
+Status GrantFirstAdmin(const std::string& data_dir, std::string* secret);
+// The access journal of the ledger in `data_dir`.
+std::string AccessJournalPath(const std::string& data_dir);
+
 // The views database and the policy file of the ledger in `data_dir`.
 std::string ViewsDir(const std::string& data_dir);
 std::string PolicyPath(const std::string& data_dir);

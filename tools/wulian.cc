@@ -43,6 +43,9 @@ constexpr char kUsage[] =
     "  report --as-of TIME [--axis recorded|occurred] [--format json|md|csv|html] [--out FILE]\n"
     "                               what the ledger held (recorded) or what had happened\n"
     "                               (occurred) at TIME, byte for byte reproducible\n"
+    "  token add --role recorder|supervisor|auditor|admin --name NAME [--studio S01,S02]\n"
+    "  token list [--history] | token revoke NAME\n"
+    "                               bearer tokens of the HTTP API (secrets are shown once)\n"
     "  demo [--events N] [--seed S] [--jsonl FILE]\n"
     "                               build the demo ledger of Banan District (or write its\n"
     "                               events as JSON Lines to FILE, for import)\n"
@@ -53,9 +56,12 @@ int Init(const Args& args) {
   std::unique_ptr<SigningKey> key;
   Status s = CreateLedger(args.data, &ledger);
   if (s.ok()) s = SigningKey::Load(SigningKeyPath(args.data), &key);
+  std::string admin;
+  if (s.ok()) s = GrantFirstAdmin(args.data, &admin);
   if (!s.ok()) return Fail(s);
   std::cout << "{\"ledger\":" << JsonString(args.data) << ",\"head\":" << HeadJson(ledger->GetHead())
-            << ",\"publicKey\":" << PublicKeyJson(key->public_key()) << "}\n";
+            << ",\"publicKey\":" << PublicKeyJson(key->public_key()) << ",\"adminToken\":" << JsonString(admin)
+            << "}\n";
   return 0;
 }
 
@@ -163,7 +169,9 @@ int Demo(const Args& args) {
 Status ParseArgs(int argc, char** argv, std::string* command, Args* args) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a.rfind("--", 0) == 0 && a.size() > 2) {
+    if (a == "--history" || a == "--keep") {  // flags without a value
+      args->flags[a.substr(2)] = "1";
+    } else if (a.rfind("--", 0) == 0 && a.size() > 2) {
       if (i + 1 >= argc) return Status::InvalidArgument(a + " needs a value");
       if (a == "--data") {
         args->data = argv[++i];
@@ -199,7 +207,7 @@ int Main(int argc, char** argv) {
       {"export", Export},     {"verify", VerifyCommand}, {"head", HeadCommand},
       {"proof", ProofCommand}, {"pubkey", PubkeyCommand}, {"check", CheckCommand},
       {"query", QueryCommand}, {"demo", Demo},           {"bench", Bench},
-      {"rebuild", RebuildCommand}, {"report", ReportCommand}};
+      {"rebuild", RebuildCommand}, {"report", ReportCommand}, {"token", TokenCommand}};
   auto it = kCommands.find(command);
   if (it == kCommands.end()) {
     std::cerr << kUsage;
