@@ -292,7 +292,8 @@ Status Repeat(const internal::Overlay& overlay, const Codec& codec, uint64_t seq
 }  // namespace
 
 Status Ledger::AppendOne(internal::Overlay& overlay, Head& head, merkle::Frontier& frontier,
-                         Submission* sub, const AppendOptions& options, AppendResult* result) {
+                         Submission* sub, const AppendOptions& options, const std::string& actor,
+                         AppendResult* result) {
   auto event = sub->message.getRoot<Event>();
   const std::string id = event.getId().cStr();
   std::optional<std::string> known;
@@ -332,7 +333,7 @@ Status Ledger::AppendOne(internal::Overlay& overlay, Head& head, merkle::Frontie
   root.setStream(stream);
   root.setVersion(version + 1);
   root.setRecordedAt(FormatInstant(head.recorded_at_micros));
-  root.setActor(options.actor);
+  root.setActor(actor);
   const Hash leaf = LeafHash(root.asReader());
   head.chain = ChainHash(head.chain, leaf);
   head.seq = seq;
@@ -362,7 +363,8 @@ Status Ledger::AppendOne(internal::Overlay& overlay, Head& head, merkle::Frontie
 
 Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const AppendOptions& options,
                            std::vector<Status>* statuses,
-                           std::vector<std::vector<AppendResult>>* results) {
+                           std::vector<std::vector<AppendResult>>* results,
+                           const std::vector<std::string>* actors) {
   std::lock_guard<std::mutex> append_lock(append_mu_);
   internal::Overlay overlay(db_.get(), handles_->families);
   Head head;
@@ -384,7 +386,8 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
     std::vector<AppendResult>& out = (*results)[r];
     out.resize(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
-      Status s = AppendOne(overlay, head, frontier, batch[i].get(), options, &out[i]);
+      const std::string& actor = actors != nullptr ? (*actors)[r] : options.actor;
+      Status s = AppendOne(overlay, head, frontier, batch[i].get(), options, actor, &out[i]);
       if (s.ok()) continue;
       (*statuses)[r] = std::move(s).WithIndex(i);
       overlay.Rollback(mark);
@@ -439,6 +442,23 @@ Status Ledger::Scan(uint64_t from, uint64_t to,
     const uint64_t seq = format::GetBe64(std::string_view(it->key().data(), it->key().size()));
     if (to != 0 && seq > to) break;
     Status s = visit(seq, std::string_view(it->value().data(), it->value().size()));
+    if (!s.ok()) return s;
+  }
+  return FromRocks(it->status());
+}
+
+Status Ledger::ScanStream(const std::string& stream, uint64_t from_version, size_t limit,
+                          const std::function<Status(uint64_t, std::string_view)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(
+      rocksdb::ReadOptions(), handles_->families[static_cast<int>(Family::kStreams)]));
+  const std::string prefix = stream + std::string(1, '\0');
+  size_t n = 0;
+  for (it->Seek(format::StreamKey(stream, from_version)); it->Valid() && it->key().starts_with(prefix) && n < limit;
+       it->Next(), ++n) {
+    const uint64_t seq = format::GetBe64(std::string_view(it->value().data(), it->value().size()));
+    std::string bytes;
+    Status s = Get(seq, &bytes);
+    if (s.ok()) s = visit(seq, bytes);
     if (!s.ok()) return s;
   }
   return FromRocks(it->status());

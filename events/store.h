@@ -95,8 +95,10 @@ class Ledger {
   // the requests before it, and writes all accepted ones in one write with one sync.
   // statuses[i] is request i's refusal (with the index of the refused event) or OK, and
   // results[i] its results. The returned status is a storage failure, which fails them all.
+  // `actors`, if given, names the actor of each request instead of options.actor.
   Status AppendGroup(const std::vector<Submissions*>& requests, const AppendOptions& options,
-                     std::vector<Status>* statuses, std::vector<std::vector<AppendResult>>* results);
+                     std::vector<Status>* statuses, std::vector<std::vector<AppendResult>>* results,
+                     const std::vector<std::string>* actors = nullptr);
 
   Head GetHead() const;
 
@@ -107,6 +109,11 @@ class Ledger {
   // with the stored bytes. Stops early, returning its status, when `visit` fails.
   Status Scan(uint64_t from, uint64_t to,
               const std::function<Status(uint64_t seq, std::string_view bytes)>& visit) const;
+
+  // Calls `visit` for the events of `stream` with version ≥ from_version, in order, at most
+  // `limit` of them.
+  Status ScanStream(const std::string& stream, uint64_t from_version, size_t limit,
+                    const std::function<Status(uint64_t seq, std::string_view bytes)>& visit) const;
 
   // Recomputes every leaf hash, the chain, the Merkle tree and the indexes.
   Status Verify(const VerifyOptions& options, VerifyReport* report) const;
@@ -134,7 +141,8 @@ class Ledger {
   merkle::NodeReader Nodes() const;
   // Validates and stamps one event into `overlay`, advancing head and frontier.
   Status AppendOne(internal::Overlay& overlay, Head& head, merkle::Frontier& frontier,
-                   Submission* submission, const AppendOptions& options, AppendResult* result);
+                   Submission* submission, const AppendOptions& options, const std::string& actor,
+                   AppendResult* result);
   // Fails unless 0 < size <= head (or size == 0 when allow_empty).
   Status CheckSize(uint64_t size, bool allow_empty) const;
 

@@ -137,6 +137,9 @@ int QueryCommand(const Args& args);
 int RebuildCommand(const Args& args);
 int ReportCommand(const Args& args);
 
+// `serve` (tools/serve_cli.cc).
+int ServeCommand(const Args& args);
+
 // The token commands (tools/token_cli.cc): token add|list|revoke. They need only the access
 // journal, so they work while `serve` runs.
 int TokenCommand(const Args& args);

@@ -43,6 +43,7 @@ constexpr char kUsage[] =
     "  report --as-of TIME [--axis recorded|occurred] [--format json|md|csv|html] [--out FILE]\n"
     "                               what the ledger held (recorded) or what had happened\n"
     "                               (occurred) at TIME, byte for byte reproducible\n"
+    "  serve [--listen 127.0.0.1:8080]  the HTTP API (SIGINT or SIGTERM stops it)\n"
     "  token add --role recorder|supervisor|auditor|admin --name NAME [--studio S01,S02]\n"
     "  token list [--history] | token revoke NAME\n"
     "                               bearer tokens of the HTTP API (secrets are shown once)\n"
@@ -207,7 +208,8 @@ int Main(int argc, char** argv) {
       {"export", Export},     {"verify", VerifyCommand}, {"head", HeadCommand},
       {"proof", ProofCommand}, {"pubkey", PubkeyCommand}, {"check", CheckCommand},
       {"query", QueryCommand}, {"demo", Demo},           {"bench", Bench},
-      {"rebuild", RebuildCommand}, {"report", ReportCommand}, {"token", TokenCommand}};
+      {"rebuild", RebuildCommand}, {"report", ReportCommand}, {"token", TokenCommand},
+      {"serve", ServeCommand}};
   auto it = kCommands.find(command);
   if (it == kCommands.end()) {
     std::cerr << kUsage;

@@ -1,0 +1,558 @@
+// The routes of SPEC §6.2, their roles, and the live subscription.
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <charconv>
+#include <utility>
+#include <chrono>
+#include <map>
+
+#include "events/codec.h"
+#include "events/time.h"
+#include "projections/report.h"
+#include "server/dashboard.h"
+#include "server/server_internal.h"
+
+namespace wulian::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The path and the decoded query parameters of a request target.
+struct Target {
+  std::string path;
+  std::map<std::string, std::string> query;
+};
+
+bool PercentDecode(std::string_view in, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%') {
+      unsigned v = 0;
+      if (i + 2 >= in.size() || std::from_chars(in.data() + i + 1, in.data() + i + 3, v, 16).ptr != in.data() + i + 3) {
+        return false;
+      }
+      out->push_back(static_cast<char>(v));
+      i += 2;
+    } else {
+      out->push_back(in[i] == '+' ? ' ' : in[i]);
+    }
+  }
+  return IsValidUtf8(*out) && out->find('\0') == std::string::npos;
+}
+
+bool ParseTarget(std::string_view target, Target* out) {
+  const size_t q = target.find('?');
+  if (!PercentDecode(target.substr(0, q), &out->path)) return false;
+  if (q == std::string_view::npos) return true;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    const size_t eq = pair.find('=');
+    std::string key, value;
+    if (!PercentDecode(pair.substr(0, eq), &key)) return false;
+    if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), &value)) return false;
+    out->query[key] = value;
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+  }
+  return true;
+}
+
+// A query parameter as a whole number; nullopt when absent, error when malformed.
+Status UintParam(const Target& t, const std::string& name, std::optional<uint64_t>* out) {
+  auto it = t.query.find(name);
+  if (it == t.query.end()) return Status::OK();
+  uint64_t v = 0;
+  const auto& s = it->second;
+  if (s.empty() || std::from_chars(s.data(), s.data() + s.size(), v).ptr != s.data() + s.size()) {
+    return Status::InvalidArgument(name + " must be a whole number");
+  }
+  *out = v;
+  return Status::OK();
+}
+
+http::status StatusOf(Code code) {
+  switch (code) {
+    case Code::kInvalidEvent:
+    case Code::kInvalidArgument:
+      return http::status::bad_request;
+    case Code::kReferenceError:
+      return http::status::unprocessable_entity;
+    case Code::kVersionConflict:
+    case Code::kDuplicateId:
+      return http::status::conflict;
+    case Code::kNotFound:
+      return http::status::not_found;
+    default:
+      return http::status::internal_server_error;
+  }
+}
+
+Response Plain(const Request& req, http::status status, const std::string& code, const std::string& message) {
+  return JsonResponse(req, status,
+                      "{\"error\":{\"code\":" + JsonString(code) + ",\"message\":" + JsonString(message) + "}}");
+}
+
+bool Can(const Principal& p, std::initializer_list<Role> roles) {
+  for (Role r : roles) {
+    if (p.role == r) return true;
+  }
+  return false;
+}
+
+bool OwnStudio(const Principal& p, const std::string& studio) {
+  return std::find(p.studios.begin(), p.studios.end(), studio) != p.studios.end();
+}
+
+// The studio an event belongs to, from its stream ("studio/S01" → "S01"), or "".
+std::string StudioOfStream(const std::string& stream) {
+  return stream.rfind("studio/", 0) == 0 ? stream.substr(7) : "";
+}
+
+}  // namespace
+
+Response JsonResponse(const Request& req, http::status status, std::string body) {
+  Response res{status, req.version()};
+  res.set(http::field::server, "wulian");
+  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  if (!res.body().empty() && res.body().back() != '\n') res.body() += '\n';
+  res.prepare_payload();
+  return res;
+}
+
+Response ErrorResponse(const Request& req, const Status& error, bool with_index) {
+  std::string body = "{\"error\":{\"code\":" + JsonString(error.CodeName()) + ",\"message\":" + JsonString(error.message());
+  if (with_index && error.index()) body += ",\"index\":" + std::to_string(*error.index());
+  http::status status = StatusOf(error.code());
+  if (error.code() == Code::kInvalidArgument && error.message().find("larger than") != std::string::npos) {
+    status = http::status::payload_too_large;
+  }
+  return JsonResponse(req, status, body + "}}");
+}
+
+}  // namespace wulian::server
+
+namespace wulian::server {
+namespace {
+
+// One request being handled.
+struct Call {
+  Server::Impl& impl;
+  Request& req;
+  Target target;
+  Principal who;
+};
+
+// Waits until `hub` reaches `target` or `timeout_ms` passes; true if reached.
+net::awaitable<bool> WaitFor(Hub& hub, uint64_t target, int timeout_ms) {
+  if (hub.reached() >= target) co_return true;
+  auto waiter = std::make_shared<Hub::Waiter>(co_await net::this_coro::executor);
+  waiter->timer.expires_after(std::chrono::milliseconds(timeout_ms));
+  hub.Add(waiter, target);
+  beast::error_code ec;
+  co_await waiter->timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+  hub.Remove(waiter);
+  co_return hub.reached() >= target;
+}
+
+// Who may append `event`: recorders their studios' activity, rules, memberships,
+// rectifications and corrections; supervisors registry, supervision, status and
+// corrections; admins anything; auditors nothing.
+Status MayAppend(const Call& c, schema::Event::Reader e) {
+  using E = schema::Event;
+  if (c.who.role == Role::kAdmin) return Status::OK();
+  const bool correction = e.isEventCorrected() || e.isEventRetracted();
+  if (c.who.role == Role::kSupervisor) {
+    const bool allowed = correction || e.isCommitteeRegistered() || e.isMemberRegistered() ||
+                         e.isStudioLicensed() || e.isSupervisionVisited() || e.isFindingRaised() ||
+                         e.isFindingRectified() || e.isStudioStatusChanged();
+    return allowed ? Status::OK() : Status::InvalidArgument("forbidden");
+  }
+  if (c.who.role != Role::kRecorder) return Status::InvalidArgument("forbidden");
+  std::string studio;
+  if (correction) {
+    const uint64_t t = e.isEventCorrected() ? e.getEventCorrected().getTarget() : e.getEventRetracted().getTarget();
+    std::string bytes;
+    if (c.impl.parts.ledger->Get(t, &bytes).ok()) studio = StudioOfStream(StoredMessage(bytes).event().getStream().cStr());
+  } else {
+    switch (e.which()) {
+      case E::CONTACT_RECORDED: studio = e.getContactRecorded().getStudio().cStr(); break;
+      case E::CONSULTATION_HELD: studio = e.getConsultationHeld().getStudio().cStr(); break;
+      case E::CASE_OPENED: studio = e.getCaseOpened().getStudio().cStr(); break;
+      case E::CASE_RESOLVED: studio = e.getCaseResolved().getStudio().cStr(); break;
+      case E::SUGGESTION_SUBMITTED: studio = e.getSuggestionSubmitted().getStudio().cStr(); break;
+      case E::SUGGESTION_ADOPTED: studio = e.getSuggestionAdopted().getStudio().cStr(); break;
+      case E::STUDIO_RULE_ADOPTED: studio = e.getStudioRuleAdopted().getStudio().cStr(); break;
+      case E::MEMBER_JOINED_STUDIO: studio = e.getMemberJoinedStudio().getStudio().cStr(); break;
+      case E::MEMBER_LEFT_STUDIO: studio = e.getMemberLeftStudio().getStudio().cStr(); break;
+      case E::FINDING_RECTIFIED: studio = e.getFindingRectified().getStudio().cStr(); break;
+      default: break;
+    }
+  }
+  return !studio.empty() && OwnStudio(c.who, studio) ? Status::OK() : Status::InvalidArgument("forbidden");
+}
+
+std::string ResultJson(const AppendResult& r) {
+  return "{\"seq\":" + std::to_string(r.seq) + ",\"stream\":" + JsonString(r.stream) +
+         ",\"version\":" + std::to_string(r.version) + ",\"hash\":\"" + ToHex(r.hash) + "\"}";
+}
+
+net::awaitable<Response> PostEvents(Call& c) {
+  if (!Can(c.who, {Role::kRecorder, Role::kSupervisor, Role::kAdmin})) {
+    co_return Plain(c.req, http::status::forbidden, "FORBIDDEN", "this token cannot write");
+  }
+  thread_local Codec codec;
+  auto request = std::make_shared<GroupCommitter::Request>();
+  bool batch = false;
+  Status s = codec.ParseLine(c.req.body(), /*allow_batch=*/true, &request->submissions, &batch);
+  if (!s.ok()) co_return ErrorResponse(c.req, s, batch);
+  for (size_t i = 0; i < request->submissions.size(); ++i) {
+    if (!MayAppend(c, request->submissions[i]->event()).ok()) {
+      co_return Plain(c.req, http::status::forbidden, "FORBIDDEN",
+                      "this token may not append event " + std::to_string(i) + " (its type or studio)");
+    }
+  }
+  request->actor = c.who.name;
+  const auto start = Clock::now();
+  auto waiter = std::make_shared<Hub::Waiter>(co_await net::this_coro::executor);
+  request->done = [waiter] { net::post(waiter->timer.get_executor(), [waiter] { waiter->timer.cancel(); }); };
+  c.impl.committer->Submit(request);
+  beast::error_code ec;
+  co_await waiter->timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+  c.impl.metrics.append_seconds.Observe(std::chrono::duration<double>(Clock::now() - start).count());
+  if (!request->status.ok()) co_return ErrorResponse(c.req, request->status, batch);
+  bool appended = false;
+  std::string body;
+  for (size_t i = 0; i < request->results.size(); ++i) {
+    appended |= !request->results[i].duplicate;
+    body += (i ? "," : "") + ResultJson(request->results[i]);
+  }
+  if (batch) body = "{\"results\":[" + body + "]}";
+  co_return JsonResponse(c.req, appended ? http::status::created : http::status::ok, body);
+}
+
+}  // namespace
+}  // namespace wulian::server
+
+namespace wulian::server {
+namespace {
+
+const std::initializer_list<Role> kReaders = {Role::kSupervisor, Role::kAuditor, Role::kAdmin};
+
+Response Forbidden(const Request& req) {
+  return Plain(req, http::status::forbidden, "FORBIDDEN", "this token may not read this");
+}
+
+std::string EventJson(Call& c, std::string_view bytes) {
+  thread_local Codec codec;
+  StoredMessage stored(bytes);
+  (void)c;
+  return codec.Encode(stored.event());
+}
+
+// GET /v1/events?from=&limit=
+Response EventsPage(Call& c) {
+  if (!Can(c.who, kReaders)) return Forbidden(c.req);
+  std::optional<uint64_t> from, limit;
+  Status s = UintParam(c.target, "from", &from);
+  if (s.ok()) s = UintParam(c.target, "limit", &limit);
+  if (!s.ok()) return ErrorResponse(c.req, s);
+  const uint64_t first = std::max<uint64_t>(from.value_or(1), 1);
+  const uint64_t n = std::min<uint64_t>(limit.value_or(100), kEventsPageMax);
+  std::string body = "{\"events\":[";
+  uint64_t count = 0, next = first;
+  s = c.impl.parts.ledger->Scan(first, n == 0 ? first - 1 : first + n - 1, [&](uint64_t seq, std::string_view bytes) {
+    body += (count++ ? "," : "") + EventJson(c, bytes);
+    next = seq + 1;
+    return Status::OK();
+  });
+  if (!s.ok()) return ErrorResponse(c.req, s);
+  return JsonResponse(c.req, http::status::ok, body + "],\"next\":" + std::to_string(next) + "}");
+}
+
+// GET /v1/streams/{stream}?from=&limit=
+Response StreamPage(Call& c, const std::string& stream) {
+  const std::string studio = StudioOfStream(stream);
+  if (!Can(c.who, kReaders) && !(c.who.role == Role::kRecorder && OwnStudio(c.who, studio))) return Forbidden(c.req);
+  std::optional<uint64_t> from, limit;
+  Status s = UintParam(c.target, "from", &from);
+  if (s.ok()) s = UintParam(c.target, "limit", &limit);
+  if (!s.ok()) return ErrorResponse(c.req, s);
+  std::string body = "{\"stream\":" + JsonString(stream) + ",\"events\":[";
+  size_t count = 0;
+  s = c.impl.parts.ledger->ScanStream(stream, std::max<uint64_t>(from.value_or(1), 1),
+                                      std::min<uint64_t>(limit.value_or(100), kEventsPageMax),
+                                      [&](uint64_t, std::string_view bytes) {
+                                        body += (count++ ? "," : "") + EventJson(c, bytes);
+                                        return Status::OK();
+                                      });
+  if (!s.ok()) return ErrorResponse(c.req, s);
+  if (count == 0 && !from) return ErrorResponse(c.req, Status::NotFound("no stream " + stream));
+  return JsonResponse(c.req, http::status::ok, body + "]}");
+}
+
+// GET /v1/events/{seq}/history
+Response History(Call& c, const std::string& seq_text) {
+  uint64_t seq = 0;
+  if (std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), seq).ptr != seq_text.data() + seq_text.size()) {
+    return ErrorResponse(c.req, Status::NotFound("no event " + seq_text));
+  }
+  std::string bytes;
+  Status s = c.impl.parts.ledger->Get(seq, &bytes);
+  if (!s.ok()) return ErrorResponse(c.req, s);
+  const std::string studio = StudioOfStream(StoredMessage(bytes).event().getStream().cStr());
+  if (!Can(c.who, kReaders) && !(c.who.role == Role::kRecorder && OwnStudio(c.who, studio))) return Forbidden(c.req);
+  std::vector<uint64_t> changes;
+  s = c.impl.parts.ledger->History(seq, &changes);
+  std::string body = "{\"event\":" + EventJson(c, bytes) + ",\"changes\":[";
+  for (size_t i = 0; s.ok() && i < changes.size(); ++i) {
+    std::string change;
+    s = c.impl.parts.ledger->Get(changes[i], &change);
+    if (s.ok()) body += (i ? "," : "") + EventJson(c, change);
+  }
+  if (!s.ok()) return ErrorResponse(c.req, s);
+  return JsonResponse(c.req, http::status::ok, body + "]}");
+}
+
+// GET /v1/audit/…
+Response Audit(Call& c, const std::string& what) {
+  if (!Can(c.who, kReaders)) return Forbidden(c.req);
+  Ledger& ledger = *c.impl.parts.ledger;
+  const uint64_t head = ledger.GetHead().seq;
+  std::optional<uint64_t> a, b;
+  std::vector<Hash> path;
+  std::string body;
+  Status s;
+  if (what == "head") {
+    TreeHead th;
+    th.size = head;
+    s = ledger.TreeRoot(head, &th.root);
+    th.time = FormatInstant(SystemNowMicros() / 1000 * 1000);
+    if (s.ok()) c.impl.parts.key->Sign(&th);
+    body = TreeHeadJson(th);
+  } else if (what == "proof/inclusion") {
+    s = UintParam(c.target, "seq", &a);
+    if (s.ok()) s = UintParam(c.target, "size", &b);
+    if (s.ok() && !a) s = Status::InvalidArgument("seq is required");
+    Hash leaf;
+    if (s.ok()) s = ledger.InclusionProof(*a, b.value_or(head), &leaf, &path);
+    body = "{\"seq\":" + std::to_string(a.value_or(0)) + ",\"size\":" + std::to_string(b.value_or(head)) +
+           ",\"leaf\":\"" + ToHex(leaf) + "\",\"path\":[";
+  } else if (what == "proof/consistency") {
+    s = UintParam(c.target, "from", &a);
+    if (s.ok()) s = UintParam(c.target, "to", &b);
+    if (s.ok() && !a) s = Status::InvalidArgument("from is required");
+    if (s.ok()) s = ledger.ConsistencyProof(*a, b.value_or(head), &path);
+    body = "{\"from\":" + std::to_string(a.value_or(0)) + ",\"to\":" + std::to_string(b.value_or(head)) + ",\"path\":[";
+  } else {
+    return ErrorResponse(c.req, Status::NotFound("no route"));
+  }
+  if (!s.ok()) return ErrorResponse(c.req, s);
+  if (what != "head") {
+    for (size_t i = 0; i < path.size(); ++i) body += (i ? ",\"" : "\"") + ToHex(path[i]) + "\"";
+    body += "]}";
+  }
+  return JsonResponse(c.req, http::status::ok, body);
+}
+
+}  // namespace
+}  // namespace wulian::server
+
+namespace wulian::server {
+namespace {
+
+// GET /v1/studios[/{id}], /v1/members/{id}, /v1/committees/{id}, /v1/overview. With
+// ?minSeq=N the answer waits (bounded) until the views include event N.
+net::awaitable<Response> ViewQuery(Call& c, const std::string& kind, const std::string& id) {
+  const bool recorder_may = c.who.role == Role::kRecorder && kind == "studios" && (id.empty() || OwnStudio(c.who, id));
+  if (!Can(c.who, kReaders) && !recorder_may) co_return Forbidden(c.req);
+  std::optional<uint64_t> min_seq;
+  Status s = UintParam(c.target, "minSeq", &min_seq);
+  if (!s.ok()) co_return ErrorResponse(c.req, s);
+  if (min_seq && !co_await WaitFor(c.impl.projected, *min_seq, kMinSeqWaitMsMax)) {
+    co_return Plain(c.req, http::status::service_unavailable, "UNAVAILABLE",
+                    "the views do not include event " + std::to_string(*min_seq) + " yet");
+  }
+  const auto start = Clock::now();
+  const auto& views = *c.impl.parts.views;
+  const auto& policy = *c.impl.parts.policy;
+  const int64_t now = SystemNowMicros();
+  std::string body;
+  if (kind == "studios" && !id.empty()) s = views.Studio(id, now, policy, &body);
+  if (kind == "members") s = views.Member(id, policy, &body);
+  if (kind == "committees") s = views.Committee(id, now, policy, &body);
+  if (kind == "overview") s = views.Overview(now, policy, &body);
+  if (kind == "studios" && id.empty()) {
+    if (c.who.role == Role::kRecorder) {
+      body = "[";
+      for (size_t i = 0; s.ok() && i < c.who.studios.size(); ++i) {
+        std::string one;
+        Status found = views.Studio(c.who.studios[i], now, policy, &one);
+        if (found.ok()) body += (body.size() > 1 ? "," : "") + one;
+      }
+      body += "]";
+    } else {
+      s = views.Studios(now, policy, &body);
+    }
+  }
+  c.impl.metrics.query_seconds.Observe(std::chrono::duration<double>(Clock::now() - start).count());
+  co_return s.ok() ? JsonResponse(c.req, http::status::ok, body) : ErrorResponse(c.req, s);
+}
+
+// GET /v1/reports?asOf=&axis=&format= — built on the blocking pool.
+net::awaitable<Response> Report(Call& c) {
+  if (!Can(c.who, kReaders)) co_return Forbidden(c.req);
+  static const std::map<std::string, std::pair<projections::Format, const char*>> kFormats = {
+      {"json", {projections::Format::kJson, "application/json; charset=utf-8"}},
+      {"md", {projections::Format::kMarkdown, "text/markdown; charset=utf-8"}},
+      {"csv", {projections::Format::kCsv, "text/csv; charset=utf-8"}},
+      {"html", {projections::Format::kHtml, "text/html; charset=utf-8"}}};
+  auto param = [&](const char* name, const char* fallback) {
+    auto it = c.target.query.find(name);
+    return it == c.target.query.end() ? std::string(fallback) : it->second;
+  };
+  const auto as_of = ParseInstant(param("asOf", ""));
+  const std::string axis = param("axis", "recorded"), format = param("format", "json");
+  if (!as_of || (axis != "recorded" && axis != "occurred") || !kFormats.count(format)) {
+    co_return ErrorResponse(c.req, Status::InvalidArgument("asOf=RFC3339 &axis=recorded|occurred &format=json|md|csv|html"));
+  }
+  projections::ReportOptions options;
+  options.as_of_micros = *as_of;
+  options.axis = axis == "recorded" ? projections::Axis::kRecorded : projections::Axis::kOccurred;
+  options.format = kFormats.at(format).first;
+  options.scratch_dir = c.impl.options.data_dir + "/report-serve-" + std::to_string(c.impl.report_seq.fetch_add(1));
+  auto build = [&c, options]() -> net::awaitable<std::pair<Status, std::string>> {
+    std::string out;
+    Status s = projections::BuildReport(*c.impl.parts.ledger, *c.impl.parts.policy, options, &out);
+    co_return std::make_pair(s, std::move(out));
+  };
+  auto [s, body] = co_await net::co_spawn(c.impl.blocking.get_executor(), build(), net::use_awaitable);
+  if (!s.ok()) co_return ErrorResponse(c.req, s);
+  Response res = JsonResponse(c.req, http::status::ok, std::move(body));
+  res.set(http::field::content_type, kFormats.at(format).second);
+  co_return res;
+}
+
+Response Text(const Request& req, const char* type, std::string body) {
+  Response res = JsonResponse(req, http::status::ok, std::move(body));
+  res.set(http::field::content_type, type);
+  return res;
+}
+
+}  // namespace
+
+net::awaitable<Response> Handle(Server::Impl& impl, Request& req, bool* live) {
+  Call c{impl, req, {}, {}};
+  if (!ParseTarget(std::string_view(req.target().data(), req.target().size()), &c.target)) {
+    co_return ErrorResponse(req, Status::InvalidArgument("bad request target"));
+  }
+  const std::string& path = c.target.path;
+  const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+  if (path == "/healthz" && get) {
+    co_return JsonResponse(req, http::status::ok, "{\"ok\":true,\"seq\":" + std::to_string(impl.parts.ledger->GetHead().seq) + "}");
+  }
+  if (path == "/" && get) co_return Text(req, "text/html; charset=utf-8", kDashboardHtml);
+  const bool known = path == "/metrics" || path.rfind("/v1/", 0) == 0;
+  if (!known) co_return ErrorResponse(req, Status::NotFound("no route " + path));
+  // Every other route needs a token.
+  const auto auth = req[http::field::authorization];
+  std::optional<Principal> who;
+  if (auth.starts_with("Bearer ")) who = impl.parts.tokens->Authenticate(std::string(auth.substr(7)));
+  if (!who) {
+    Response res = Plain(req, http::status::unauthorized, "UNAUTHORIZED", "a valid bearer token is required");
+    res.set(http::field::www_authenticate, "Bearer");
+    co_return res;
+  }
+  c.who = *who;
+  if (path == "/v1/events" && req.method() == http::verb::post) co_return co_await PostEvents(c);
+  if (!get) co_return Plain(req, http::status::method_not_allowed, "METHOD_NOT_ALLOWED", "this route answers GET");
+  if (path == "/metrics") {
+    if (!Can(c.who, kReaders)) co_return Forbidden(req);
+    co_return Text(req, "text/plain; version=0.0.4; charset=utf-8", impl.metrics.Render());
+  }
+  if (path == "/v1/events") co_return EventsPage(c);
+  if (path == "/v1/events/live") {
+    if (!Can(c.who, kReaders)) co_return Forbidden(req);
+    *live = true;
+    co_return Response{};
+  }
+  const std::string rest = path.substr(4);  // after "/v1/"
+  auto segment = [&](const std::string& prefix) -> std::optional<std::string> {
+    if (rest.rfind(prefix, 0) != 0 || rest.size() == prefix.size()) return std::nullopt;
+    return rest.substr(prefix.size());
+  };
+  if (auto s = segment("events/"); s && s->size() > 8 && s->ends_with("/history")) {
+    co_return History(c, s->substr(0, s->size() - 8));
+  }
+  if (auto s = segment("streams/")) co_return StreamPage(c, *s);
+  if (rest == "studios") co_return co_await ViewQuery(c, "studios", "");
+  if (rest == "overview") co_return co_await ViewQuery(c, "overview", "");
+  for (const char* kind : {"studios", "members", "committees"}) {
+    if (auto id = segment(std::string(kind) + "/"); id && id->find('/') == std::string::npos) {
+      co_return co_await ViewQuery(c, kind, *id);
+    }
+  }
+  if (rest == "reports") co_return co_await Report(c);
+  if (auto s = segment("audit/")) co_return Audit(c, *s);
+  co_return ErrorResponse(req, Status::NotFound("no route " + path));
+}
+
+}  // namespace wulian::server
+
+namespace wulian::server {
+
+// Server-Sent Events: the events from ?from= (or after Last-Event-ID) up to the head, then
+// each new event as it commits, in order, with no gaps; `id:` is the seq.
+net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, const Request& req) {
+  Target target;
+  ParseTarget(std::string_view(req.target().data(), req.target().size()), &target);
+  std::optional<uint64_t> from;
+  Status s = UintParam(target, "from", &from);
+  uint64_t next = from.value_or(impl.parts.ledger->GetHead().seq + 1);
+  const auto last_id = req["Last-Event-ID"];
+  uint64_t resumed = 0;
+  if (!last_id.empty() && std::from_chars(last_id.data(), last_id.data() + last_id.size(), resumed).ptr ==
+                              last_id.data() + last_id.size()) {
+    next = resumed + 1;
+  }
+  next = std::max<uint64_t>(next, 1);
+  beast::error_code ec;
+  std::string out =
+      "HTTP/1.1 200 OK\r\nServer: wulian\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+      "Cache-Control: no-store\r\nConnection: close\r\n\r\n: live from " + std::to_string(next) + "\n\n";
+  if (!s.ok()) out = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+  auto send = [&](std::string text) -> net::awaitable<bool> {
+    stream.expires_after(std::chrono::milliseconds(kWriteTimeoutMs));
+    co_await net::async_write(stream, net::buffer(text), net::redirect_error(net::use_awaitable, ec));
+    stream.expires_never();
+    co_return !ec;
+  };
+  if (!co_await send(std::move(out)) || !s.ok()) co_return;
+  while (!impl.stopping) {
+    const uint64_t head = impl.parts.ledger->GetHead().seq;
+    while (next <= head && !impl.stopping) {
+      std::string chunk;
+      const uint64_t last = std::min<uint64_t>(head, next + kEventsPageMax - 1);
+      thread_local Codec codec;
+      s = impl.parts.ledger->Scan(next, last, [&](uint64_t seq, std::string_view bytes) {
+        chunk += "id: " + std::to_string(seq) + "\nevent: event\ndata: " + codec.Encode(StoredMessage(bytes).event()) + "\n\n";
+        return Status::OK();
+      });
+      if (!s.ok() || !co_await send(std::move(chunk))) co_return;
+      next = last + 1;
+    }
+    if (!co_await WaitFor(impl.committed, next, kLiveHeartbeatMs) && !impl.stopping) {
+      if (!co_await send(": heartbeat\n\n")) co_return;
+    }
+  }
+}
+
+}  // namespace wulian::server

@@ -1,0 +1,221 @@
+#include "server/server.h"
+
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+
+#include <boost/asio/co_spawn.hpp>
+#include <utility>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "server/server_internal.h"
+
+namespace wulian::server {
+namespace {
+
+// The one place where a failed connection or operation is logged.
+void Fail(const beast::error_code& ec, const char* what) {
+  if (ec == net::error::operation_aborted || ec == beast::error::timeout || ec == net::error::eof ||
+      ec == http::error::end_of_stream) {
+    spdlog::debug("{}: {}", what, ec.message());
+    return;
+  }
+  spdlog::warn("{}: {}", what, ec.message());
+}
+
+// A parse error becomes an answer (and the connection closes); transport errors do not.
+std::optional<Response> ReadErrorResponse(const beast::error_code& ec) {
+  Request dummy;
+  dummy.version(11);
+  if (ec == http::error::body_limit) {
+    return ErrorResponse(dummy, Status::InvalidArgument("request body larger than " +
+                                                        std::to_string(kRequestBodyBytesMax) + " bytes"));
+  }
+  if (ec == http::error::header_limit) {
+    Response r = JsonResponse(dummy, http::status::request_header_fields_too_large,
+                              R"({"error":{"code":"INVALID_ARGUMENT","message":"request header too large"}})");
+    return r;
+  }
+  if (ec.category() == beast::error_code(http::error::bad_target).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    return JsonResponse(dummy, http::status::bad_request,
+                        "{\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":" + JsonString(ec.message()) + "}}");
+  }
+  return std::nullopt;
+}
+
+net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(kHeaderBytesMax);
+    parser.body_limit(kRequestBodyBytesMax);
+    stream.expires_after(std::chrono::milliseconds(kRequestTimeoutMs));
+    co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+    if (ec) {
+      if (auto answer = ReadErrorResponse(ec)) {
+        answer->keep_alive(false);
+        stream.expires_after(std::chrono::milliseconds(kWriteTimeoutMs));
+        co_await http::async_write(stream, *answer, net::redirect_error(net::use_awaitable, ec));
+      }
+      Fail(ec, "read");
+      break;
+    }
+    Request request = parser.release();
+    bool live = false;
+    impl.in_flight.fetch_add(1);
+    Response response = co_await Handle(impl, request, &live);
+    impl.in_flight.fetch_sub(1);
+    impl.metrics.requests.fetch_add(1);
+    if (live) {
+      co_await ServeLive(impl, stream, request);
+      break;
+    }
+    stream.expires_after(std::chrono::milliseconds(kWriteTimeoutMs));
+    co_await http::async_write(stream, response, net::redirect_error(net::use_awaitable, ec));
+    spdlog::info("{} {} {} {}", std::string(request.method_string()), std::string(request.target()),
+                 response.result_int(), response.body().size());
+    if (ec) {
+      Fail(ec, "write");
+      break;
+    }
+    if (!response.keep_alive() || impl.stopping) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+net::awaitable<void> Listen(Server::Impl& impl) {
+  for (;;) {
+    beast::error_code ec;
+    tcp::socket socket = co_await impl.acceptor.async_accept(net::make_strand(impl.ioc),
+                                                              net::redirect_error(net::use_awaitable, ec));
+    if (ec) {
+      Fail(ec, "accept");
+      if (ec == net::error::operation_aborted || impl.stopping) co_return;
+      continue;
+    }
+    if (impl.metrics.connections.load() >= kConnectionsMax) {
+      impl.metrics.connections_refused.fetch_add(1);
+      socket.close(ec);
+      continue;
+    }
+    impl.metrics.connections.fetch_add(1);
+    auto executor = socket.get_executor();
+    net::co_spawn(executor, Session(impl, beast::tcp_stream(std::move(socket))),
+                  [&impl](std::exception_ptr e) {
+                    impl.metrics.connections.fetch_sub(1);
+                    if (e) {
+                      try {
+                        std::rethrow_exception(e);
+                      } catch (const std::exception& x) {
+                        spdlog::error("session: {}", x.what());
+                      }
+                    }
+                  });
+  }
+}
+
+// Lets the requests in hand finish (their appends are answered after their sync), then
+// stops the io_context; idle keep-alive connections are simply closed.
+void DrainThenStop(Server::Impl& impl, std::chrono::steady_clock::time_point deadline) {
+  if (impl.in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    impl.ioc.stop();
+    return;
+  }
+  auto timer = std::make_shared<net::steady_timer>(impl.ioc, std::chrono::milliseconds(10));
+  timer->async_wait([&impl, deadline, timer](const beast::error_code&) { DrainThenStop(impl, deadline); });
+}
+
+}  // namespace
+
+Server::Impl::Impl(const ServerParts& p, const ServerOptions& o) : parts(p), options(o) {}
+
+void Server::Impl::FollowLog() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(follow_mu);
+      follow_cv.wait(lock, [&] { return stopping || follow_target > parts.views->seq(); });
+      if (stopping) return;
+    }
+    Status s = parts.views->CatchUp(*parts.ledger);
+    if (!s.ok()) spdlog::error("views: {}", s.message());
+    metrics.views_seq.store(parts.views->seq());
+    projected.Notify(parts.views->seq());
+  }
+}
+
+Server::Server(const ServerParts& parts, const ServerOptions& options)
+    : impl_(std::make_unique<Impl>(parts, options)) {}
+
+Server::~Server() = default;
+
+Status Server::Start() {
+  beast::error_code ec;
+  auto address = net::ip::make_address(impl_->options.address, ec);
+  if (ec) return Status::InvalidArgument("bad listen address " + impl_->options.address);
+  tcp::endpoint endpoint(address, impl_->options.port);
+  impl_->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl_->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor.bind(endpoint, ec);
+  if (!ec) impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return Status::IOError("cannot listen on " + impl_->options.address + ":" +
+                                 std::to_string(impl_->options.port) + ": " + ec.message());
+  return Status::OK();
+}
+
+uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::Run() {
+  Impl& impl = *impl_;
+  const uint64_t head = impl.parts.ledger->GetHead().seq;
+  impl.metrics.head_seq.store(head);
+  impl.committed.Notify(head);
+  impl.committer = std::make_unique<GroupCommitter>(*impl.parts.ledger, impl.metrics, [&impl](uint64_t seq) {
+    impl.committed.Notify(seq);
+    std::lock_guard<std::mutex> lock(impl.follow_mu);
+    impl.follow_target = seq;
+    impl.follow_cv.notify_one();
+  });
+  {
+    std::lock_guard<std::mutex> lock(impl.follow_mu);
+    impl.follow_target = head;
+  }
+  impl.follower = std::thread([&impl] { impl.FollowLog(); });
+  impl.signals.async_wait([this](const beast::error_code& ec, int) {
+    if (!ec) Stop();
+  });
+  net::co_spawn(impl.ioc, Listen(impl), net::detached);
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < kServerThreads; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
+  impl.ioc.run();
+  for (auto& t : threads) t.join();
+  // Every request accepted by the committer is synced before it goes.
+  impl.committer.reset();
+  {
+    std::lock_guard<std::mutex> lock(impl.follow_mu);
+    impl.stopping = true;
+  }
+  impl.follow_cv.notify_one();
+  impl.follower.join();
+  impl.blocking.join();
+  spdlog::info("stopped at seq {}", impl.parts.ledger->GetHead().seq);
+}
+
+void Server::Stop() {
+  Impl& impl = *impl_;
+  if (impl.stopping.exchange(true)) return;
+  spdlog::info("stopping");
+  net::post(impl.ioc, [&impl] {
+    beast::error_code ec;
+    impl.acceptor.close(ec);
+    impl.signals.cancel(ec);
+    impl.committed.WakeAll();
+    impl.projected.WakeAll();
+    DrainThenStop(impl, std::chrono::steady_clock::now() + std::chrono::milliseconds(kDrainMsMax));
+  });
+}
+
+}  // namespace wulian::server

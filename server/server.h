@@ -1,0 +1,75 @@
+// The HTTP API of SPEC §6.2 on Boost.Asio and Beast.
+//
+// Shape (Beast's awaitable server): a listener coroutine accepts connections, each session
+// is a coroutine on its own strand, reading requests with Beast's parser limits and
+// answering them in order (keep-alive). Appends go through one GroupCommitter; the views
+// follow the log on their own thread; live subscribers are woken at every commit. SIGINT
+// and SIGTERM stop accepting, let sessions finish the request in hand, drain the committer
+// (every acknowledged append is synced) and stop.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "events/signing.h"
+#include "events/status.h"
+#include "events/store.h"
+#include "projections/policy.h"
+#include "projections/views.h"
+#include "server/tokens.h"
+
+namespace wulian::server {
+
+// Limits at the edge.
+inline constexpr size_t kHeaderBytesMax = 8 * 1024;
+inline constexpr size_t kRequestBodyBytesMax = 4 * 1024 * 1024;
+inline constexpr int kRequestTimeoutMs = 10'000;   // to read one request, idle included
+inline constexpr int kWriteTimeoutMs = 10'000;     // to write one response
+inline constexpr int64_t kConnectionsMax = 512;
+inline constexpr int kMinSeqWaitMsMax = 5'000;     // ?minSeq= waits at most this long
+inline constexpr int kLiveHeartbeatMs = 15'000;    // SSE comment line when idle
+inline constexpr size_t kEventsPageMax = 1000;     // GET /v1/events?limit=
+inline constexpr size_t kServerThreads = 2;
+inline constexpr int kDrainMsMax = 5'000;          // on stop, requests in hand get this long
+
+struct ServerOptions {
+  // Address and port to listen on; port 0 picks a free one (see Server::port()).
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;
+  // The ledger directory, for scratch space of reports.
+  std::string data_dir;
+};
+
+// What the server needs, owned by the caller (main wires them): the ledger, its views, its
+// tokens, its policy and its signing key.
+struct ServerParts {
+  Ledger* ledger;
+  projections::Views* views;
+  Tokens* tokens;
+  const projections::Policy* policy;
+  const SigningKey* key;
+};
+
+class Server {
+ public:
+  Server(const ServerParts& parts, const ServerOptions& options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening socket.
+  Status Start();
+  uint16_t port() const;
+  // Serves until Stop() or SIGINT/SIGTERM; then drains and returns.
+  void Run();
+  // Asks Run() to stop; safe from any thread.
+  void Stop();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wulian::server

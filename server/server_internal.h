@@ -1,0 +1,71 @@
+// Internals of the server shared by server.cc (connections) and routes.cc (handlers).
+#pragma once
+
+#include <utility>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "server/commit.h"
+#include "server/hub.h"
+#include "server/metrics.h"
+#include "server/server.h"
+
+namespace wulian::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+struct Server::Impl {
+  Impl(const ServerParts& parts, const ServerOptions& options);
+
+  // The views follow the log on their own thread, woken by each commit.
+  void FollowLog();
+
+  ServerParts parts;
+  ServerOptions options;
+  Metrics metrics;
+  net::io_context ioc{static_cast<int>(kServerThreads)};
+  tcp::acceptor acceptor{ioc};
+  net::signal_set signals{ioc, SIGINT, SIGTERM};
+  net::thread_pool blocking{2};  // reports and other slow reads
+  Hub committed;    // woken with the head after every commit (live subscriptions)
+  Hub projected;    // woken with the views' seq after every catch-up (?minSeq=)
+  std::unique_ptr<GroupCommitter> committer;
+  std::mutex follow_mu;
+  std::condition_variable follow_cv;
+  uint64_t follow_target = 0;  // guarded by follow_mu
+  std::atomic<bool> stopping{false};
+  std::atomic<int64_t> in_flight{0};  // requests being handled
+  std::thread follower;
+  std::atomic<uint64_t> report_seq{0};
+};
+
+// Answers one request. Sets *live when the request is a live subscription, which the
+// session then serves itself with ServeLive.
+net::awaitable<Response> Handle(Server::Impl& impl, Request& request, bool* live);
+// Serves GET /v1/events/live on the session's stream until the client goes or the server stops.
+net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, const Request& request);
+
+// A JSON response with the given status.
+Response JsonResponse(const Request& request, http::status status, std::string body);
+// {"error": {"code", "message", "index"?}} with the status SPEC §6.2 maps the code to.
+Response ErrorResponse(const Request& request, const Status& error, bool with_index = false);
+
+}  // namespace wulian::server

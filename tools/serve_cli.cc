@@ -1,0 +1,52 @@
+// `wulian serve [--listen ADDRESS:PORT]`: the HTTP API (SPEC §6.2) over the ledger in --data.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "projections/views.h"
+#include "server/server.h"
+#include "tools/cli.h"
+
+namespace wulian::cli {
+
+int ServeCommand(const Args& args) {
+  const std::string listen = args.flags.count("listen") ? args.flags.at("listen") : "127.0.0.1:8080";
+  const size_t colon = listen.rfind(':');
+  server::ServerOptions options;
+  options.data_dir = args.data;
+  uint64_t port = 0;
+  try {
+    port = colon == std::string::npos ? 70000 : std::stoull(listen.substr(colon + 1));
+  } catch (const std::exception&) {
+    port = 70000;
+  }
+  if (port > 65535) return Fail(Status::InvalidArgument("--listen ADDRESS:PORT"));
+  options.address = listen.substr(0, colon);
+  options.port = static_cast<uint16_t>(port);
+
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("wulian"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<projections::Views> views;
+  std::unique_ptr<server::Tokens> tokens;
+  std::unique_ptr<SigningKey> key;
+  projections::Policy policy;
+  Status s = OpenLedger(args.data, &ledger);
+  if (s.ok()) s = projections::Policy::Load(PolicyPath(args.data), &policy);
+  if (s.ok()) s = SigningKey::Load(SigningKeyPath(args.data), &key);
+  if (s.ok()) s = server::Tokens::Open(AccessJournalPath(args.data), &tokens);
+  if (s.ok()) s = projections::Views::Open(ViewsDir(args.data), &views);
+  if (s.ok()) s = views->CatchUp(*ledger);
+  if (!s.ok()) return Fail(s);
+  server::Server server({ledger.get(), views.get(), tokens.get(), &policy, key.get()}, options);
+  s = server.Start();
+  if (!s.ok()) return Fail(s);
+  std::cout << "{\"listening\":\"" << options.address << ":" << server.port() << "\",\"seq\":"
+            << ledger->GetHead().seq << "}" << std::endl;
+  spdlog::info("serving {} on {}:{}", args.data, options.address, server.port());
+  server.Run();
+  return 0;
+}
+
+}  // namespace wulian::cli
