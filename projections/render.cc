@@ -32,13 +32,13 @@ namespace {
 
 using JsonValue = capnp::json::Value;
 using JsonReader = JsonValue::Reader;
-using Numbers = std::map<std::string, int64_t>;                    // by key
+using Numbers = std::map<std::string, int64_t>;                   // by key
 using NumberList = std::vector<std::pair<std::string, int64_t>>;  // in the report's order
 using Keys = std::span<const char* const>;
 
-constexpr int kJsonDepth = 16;          // the report nests 5 deep
-constexpr int kChartMonthsMax = 240;    // beyond this the charts show only months with activity
-constexpr const char kNull[] = "—";    // a null value in the text formats
+constexpr int kJsonDepth = 16;        // the report nests 5 deep
+constexpr int kChartMonthsMax = 240;  // beyond this the charts show only months with activity
+constexpr const char kNull[] = "—";   // a null value in the text formats
 
 constexpr const char* kOverviewCounts[] = {"events", "studios", "members", "committees"};
 // A studio's (and a committee's) totals as printed, in order.
@@ -47,9 +47,9 @@ constexpr const char* kStudioCounts[] = {"contacts",    "peopleReached",      "c
                                          "suggestions", "suggestionsAdopted", "rules",
                                          "visits",      "findingsOpen"};
 // The columns of a committee's studio table.
-constexpr const char* kCommitteeCounts[] = {"contacts",  "peopleReached", "consultations",
-                                            "casesOpened", "casesOpen",   "suggestions",
-                                            "rules",     "findingsOpen"};
+constexpr const char* kCommitteeCounts[] = {"contacts",    "peopleReached", "consultations",
+                                            "casesOpened", "casesOpen",     "suggestions",
+                                            "rules",       "findingsOpen"};
 constexpr const char* kMonthCounts[] = {"contacts",    "peopleReached", "consultations",
                                         "casesOpened", "casesResolved", "suggestions"};
 // Summed into the bar of a month in the HTML charts.
@@ -128,7 +128,8 @@ std::optional<std::string> AsString(JsonReader v) {
 std::optional<int64_t> AsInt(JsonReader v) {
   if (!v.isNumber()) return std::nullopt;
   const double d = v.getNumber();
-  if (!std::isfinite(d) || d != std::trunc(d) || std::fabs(d) > static_cast<double>(kJsonIntegerMax)) {
+  if (!std::isfinite(d) || d != std::trunc(d) ||
+      std::fabs(d) > static_cast<double>(kJsonIntegerMax)) {
     return std::nullopt;
   }
   return static_cast<int64_t>(d);
@@ -256,18 +257,20 @@ class Fields {
 // "YYYY-MM" as a month number, or nullopt.
 std::optional<int> MonthNumber(std::string_view s) {
   if (s.size() != 7 || s[4] != '-') return std::nullopt;
-  int year = 0, month = 0;
-  auto y = std::from_chars(s.data(), s.data() + 4, year);
-  auto m = std::from_chars(s.data() + 5, s.data() + 7, month);
-  if (y.ptr != s.data() + 4 || m.ptr != s.data() + 7 || month < 1 || month > 12) return std::nullopt;
+  for (size_t i : {0, 1, 2, 3, 5, 6}) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+  }
+  const int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+  const int month = (s[5] - '0') * 10 + (s[6] - '0');
+  if (month < 1 || month > 12) return std::nullopt;
   return year * 12 + month - 1;
 }
 
+// The inverse of MonthNumber.
 std::string MonthName(int number) {
   const int year = number / 12, month = number % 12 + 1;
-  std::string y = std::to_string(year);
-  return std::string(y.size() < 4 ? 4 - y.size() : 0, '0') + y + (month < 10 ? "-0" : "-") +
-         std::to_string(month);
+  const std::string y = std::to_string(year);
+  return std::string(4 - y.size(), '0') + y + (month < 10 ? "-0" : "-") + std::to_string(month);
 }
 
 Studio ParseStudio(JsonReader v, const std::string& path, Status* status) {
@@ -411,15 +414,18 @@ Status Parse(const std::string& json, Report* r) {
   ParseHeadAndOverview(f, r, &status);
   auto committees = f.Array("committees");
   for (size_t i = 0; i < committees.size(); ++i) {
-    r->committees.push_back(ParseCommittee(committees[i], f.Path("committees") + "[" + std::to_string(i) + "]", &status));
+    r->committees.push_back(ParseCommittee(
+        committees[i], f.Path("committees") + "[" + std::to_string(i) + "]", &status));
   }
   auto studios = f.Array("studios");
   for (size_t i = 0; i < studios.size(); ++i) {
-    r->studios.push_back(ParseStudio(studios[i], f.Path("studios") + "[" + std::to_string(i) + "]", &status));
+    r->studios.push_back(
+        ParseStudio(studios[i], f.Path("studios") + "[" + std::to_string(i) + "]", &status));
   }
   auto members = f.Array("members");
   for (size_t i = 0; i < members.size(); ++i) {
-    r->members.push_back(ParseMember(members[i], f.Path("members") + "[" + std::to_string(i) + "]", &status));
+    r->members.push_back(
+        ParseMember(members[i], f.Path("members") + "[" + std::to_string(i) + "]", &status));
   }
   if (!status.ok()) return status;
   Derive(r);
@@ -462,7 +468,8 @@ constexpr FlagLabel kFlagLabels[] = {
      "licensed more than {licensedDays} days ago and no activity in the last "
      "{inactiveWindowDays} days"},
     {"LATE_RECORDING", "补录偏多",
-     "近{lateWindowDays}天的活动（至少{lateMinEvents}条）中，超过{latePercent}%在发生{lateDelayDays}天后才录入",
+     "近{lateWindowDays}天的活动（至少{lateMinEvents}条）中，"
+     "超过{latePercent}%在发生{lateDelayDays}天后才录入",
      "of the activity in the last {lateWindowDays} days (at least {lateMinEvents} events), more "
      "than {latePercent}% was recorded more than {lateDelayDays} days after it happened"},
     {"NO_RULES", "无制度", "授牌超过{licensedDays}天，尚未建立工作制度",
@@ -524,7 +531,8 @@ std::string WithPolicy(std::string_view text, const NumberList& policy) {
     if (open == std::string_view::npos || close == std::string_view::npos) break;
     out.append(text.substr(i, open - i));
     const std::string_view key = text.substr(open + 1, close - open - 1);
-    auto it = std::find_if(policy.begin(), policy.end(), [&](const auto& p) { return p.first == key; });
+    auto it =
+        std::find_if(policy.begin(), policy.end(), [&](const auto& p) { return p.first == key; });
     out += it == policy.end() ? "?" : Num(it->second);
     i = close + 1;
   }
@@ -559,12 +567,13 @@ NumberList LegendFlags(const Report& r) {
   return flags;
 }
 
-// The unescaped cells of the studio tables of Markdown and CSV.
-constexpr const char* kStudioHeader[] = {
-    "id",           "name",          "linkType",    "status",       "committee",
-    "contacts",     "peopleReached", "consultations", "casesOpened", "casesResolved",
-    "casesOpen",    "suggestions",   "suggestionsAdopted", "rules",  "visits",
-    "findingsOpen", "lastActivityAt", "medianDaysToResolve", "flags"};
+// The header and the unescaped cells of the studio tables of Markdown and CSV.
+std::vector<std::string> StudioHeader() {
+  std::vector<std::string> header = {"id", "name", "linkType", "status", "committee"};
+  header.insert(header.end(), std::begin(kStudioCounts), std::end(kStudioCounts));
+  header.insert(header.end(), {"lastActivityAt", "medianDaysToResolve", "flags"});
+  return header;
+}
 
 std::vector<std::string> StudioCells(const Studio& s, std::string_view list_separator,
                                      std::string_view null_text) {
@@ -612,8 +621,16 @@ std::string Md(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     switch (c) {
-      case '\\': case '|': case '`': case '*': case '[': case ']': case '<': case '>':
-      case '&': case '~':
+      case '\\':
+      case '|':
+      case '`':
+      case '*':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '&':
+      case '~':
         out.push_back('\\');
         out.push_back(c);
         break;
@@ -623,7 +640,9 @@ std::string Md(std::string_view s) {
         }
         out.push_back(c);
         break;
-      case '\n': case '\r': case '\t':
+      case '\n':
+      case '\r':
+      case '\t':
         out.push_back(' ');
         break;
       default:
@@ -653,7 +672,9 @@ void MdRow(std::vector<std::string> cells, std::string* out) {
 void MdHeader(const std::vector<std::string>& cells, std::string_view align, std::string* out) {
   MdRow(cells, out);
   *out += "|";
-  for (size_t i = 0; i < cells.size(); ++i) *out += i < align.size() && align[i] == 'r' ? "---:|" : "---|";
+  for (size_t i = 0; i < cells.size(); ++i) {
+    *out += i < align.size() && align[i] == 'r' ? "---:|" : "---|";
+  }
   *out += "\n";
 }
 
@@ -702,9 +723,9 @@ void MdOverview(const Report& r, std::string* out) {
 
 void MdCommittee(const Report& r, const Committee& c, std::string* out) {
   *out += "### " + Md(c.name) + " (" + Md(c.id) + ")\n\n";
-  *out += "Supervises: " + std::string(c.supervises ? "yes" : "no") + " · Members: " +
-          Num(static_cast<int64_t>(c.members.size())) + " · Studios: " +
-          Num(static_cast<int64_t>(c.studios.size())) + " · Flagged: " +
+  *out += "Supervises: " + std::string(c.supervises ? "yes" : "no") +
+          " · Members: " + Num(static_cast<int64_t>(c.members.size())) +
+          " · Studios: " + Num(static_cast<int64_t>(c.studios.size())) + " · Flagged: " +
           (c.flagged_studios.empty() ? "none" : Md(Join(c.flagged_studios, ", "))) +
           " · Findings open: " + Num(c.findings_open) + "\n\n";
   if (c.studios.empty()) {
@@ -739,12 +760,14 @@ void MdTables(const Report& r, std::string* out) {
   *out += "## Committees\n\n";
   for (const auto& c : r.committees) MdCommittee(r, c, out);
   *out += "## Studios\n\n";
-  MdHeader(std::vector<std::string>(std::begin(kStudioHeader), std::end(kStudioHeader)),
-           "lllll" + std::string(std::size(kStudioCounts), 'r') + "lrl", out);
+  MdHeader(StudioHeader(), "lllll" + std::string(std::size(kStudioCounts), 'r') + "lrl", out);
   for (const auto& s : r.studios) MdRow(StudioCells(s, ", ", kNull), out);
   *out += "\n## Members\n\n";
   const std::vector<std::string> header = MemberHeader(r);
-  MdHeader(header, "lllll" + std::string(std::size(kMemberCounts), 'r') + "l" + std::string(r.years.size(), 'r'), out);
+  MdHeader(
+      header,
+      "lllll" + std::string(std::size(kMemberCounts), 'r') + "l" + std::string(r.years.size(), 'r'),
+      out);
   for (const auto& m : r.members) MdRow(MemberCells(r, m, ", ", kNull), out);
 }
 
@@ -787,7 +810,7 @@ void CsvHeadAndOverview(const Report& r, std::string* out) {
 
 void CsvTables(const Report& r, std::string* out) {
   *out += "\r\n";
-  CsvRow(std::vector<std::string>(std::begin(kStudioHeader), std::end(kStudioHeader)), out);
+  CsvRow(StudioHeader(), out);
   for (const auto& s : r.studios) CsvRow(StudioCells(s, ";", ""), out);
   *out += "\r\n";
   std::vector<std::string> header = {"studio", "month"};
@@ -814,11 +837,21 @@ std::string H(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
         if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
             c == 0x7f) {
@@ -939,32 +972,43 @@ std::string RowOpen(const Studio& s) {
 }
 
 void HtmlPolicy(const Report& r, bool points, std::string* out) {
-  *out += points ? "<table><caption>年度积分 <span class=\"en\">score weights, points</span></caption>\n"
-                 : "<table><caption>标记阈值 <span class=\"en\">flag thresholds</span></caption>\n";
+  *out +=
+      points
+          ? "<table><caption>年度积分 <span class=\"en\">score weights, points</span></caption>\n"
+          : "<table><caption>标记阈值 <span class=\"en\">flag thresholds</span></caption>\n";
   for (const auto& [key, value] : r.policy) {
     if (key.ends_with("Points") != points) continue;
     const Label* label = Find(kPolicyLabels, key);
-    *out += "<tr>" + Td(std::string(label ? label->zh : "") + "<span class=\"k\">" + H(key) + "</span>") +
+    *out += "<tr>" +
+            Td(std::string(label ? label->zh : "") + "<span class=\"k\">" + H(key) + "</span>") +
             Td(Num(value), true) + "</tr>\n";
   }
   *out += "</table>\n";
 }
 
 void HtmlHeader(const Report& r, std::string* out) {
-  *out += "<header>\n<h1>五联委员工作室履职台账 — 报告<span class=\"en\">Wulian Ledger report</span></h1>\n";
-  *out += "<dl class=\"meta\">\n<dt>截至 <span class=\"en\">as of</span></dt><dd><b>" + H(r.as_of) + "</b></dd>\n";
+  *out +=
+      "<header>\n<h1>五联委员工作室履职台账 — 报告<span class=\"en\">Wulian Ledger "
+      "report</span></h1>\n";
+  *out += "<dl class=\"meta\">\n<dt>截至 <span class=\"en\">as of</span></dt><dd><b>" + H(r.as_of) +
+          "</b></dd>\n";
   *out += "<dt>口径 <span class=\"en\">axis</span></dt><dd>" + H(r.axis);
   const std::string zh = AxisMeaning(r.axis, true);
-  if (!zh.empty()) *out += " — " + zh + "<span class=\"en\">" + AxisMeaning(r.axis, false) + "</span>";
-  *out += "</dd>\n<dt>日志头 <span class=\"en\">log head</span></dt><dd>seq " + Num(r.head.seq) + "</dd>\n";
-  *out += "<dt>链哈希 <span class=\"en\">chain</span></dt><dd class=\"hash\">" + H(r.head.chain) + "</dd>\n";
-  *out += "<dt>默克尔根 <span class=\"en\">Merkle root</span></dt><dd class=\"hash\">" + H(r.head.root) + "</dd>\n";
+  if (!zh.empty())
+    *out += " — " + zh + "<span class=\"en\">" + AxisMeaning(r.axis, false) + "</span>";
+  *out += "</dd>\n<dt>日志头 <span class=\"en\">log head</span></dt><dd>seq " + Num(r.head.seq) +
+          "</dd>\n";
+  *out += "<dt>链哈希 <span class=\"en\">chain</span></dt><dd class=\"hash\">" + H(r.head.chain) +
+          "</dd>\n";
+  *out += "<dt>默克尔根 <span class=\"en\">Merkle root</span></dt><dd class=\"hash\">" +
+          H(r.head.root) + "</dd>\n";
   *out += "</dl>\n<div class=\"cols\">\n";
   HtmlPolicy(r, false, out);
   HtmlPolicy(r, true, out);
-  *out += "</div>\n<p class=\"note\">时间均为北京时间（+08:00）。本报告由账本日志重放生成，"
-          "同一账本、同一参数生成的报告逐字节相同。<span class=\"en\">Times in +08:00. Replayed "
-          "from the ledger log: the same ledger and arguments give identical bytes.</span></p>\n";
+  *out +=
+      "</div>\n<p class=\"note\">时间均为北京时间（+08:00）。本报告由账本日志重放生成，"
+      "同一账本、同一参数生成的报告逐字节相同。<span class=\"en\">Times in +08:00. Replayed "
+      "from the ledger log: the same ledger and arguments give identical bytes.</span></p>\n";
   *out += "</header>\n";
 }
 
@@ -980,23 +1024,29 @@ void HtmlCards(const Report& r, std::string* out) {
   }
   const auto flagged = std::count_if(r.studios.begin(), r.studios.end(),
                                      [](const Studio& s) { return !s.flags.empty(); });
-  *out += "<div class=\"card\"><b>" + Num(flagged) + "</b><span>被标记工作室 flagged studios</span></div>\n";
+  *out += "<div class=\"card\"><b>" + Num(flagged) +
+          "</b><span>被标记工作室 flagged studios</span></div>\n";
   *out += "</div>\n";
 }
 
 void HtmlLegend(const Report& r, std::string* out) {
-  *out += "<div class=\"cols\">\n<table><caption>按联系类型 <span class=\"en\">studios by link type</span></caption>\n";
+  *out +=
+      "<div class=\"cols\">\n<table><caption>按联系类型 <span class=\"en\">studios by link "
+      "type</span></caption>\n";
   for (const auto& [key, n] : r.overview.by_link_type) {
     const Label* label = Find(kLinkTypeLabels, key);
-    *out += "<tr>" + Td(LinkTypeName(key) + "<span class=\"k\">" + H(key) + (label ? std::string(" — ") + label->en : "") + "</span>") +
+    *out += "<tr>" +
+            Td(LinkTypeName(key) + "<span class=\"k\">" + H(key) +
+               (label ? std::string(" — ") + label->en : "") + "</span>") +
             Td(Num(n), true) + "</tr>\n";
   }
-  *out += "</table>\n<table><caption>标记说明 <span class=\"en\">flags: what they mean, and how many "
-          "studios carry them</span></caption>\n";
+  *out +=
+      "</table>\n<table><caption>标记说明 <span class=\"en\">flags: what they mean, and how many "
+      "studios carry them</span></caption>\n";
   for (const auto& [key, n] : LegendFlags(r)) {
     const FlagLabel* label = Find(kFlagLabels, key);
-    std::string meaning = label ? WithPolicy(label->zh, r.policy) + "<small>" +
-                                      H(key) + ": " + H(WithPolicy(label->en, r.policy)) + "</small>"
+    std::string meaning = label ? WithPolicy(label->zh, r.policy) + "<small>" + H(key) + ": " +
+                                      H(WithPolicy(label->en, r.policy)) + "</small>"
                                 : H(key);
     *out += "<tr>" + Td(Badge(key)) + Td(meaning) + Td(n < 0 ? kNull : Num(n), true) + "</tr>\n";
   }
@@ -1016,17 +1066,21 @@ void HtmlFlagged(const Report& r, std::string* out) {
 }
 
 void HtmlCommitteeTable(const Report& r, const Committee& c, std::string* out) {
-  static constexpr Label kColumns[] = {
-      {"contacts", "联系群众", "contacts"},  {"peopleReached", "覆盖人次", "people"},
-      {"consultations", "协商", "consult."}, {"casesOpened", "受理", "cases"},
-      {"casesOpen", "在办", "open"},         {"suggestions", "建议", "sugg."},
-      {"rules", "制度", "rules"},            {"findingsOpen", "未整改", "findings"}};
+  static constexpr Label kColumns[] = {{"contacts", "联系群众", "contacts"},
+                                       {"peopleReached", "覆盖人次", "people"},
+                                       {"consultations", "协商", "consult."},
+                                       {"casesOpened", "受理", "cases"},
+                                       {"casesOpen", "在办", "open"},
+                                       {"suggestions", "建议", "sugg."},
+                                       {"rules", "制度", "rules"},
+                                       {"findingsOpen", "未整改", "findings"}};
   static_assert(std::size(kColumns) == std::size(kCommitteeCounts));
-  *out += "<table class=\"fixed\">\n<colgroup><col style=\"width:5%\"><col style=\"width:19%\">"
-          "<col style=\"width:8%\"><col style=\"width:6%\">";
+  *out +=
+      "<table class=\"fixed\">\n<colgroup><col style=\"width:5%\"><col style=\"width:19%\">"
+      "<col style=\"width:8%\"><col style=\"width:6%\">";
   for (size_t i = 0; i < std::size(kColumns); ++i) *out += "<col style=\"width:6.5%\">";
-  *out += "<col style=\"width:10%\"></colgroup>\n<thead><tr>" + Th("编号", "id") + Th("工作室", "studio") +
-          Th("类型", "link") + Th("状态", "status");
+  *out += "<col style=\"width:10%\"></colgroup>\n<thead><tr>" + Th("编号", "id") +
+          Th("工作室", "studio") + Th("类型", "link") + Th("状态", "status");
   for (const Label& column : kColumns) *out += Th(column.zh, column.en, true);
   *out += Th("标记", "flags") + "</tr></thead>\n<tbody>\n";
   for (const auto& id : c.studios) {
@@ -1048,7 +1102,9 @@ void HtmlCommitteeTable(const Report& r, const Committee& c, std::string* out) {
 }
 
 void HtmlCommittees(const Report& r, std::string* out) {
-  *out += "<section id=\"committees\">\n<h2>专委会 <span class=\"en\">committees and the studios they guide</span></h2>\n";
+  *out +=
+      "<section id=\"committees\">\n<h2>专委会 <span class=\"en\">committees and the studios they "
+      "guide</span></h2>\n";
   for (const auto& c : r.committees) {
     *out += "<section class=\"committee\">\n<h3>" + H(c.name) + " <span class=\"en\">" + H(c.id) +
             (c.supervises ? " · 督导 supervises" : "") + "</span></h3>\n";
@@ -1086,7 +1142,9 @@ std::vector<AxisLabel> ChartLabels(const std::vector<std::string>& months, int s
   std::vector<std::pair<int, int>> spans;
   for (auto& label : wanted) {
     const int w = kCharWidth * static_cast<int>(label.text.size());
-    const int left = label.anchor[0] == 's' ? label.x : label.anchor[0] == 'e' ? label.x - w : label.x - w / 2;
+    const int left = label.anchor[0] == 's'   ? label.x
+                     : label.anchor[0] == 'e' ? label.x - w
+                                              : label.x - w / 2;
     bool overlaps = left < 0 || left + w > width;
     for (const auto& [a, b] : spans) overlaps |= left < b + kGap && a < left + w + kGap;
     if (overlaps && !kept.empty()) continue;
@@ -1108,45 +1166,55 @@ std::string Sparkline(const Report& r, const Studio& s) {
     const int64_t v = it == s.by_month.end() ? 0 : MonthActivity(it->second);
     title += (i ? "; " : "") + r.months[i] + " " + Num(v);
     if (r.months[i].ends_with("-01") && i > 0) {
-      ticks += "<line x1=\"" + Num(i * slot) + "\" y1=\"" + Num(kBase) + "\" x2=\"" + Num(i * slot) +
-               "\" y2=\"" + Num(kBase + 3) + "\"/>";
+      ticks += "<line x1=\"" + Num(i * slot) + "\" y1=\"" + Num(kBase) + "\" x2=\"" +
+               Num(i * slot) + "\" y2=\"" + Num(kBase + 3) + "\"/>";
     }
     if (v <= 0 || r.month_peak <= 0) continue;
-    const int h = std::max(1, static_cast<int>(std::lround(static_cast<double>(v) * kPlot / r.month_peak)));
+    const int h =
+        std::max(1, static_cast<int>(std::lround(static_cast<double>(v) * kPlot / r.month_peak)));
     bars += "<rect x=\"" + Num(i * slot) + "\" y=\"" + Num(kBase - h) + "\" width=\"" +
             Num(std::max(slot - 1, 1)) + "\" height=\"" + Num(h) + "\"/>";
   }
   std::string svg = "<svg class=\"spark\" width=\"" + Num(width) + "\" height=\"" + Num(kHeight) +
-                    "\" viewBox=\"0 0 " + Num(width) + " " + Num(kHeight) + "\" role=\"img\" aria-label=\"" +
-                    H(s.id) + " 月度活动 monthly activity\"><title>" + H(s.id) + ": " + H(title) + "</title>";
+                    "\" viewBox=\"0 0 " + Num(width) + " " + Num(kHeight) +
+                    "\" role=\"img\" aria-label=\"" + H(s.id) +
+                    " 月度活动 monthly activity\"><title>" + H(s.id) + ": " + H(title) + "</title>";
   svg += "<g fill=\"#3b6ea5\">" + bars + "</g>";
-  svg += "<g stroke=\"#98a2b3\" stroke-width=\"1\"><line x1=\"0\" y1=\"" + Num(kBase) + ".5\" x2=\"" +
-         Num(width) + "\" y2=\"" + Num(kBase) + ".5\"/>" + ticks + "</g>";
+  svg += "<g stroke=\"#98a2b3\" stroke-width=\"1\"><line x1=\"0\" y1=\"" + Num(kBase) +
+         ".5\" x2=\"" + Num(width) + "\" y2=\"" + Num(kBase) + ".5\"/>" + ticks + "</g>";
   svg += "<g font-size=\"8\" fill=\"#667085\">";
   for (const auto& label : ChartLabels(r.months, slot, width)) {
-    svg += "<text x=\"" + Num(label.x) + "\" y=\"39\" text-anchor=\"" + label.anchor + "\">" + H(label.text) + "</text>";
+    svg += "<text x=\"" + Num(label.x) + "\" y=\"39\" text-anchor=\"" + label.anchor + "\">" +
+           H(label.text) + "</text>";
   }
   return svg + "</g></svg>";
 }
 
 void HtmlStudios(const Report& r, std::string* out) {
-  static constexpr Label kColumns[] = {
-      {"contacts", "联系群众", "contacts"},    {"peopleReached", "覆盖人次", "people"},
-      {"consultations", "协商", "consult."},   {"casesOpened", "受理", "cases"},
-      {"casesResolved", "化解", "resolved"},   {"casesOpen", "在办", "open"},
-      {"suggestions", "建议", "sugg."},        {"suggestionsAdopted", "采纳", "adopted"},
-      {"rules", "制度", "rules"},              {"visits", "督导", "visits"},
-      {"findingsOpen", "未整改", "findings"}};
+  static constexpr Label kColumns[] = {{"contacts", "联系群众", "contacts"},
+                                       {"peopleReached", "覆盖人次", "people"},
+                                       {"consultations", "协商", "consult."},
+                                       {"casesOpened", "受理", "cases"},
+                                       {"casesResolved", "化解", "resolved"},
+                                       {"casesOpen", "在办", "open"},
+                                       {"suggestions", "建议", "sugg."},
+                                       {"suggestionsAdopted", "采纳", "adopted"},
+                                       {"rules", "制度", "rules"},
+                                       {"visits", "督导", "visits"},
+                                       {"findingsOpen", "未整改", "findings"}};
   static_assert(std::size(kColumns) == std::size(kStudioCounts));
   *out += "<section id=\"studios\">\n<h2>工作室 <span class=\"en\">all studios</span></h2>\n";
-  *out += "<p class=\"note\">月度活动 = 联系群众 + 协商 + 受理案件 + 提交建议，各工作室同一比例（最高 " +
-          Num(r.month_peak) + " 件/月）。<span class=\"en\">Monthly activity = contacts + consultations + "
-          "cases opened + suggestions, on one scale for all studios (peak " + Num(r.month_peak) +
-          " a month). Median days to resolve rounded to one decimal.</span></p>\n";
+  *out +=
+      "<p class=\"note\">月度活动 = 联系群众 + 协商 + 受理案件 + "
+      "提交建议，各工作室同一比例（最高 " +
+      Num(r.month_peak) +
+      " 件/月）。<span class=\"en\">Monthly activity = contacts + consultations + "
+      "cases opened + suggestions, on one scale for all studios (peak " +
+      Num(r.month_peak) + " a month). Median days to resolve rounded to one decimal.</span></p>\n";
   *out += "<table>\n<thead><tr>" + Th("编号", "id") + Th("工作室", "studio · link · committee");
   for (const Label& column : kColumns) *out += Th(column.zh, column.en, true);
-  *out += Th("最近活动", "last activity") + Th("办结天数", "median days", true) + Th("标记", "flags") +
-          Th("月度活动", "monthly activity") + "</tr></thead>\n<tbody>\n";
+  *out += Th("最近活动", "last activity") + Th("办结天数", "median days", true) +
+          Th("标记", "flags") + Th("月度活动", "monthly activity") + "</tr></thead>\n<tbody>\n";
   for (const auto& s : r.studios) {
     // The status shows only when it is not the usual one.
     *out += RowOpen(s) + Td(H(s.id)) + "<td class=\"nw\">" + H(s.name) +
@@ -1161,7 +1229,9 @@ void HtmlStudios(const Report& r, std::string* out) {
 }
 
 void HtmlMembers(const Report& r, std::string* out) {
-  *out += "<section id=\"members\">\n<h2>委员 <span class=\"en\">members and yearly scores</span></h2>\n";
+  *out +=
+      "<section id=\"members\">\n<h2>委员 <span class=\"en\">members and yearly "
+      "scores</span></h2>\n";
   *out += "<table>\n<thead><tr>" + Th("编号", "id") + Th("姓名", "name") + Th("界别", "sector") +
           Th("专委会", "committees") + Th("工作室", "studios") + Th("联系群众", "contacts", true) +
           Th("协商", "consult.", true) + Th("案件", "cases", true) + Th("建议", "sugg.", true) +
@@ -1174,7 +1244,7 @@ void HtmlMembers(const Report& r, std::string* out) {
     std::vector<std::string> studios;
     for (const auto& id : m.studios) studios.push_back(H(id));
     *out += "<tr>" + Td(H(m.id)) + Td(H(m.name)) + Td(H(m.sector)) + Td(Join(committees, "、")) +
-            Td(Join(studios, " ")) ;
+            Td(Join(studios, " "));
     for (const char* key : kMemberCounts) *out += Td(Num(m.totals.at(key)), true);
     *out += "<td class=\"nw\">" + ShortTime(m.last_activity_at) + "</td>";
     for (const auto& year : r.years) {
@@ -1215,8 +1285,9 @@ Status RenderHtml(const std::string& report_json, std::string* out) {
   Report r;
   Status s = Parse(report_json, &r);
   if (!s.ok()) return s;
-  std::string html = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  std::string html =
+      "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   html += "<title>五联委员工作室履职台账 — 报告（截至 " + H(r.as_of) + "）</title>\n";
   html += "<style>" + std::string(kCss) + "</style>\n</head>\n<body>\n";
   HtmlHeader(r, &html);
@@ -1228,8 +1299,8 @@ Status RenderHtml(const std::string& report_json, std::string* out) {
   HtmlCommittees(r, &html);
   HtmlStudios(r, &html);
   HtmlMembers(r, &html);
-  html += "<footer>日志头 log head seq " + Num(r.head.seq) + " · " + H(r.head.chain) + " · 截至 as of " +
-          H(r.as_of) + " · " + H(r.axis) + "</footer>\n</body>\n</html>\n";
+  html += "<footer>日志头 log head seq " + Num(r.head.seq) + " · " + H(r.head.chain) +
+          " · 截至 as of " + H(r.as_of) + " · " + H(r.axis) + "</footer>\n</body>\n</html>\n";
   *out = std::move(html);
   return Status::OK();
 }

@@ -1,6 +1,9 @@
 #include "projections/views.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
 
 #include <cstring>
 
@@ -12,11 +15,22 @@
 namespace wulian::projections {
 namespace {
 
+constexpr size_t kViewsCacheBytes = 64 << 20;
+
 Status FromRocks(const rocksdb::Status& s) {
   return s.ok() ? Status::OK() : Status::IOError("views: " + s.ToString());
 }
 
-rocksdb::ColumnFamilyOptions FamilyOptions() { return rocksdb::ColumnFamilyOptions(); }
+// Most reads of the projector look for keys that do not exist yet (a new case, a new month):
+// bloom filters answer them without reading blocks.
+rocksdb::ColumnFamilyOptions FamilyOptions() {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = rocksdb::NewLRUCache(kViewsCacheBytes);
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
 
 }  // namespace
 

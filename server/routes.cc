@@ -455,6 +455,9 @@ net::awaitable<Response> Handle(Server::Impl& impl, Request& req, bool* live) {
     co_return ErrorResponse(req, Status::InvalidArgument("bad request target"));
   }
   const std::string& path = c.target.path;
+  if (req.method() == http::verb::unknown) {
+    co_return Plain(req, http::status::not_implemented, "NOT_IMPLEMENTED", "unknown method");
+  }
   const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
   if (path == "/healthz" && get) {
     co_return JsonResponse(req, http::status::ok, "{\"ok\":true,\"seq\":" + std::to_string(impl.parts.ledger->GetHead().seq) + "}");
@@ -530,7 +533,7 @@ net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, co
       "Cache-Control: no-store\r\nConnection: close\r\n\r\n: live from " + std::to_string(next) + "\n\n";
   if (!s.ok()) out = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
   auto send = [&](std::string text) -> net::awaitable<bool> {
-    stream.expires_after(std::chrono::milliseconds(kWriteTimeoutMs));
+    stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
     co_await net::async_write(stream, net::buffer(text), net::redirect_error(net::use_awaitable, ec));
     stream.expires_never();
     co_return !ec;

@@ -53,15 +53,15 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderBytesMax);
     parser.body_limit(kRequestBodyBytesMax);
-    stream.expires_after(std::chrono::milliseconds(kRequestTimeoutMs));
+    stream.expires_after(std::chrono::milliseconds(impl.options.request_timeout_ms));
     co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
     if (ec) {
+      Fail(ec, "read");
       if (auto answer = ReadErrorResponse(ec)) {
         answer->keep_alive(false);
-        stream.expires_after(std::chrono::milliseconds(kWriteTimeoutMs));
+        stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
         co_await http::async_write(stream, *answer, net::redirect_error(net::use_awaitable, ec));
       }
-      Fail(ec, "read");
       break;
     }
     Request request = parser.release();
@@ -74,7 +74,7 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
       co_await ServeLive(impl, stream, request);
       break;
     }
-    stream.expires_after(std::chrono::milliseconds(kWriteTimeoutMs));
+    stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
     co_await http::async_write(stream, response, net::redirect_error(net::use_awaitable, ec));
     spdlog::info("{} {} {} {}", std::string(request.method_string()), std::string(request.target()),
                  response.result_int(), response.body().size());

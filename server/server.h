@@ -39,6 +39,9 @@ struct ServerOptions {
   uint16_t port = 8080;
   // The ledger directory, for scratch space of reports.
   std::string data_dir;
+  // Time to read one request (idle keep-alive time included), and to write one response.
+  int request_timeout_ms = kRequestTimeoutMs;
+  int write_timeout_ms = kWriteTimeoutMs;
 };
 
 // What the server needs, owned by the caller (main wires them): the ledger, its views, its

@@ -1,0 +1,242 @@
+// The HTTP API against a real server on a loopback port: routes, roles, hostile HTTP,
+// read-your-writes and live subscriptions.
+#include "server/server.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/server/harness.h"
+
+namespace wulian {
+namespace {
+
+using testing::Event;
+namespace net = testing::net;
+namespace beast = testing::beast;
+namespace http = testing::http;
+using testing::Reply;
+using testing::ServedLedger;
+
+const std::string kContactData = R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"停车难"})";
+
+std::string Contact(const std::string& id, const std::string& studio = "S01") {
+  return Event(id, "ContactRecorded",
+               R"({"studio":")" + studio + R"(","members":["M1"],"channel":"visit","peopleReached":3,"topic":"停车难"})");
+}
+
+bool Has(const Reply& r, const std::string& fragment) { return r.body.find(fragment) != std::string::npos; }
+
+TEST(ServerTest, HealthNeedsNoTokenAndEveryOtherRouteDoes) {
+  ServedLedger s;
+  Reply r = s.Get("/healthz", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(Has(r, R"({"ok":true,"seq":7})")) << r.body;
+  EXPECT_EQ(s.Get("/v1/overview", "").status, 401);
+  EXPECT_EQ(s.Call(http::verb::get, "/v1/overview", "", "", {{"Authorization", "Bearer wl_nonsense"}}).status, 401);
+  EXPECT_EQ(s.Get("/", "").status, 200);
+}
+
+TEST(ServerTest, ReadRoutesAnswerWithTheirData) {
+  ServedLedger s;
+  ASSERT_EQ(s.Post(Contact("c1")).status, 201);
+  const struct {
+    std::string target, fragment;
+  } cases[] = {
+      {"/v1/events?from=2&limit=2", R"("next":4)"},
+      {"/v1/streams/studio/S01", R"("stream":"studio/S01","events":[{"seq":6,)"},
+      {"/v1/events/8/history", R"({"event":{"seq":8,)"},
+      {"/v1/studios?minSeq=8", R"("id":"S02")"},
+      {"/v1/studios/S01?minSeq=8", R"("contacts":1,"peopleReached":3,)"},
+      {"/v1/members/M1?minSeq=8", R"("totals":{"contacts":1,)"},
+      {"/v1/committees/C1", R"("studios":["S01","S02"])"},
+      {"/v1/overview?minSeq=8", R"({"events":8,"studios":2,"members":3,"committees":2,)"},
+      {"/v1/reports?asOf=2030-01-01T00:00:00Z&axis=occurred", R"("axis":"occurred")"},
+      {"/v1/audit/head", R"({"size":8,"root":")"},
+      {"/v1/audit/proof/inclusion?seq=3&size=8", R"({"seq":3,"size":8,"leaf":")"},
+      {"/v1/audit/proof/consistency?from=5&to=8", R"({"from":5,"to":8,"path":[")"},
+      {"/metrics", "wulian_sync_batches_total 1"},
+  };
+  for (const auto& c : cases) {
+    Reply r = s.Get(c.target);
+    EXPECT_EQ(r.status, 200) << c.target << " " << r.body;
+    EXPECT_TRUE(Has(r, c.fragment)) << c.target << " " << r.body.substr(0, 400);
+  }
+  EXPECT_EQ(s.Get("/v1/studios/S99").status, 404);
+  EXPECT_EQ(s.Get("/v1/members/M99").status, 404);
+  EXPECT_EQ(s.Get("/v1/events/99/history").status, 404);
+  EXPECT_EQ(s.Get("/v1/streams/studio/S99").status, 404);
+  EXPECT_EQ(s.Get("/v1/audit/proof/inclusion?seq=9").status, 400);
+  EXPECT_EQ(s.Get("/v1/reports?asOf=yesterday").status, 400);
+  EXPECT_EQ(s.Get("/v1/nothing").status, 404);
+}
+
+TEST(ServerTest, AppendsAnswerLikeTheCliWithTheStatusesOfTheSpec) {
+  ServedLedger s;
+  Reply r = s.Post(Contact("c1"));
+  EXPECT_EQ(r.status, 201);
+  EXPECT_TRUE(Has(r, R"({"seq":8,"stream":"studio/S01","version":2,"hash":")")) << r.body;
+  Reply again = s.Post(Contact("c1"));
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, r.body);
+  r = s.Post(R"({"events":[)" + Contact("b1") + "," + Contact("b2") + "]}");
+  EXPECT_EQ(r.status, 201);
+  EXPECT_TRUE(Has(r, R"({"results":[{"seq":9,)")) << r.body;
+  r = s.Post(R"({"events":[)" + Contact("b3") + "," + Contact("b4", "S99") + "]}");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_TRUE(Has(r, R"("code":"REFERENCE_ERROR")") && Has(r, R"("index":1)")) << r.body;
+  r = s.Post(Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M2"],"channel":"visit","peopleReached":3,"topic":"t"})"));
+  EXPECT_EQ(r.status, 409);
+  EXPECT_TRUE(Has(r, "DUPLICATE_ID"));
+  r = s.Post(Event("v1", "ContactRecorded", kContactData, "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":1)"));
+  EXPECT_EQ(r.status, 409);
+  EXPECT_TRUE(Has(r, "VERSION_CONFLICT"));
+  r = s.Post(R"({"id":"x","type":"ContactRecorded"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(Has(r, "INVALID_EVENT"));
+  EXPECT_EQ(s.Get("/healthz", "").body, "{\"ok\":true,\"seq\":10}\n");
+  // The actor is the token's name.
+  EXPECT_TRUE(Has(s.Get("/v1/events?from=8&limit=1"), R"("actor":"admin")"));
+}
+
+TEST(ServerTest, RolesAreEnforcedOnEveryRoute) {
+  ServedLedger s;
+  ASSERT_EQ(s.Post(Contact("seed")).status, 201);
+  const std::vector<std::string> roles = {"admin", "supervisor", "auditor", "recorder"};
+  // Expected statuses for admin, supervisor, auditor, recorder.
+  const struct {
+    std::string target;
+    std::array<int, 4> expected;
+  } reads[] = {
+      {"/v1/events", {200, 200, 200, 403}},
+      {"/v1/events/8/history", {200, 200, 200, 200}},
+      {"/v1/events/1/history", {200, 200, 200, 403}},
+      {"/v1/streams/studio/S01", {200, 200, 200, 200}},
+      {"/v1/streams/studio/S02", {200, 200, 200, 403}},
+      {"/v1/streams/member/M1", {200, 200, 200, 403}},
+      {"/v1/studios", {200, 200, 200, 200}},
+      {"/v1/studios/S01", {200, 200, 200, 200}},
+      {"/v1/studios/S02", {200, 200, 200, 403}},
+      {"/v1/members/M1", {200, 200, 200, 403}},
+      {"/v1/committees/C1", {200, 200, 200, 403}},
+      {"/v1/overview", {200, 200, 200, 403}},
+      {"/v1/reports?asOf=2030-01-01T00:00:00Z", {200, 200, 200, 403}},
+      {"/v1/audit/head", {200, 200, 200, 403}},
+      {"/v1/audit/proof/inclusion?seq=1", {200, 200, 200, 403}},
+      {"/v1/audit/proof/consistency?from=1&to=2", {200, 200, 200, 403}},
+      {"/metrics", {200, 200, 200, 403}},
+  };
+  for (const auto& read : reads) {
+    for (size_t i = 0; i < roles.size(); ++i) {
+      EXPECT_EQ(s.Get(read.target, roles[i]).status, read.expected[i]) << read.target << " as " << roles[i];
+    }
+    EXPECT_EQ(s.Get(read.target, "").status, 401) << read.target;
+  }
+  // A recorder sees only its studios in the list.
+  EXPECT_FALSE(Has(s.Get("/v1/studios", "recorder"), R"("id":"S02")"));
+  // Writes: activity of S01 by its recorder; registry by the supervisor; nothing by the auditor.
+  const std::string registry = Event("m9", "MemberRegistered", R"({"member":"M9","name":"九","sector":"s","committees":[]})");
+  EXPECT_EQ(s.Post(Contact("rec1"), "recorder").status, 201);
+  EXPECT_EQ(s.Post(Contact("rec2", "S02"), "recorder").status, 403);
+  EXPECT_EQ(s.Post(registry, "recorder").status, 403);
+  EXPECT_EQ(s.Post(Contact("a1"), "auditor").status, 403);
+  EXPECT_EQ(s.Post(Contact("s1"), "supervisor").status, 403);
+  EXPECT_EQ(s.Post(registry, "supervisor").status, 201);
+  EXPECT_EQ(s.Post(Event("v1", "SupervisionVisited", R"({"studio":"S02","visit":"V1","inspectors":["甲"],"notes":"n"})"), "supervisor").status, 201);
+  EXPECT_EQ(s.Post(Event("v2", "SupervisionVisited", R"({"studio":"S01","visit":"V2","inspectors":["甲"],"notes":"n"})"), "recorder").status, 403);
+  // Corrections: a recorder corrects its own studio's events only.
+  const std::string fix8 = Event("f8", "EventCorrected", R"({"target":8,"reason":"r","data":)" + kContactData + "}");
+  const std::string fix3 = Event("f3", "EventCorrected", R"({"target":3,"reason":"r","data":{"member":"M1","name":"张三丰","sector":"经济界","committees":["C1"]}})");
+  EXPECT_EQ(s.Post(fix3, "recorder").status, 403);
+  EXPECT_EQ(s.Post(fix8, "recorder").status, 201);
+  EXPECT_EQ(s.Post(fix3, "supervisor").status, 201);
+  // The token list of a batch is checked event by event.
+  EXPECT_EQ(s.Post(R"({"events":[)" + Contact("rec3") + "," + Contact("rec4", "S02") + "]}", "recorder").status, 403);
+}
+
+TEST(ServerTest, HostileHttpGetsTheRightStatusAndTheServerStaysUp) {
+  ServedLedger s(/*request_timeout_ms=*/300);
+  EXPECT_EQ(s.Call(http::verb::delete_, "/v1/events").status, 405);
+  EXPECT_EQ(s.Call(http::verb::put, "/v1/overview").status, 405);
+  EXPECT_NE(s.Raw("BREW /v1/overview HTTP/1.1\r\nHost: x\r\n\r\n").find("HTTP/1.1 501"), std::string::npos);
+  EXPECT_NE(s.Raw("GET /v1/overview HTTP/9.9\r\n\r\n").find("HTTP/1.1 400"), std::string::npos);
+  EXPECT_NE(s.Raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nnot a chunk\r\n").find("HTTP/1.1 400"),
+            std::string::npos);
+  EXPECT_NE(s.Raw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(server::kHeaderBytesMax, 'a') + "\r\n\r\n").find("HTTP/1.1 431"),
+            std::string::npos);
+  EXPECT_EQ(s.Post(std::string(server::kRequestBodyBytesMax + 1, ' ')).status, 413);
+  // A slow client is cut off after the request timeout: Raw returns when the server closes.
+  EXPECT_EQ(s.Raw("GET /healthz HTTP/1.1\r\nHost: x\r\n"), "");
+  EXPECT_EQ(s.Post("{not json").status, 400);
+  EXPECT_EQ(s.Post(std::string("{\"id\":\"\xff\"}")).status, 400);
+  EXPECT_EQ(s.Post("[" + Contact("c1") + "]").status, 400);
+  EXPECT_EQ(s.Get("/v1/studios/%ZZ").status, 400);
+  EXPECT_EQ(s.Get("/v1/events?from=-1").status, 400);
+  EXPECT_EQ(s.Get("/healthz", "").status, 200);
+  EXPECT_EQ(s.Post(Contact("after")).status, 201);
+}
+
+TEST(ServerTest, ARevokedTokenIsRefused) {
+  ServedLedger s;
+  ASSERT_EQ(s.Get("/v1/overview", "auditor").status, 200);
+  std::unique_ptr<server::Tokens> tokens;
+  ASSERT_TRUE(server::Tokens::Open(s.test_ledger().dir() + "/access.jsonl", &tokens).ok());
+  ASSERT_TRUE(tokens->Revoke("auditor", "2025-07-01T00:00:00+08:00").ok());
+  EXPECT_EQ(s.Get("/v1/overview", "auditor").status, 401);
+  EXPECT_EQ(s.Get("/v1/overview", "supervisor").status, 200);
+}
+
+// Reads "id: N" lines of an SSE stream until `last` has been seen.
+std::vector<uint64_t> ReadIds(net::ip::tcp::socket& socket, std::string& pending, uint64_t last,
+                              std::string* seen = nullptr) {
+  std::vector<uint64_t> ids;
+  char buf[4096];
+  while (ids.empty() || ids.back() < last) {
+    size_t at;
+    while ((at = pending.find("\n\n")) != std::string::npos) {
+      const std::string block = pending.substr(0, at);
+      pending.erase(0, at + 2);
+      if (block.rfind("id: ", 0) == 0) ids.push_back(std::stoull(block.substr(4)));
+    }
+    if (!ids.empty() && ids.back() >= last) break;
+    beast::error_code ec;
+    const size_t n = socket.read_some(net::buffer(buf), ec);
+    if (ec) break;
+    pending.append(buf, n);
+    if (seen) seen->append(buf, n);
+  }
+  return ids;
+}
+
+TEST(ServerTest, LiveSubscriptionCatchesUpThenFollowsWithoutGaps) {
+  ServedLedger s;
+  net::io_context ioc;
+  net::ip::tcp::socket socket(ioc);
+  socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port()));
+  net::write(socket, net::buffer("GET /v1/events/live?from=3 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                 s.token("auditor") + "\r\n\r\n"));
+  std::string pending, seen;
+  std::vector<uint64_t> ids = ReadIds(socket, pending, 7, &seen);
+  EXPECT_EQ(ids, (std::vector<uint64_t>{3, 4, 5, 6, 7}));
+  EXPECT_NE(seen.find("Content-Type: text/event-stream"), std::string::npos) << seen.substr(0, 300);
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(s.Post(Contact("l" + std::to_string(i))).status, 201);
+  ids = ReadIds(socket, pending, 12);
+  EXPECT_EQ(ids, (std::vector<uint64_t>{8, 9, 10, 11, 12}));
+}
+
+TEST(ServerTest, LiveSubscriptionResumesAfterARestartFromLastEventId) {
+  std::string dir;
+  auto s = std::make_unique<ServedLedger>();
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(s->Post(Contact("l" + std::to_string(i))).status, 201);
+  // The first subscription saw up to 9; after a restart the stream resumes at 10.
+  s->RestartServer();
+  for (int i = 3; i < 6; ++i) ASSERT_EQ(s->Post(Contact("l" + std::to_string(i))).status, 201);
+  net::io_context ioc;
+  net::ip::tcp::socket socket(ioc);
+  socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), s->port()));
+  net::write(socket, net::buffer("GET /v1/events/live HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 9\r\nAuthorization: Bearer " +
+                                 s->token("auditor") + "\r\n\r\n"));
+  std::string pending;
+  EXPECT_EQ(ReadIds(socket, pending, 13), (std::vector<uint64_t>{10, 11, 12, 13}));
+}
+
+}  // namespace
+}  // namespace wulian
