@@ -15,7 +15,9 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "server/commit.h"
 #include "server/hub.h"
@@ -31,6 +33,27 @@ using tcp = net::ip::tcp;
 
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
+
+// Rendered view answers, reused while the views and the reference second are the same.
+class ViewCache {
+ public:
+  static constexpr size_t kEntriesMax = 4096;
+  std::optional<std::string> Get(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Put(const std::string& key, const std::string& body) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (entries_.size() >= kEntriesMax) entries_.clear();
+    entries_[key] = body;
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, std::string> entries_;
+};
 
 struct Server::Impl {
   Impl(const ServerParts& parts, const ServerOptions& options);
@@ -55,6 +78,7 @@ struct Server::Impl {
   std::atomic<int64_t> in_flight{0};  // requests being handled
   std::thread follower;
   std::atomic<uint64_t> report_seq{0};
+  ViewCache view_cache;
 };
 
 // Answers one request. Sets *live when the request is a live subscription, which the

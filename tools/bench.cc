@@ -251,9 +251,11 @@ int Bench(const Args& args) {
   if (what == "import") return BenchImport(args);
   if (what == "verify") return BenchVerify(args);
   if (what == "rebuild") return BenchRebuild(args);
+  if (what == "serve") return BenchServe(args);
   PrintError(Status::InvalidArgument(
       "usage: wulian bench import [--events N] [--dir DIR] [--keep 1] | "
-      "bench verify [--events N | --data-dir DIR] | bench rebuild [--events N | --data-dir DIR]"));
+      "bench verify [--events N | --data-dir DIR] | bench rebuild [--events N | --data-dir DIR] | "
+      "bench serve [--per-client N]"));
   return 2;
 }
 

@@ -6,7 +6,10 @@
 
 namespace wulian::cli {
 
-// bench import [--events N] [--dir DIR]
+// bench import|verify|rebuild|serve …
 int Bench(const Args& args);
+
+// bench serve [--per-client N] (tools/bench_serve.cc)
+int BenchServe(const Args& args);
 
 }  // namespace wulian::cli
