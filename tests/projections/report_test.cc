@@ -130,6 +130,16 @@ TEST_F(ReportTest, TheOccurredAxisAppliesEveryCorrectionAndRetractionKnownNow) {
   EXPECT_EQ(JsonAt(r, "members/1/score"), R"({"2025":2})");
 }
 
+// Both windows include T itself: recordedAt ≤ T, occurredAt ≤ T.
+TEST_F(ReportTest, AnEventAtExactlyTCountsOnBothAxes) {
+  Append({ContactAt("t0", kT, "S01", "M1", 4), kT});
+  Append({ContactAt("t1", "2025-03-10T00:00:00.001+08:00", "S01", "M1", 5), "2025-03-11T00:00:00+08:00"});
+  EXPECT_EQ(JsonAt(Report(Axis::kRecorded), "studios/0/totals/peopleReached"), "4");
+  EXPECT_EQ(JsonAt(Report(Axis::kOccurred), "studios/0/totals/peopleReached"), "4");
+  EXPECT_EQ(JsonAt(Report(Axis::kOccurred, "2025-03-09T23:59:59.999+08:00"), "studios/0/totals/peopleReached"), "0");
+  EXPECT_EQ(JsonAt(Report(Axis::kOccurred, "2025-03-10T00:00:00.001+08:00"), "studios/0/totals/peopleReached"), "9");
+}
+
 TEST_F(ReportTest, FlagsAreRelativeToT) {
   // S02 (licensed 2024-11-08, no activity, no rules) is "licensed more than 90 days before
   // T" from 2025-02-06T00:00:00+08:00 on.

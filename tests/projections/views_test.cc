@@ -90,6 +90,23 @@ TEST(StudioViewTest, ShowsEveryField) {
                 R"("flags":[]})");
 }
 
+// Instants are compared as instants and printed in +08:00, whatever offset they were sent in.
+TEST(StudioViewTest, OffsetsAreNormalisedToTheLedgerTimeZone) {
+  ViewsLedger t;
+  t.Add(ContactAt("c1", "2025-03-31T16:30:00Z"));               // 2025-04-01T00:30:00+08:00
+  t.Add(ContactAt("c2", "2025-04-30T11:30:00-05:00"));          // 2025-05-01T00:30:00+08:00
+  t.Add(ContactAt("c3", "2025-04-30T23:59:59.250+08:00"), "2025-05-01T00:30:00+08:00");
+  const std::string s = t.Studio("S01");
+  EXPECT_EQ(JsonAt(s, "byMonth/2025-03"), "<missing>");
+  EXPECT_EQ(JsonAt(s, "byMonth/2025-04/contacts"), "2");
+  EXPECT_EQ(JsonAt(s, "byMonth/2025-05/contacts"), "1");
+  EXPECT_EQ(JsonAt(s, "lastActivityAt"), "\"2025-05-01T00:30:00+08:00\"");
+  EXPECT_EQ(JsonAt(t.Member("M1"), "lastActivityAt"), "\"2025-05-01T00:30:00+08:00\"");
+  // Years too: 2024-12-31T16:30:00Z is already 2025 in +08:00.
+  t.Add(ContactAt("c4", "2024-12-31T16:30:00Z", "S01", "M2"), "2025-05-01T00:30:00+08:00");
+  EXPECT_EQ(t.Score("M2"), R"({"2025":1})");
+}
+
 TEST(StudioViewTest, AStudioWithoutActivityHasNullsAndEmptyMonths) {
   ViewsLedger t;
   RichHistory(t);
@@ -395,6 +412,20 @@ TEST(FlagsTest, LateRecordingNeedsAtLeastFiveActivities) {
   EXPECT_EQ(t.Flags("S01"), kNoFlags);  // 3 of 4
   t.Add(ContactAt("c5", "2025-06-01T10:00:00+08:00"));
   EXPECT_EQ(t.Flags("S01"), R"(["LATE_RECORDING"])");  // 3 of 5
+}
+
+// A correction keeps its target's recordedAt: correcting old events is not late recording.
+TEST(FlagsTest, CorrectionsRecordedLaterDoNotMakeTheirTargetsLate) {
+  ViewsLedger t;
+  t.Add(RuleAt("ru", "2025-03-01T10:00:00+08:00", "R1"));
+  std::vector<uint64_t> contacts;
+  for (int day = 1; day <= 5; ++day) {
+    contacts.push_back(t.Add(ContactAt("c" + std::to_string(day), "2025-05-0" + std::to_string(day) + "T10:00:00+08:00")));
+  }
+  t.Add(Correct("x1", "2025-06-20T10:00:00+08:00", contacts[0], data::Contact("S01", "M2", 1)));
+  t.Add(Correct("x2", "2025-06-20T10:00:00+08:00", contacts[1], data::Contact("S01", "M2", 1)));
+  EXPECT_EQ(t.Flags("S01"), kNoFlags);
+  EXPECT_EQ(JsonAt(t.Studio("S01"), "lastActivityAt"), "\"2025-05-05T10:00:00+08:00\"");
 }
 
 TEST(FlagsTest, ARevokedStudioHasNoFlagsASuspendedOneKeepsThem) {
@@ -835,6 +866,31 @@ TEST(IncrementalTest, CatchingUpInStepsEqualsAFullRebuild) {
       EXPECT_TRUE(a == b) << FirstDifference(a, b);
     }
   }
+}
+
+// Views checkpointed over one log and caught up over another are rebuilt for it: when the
+// other log is shorter than the checkpoint, and when its event at the checkpoint differs.
+TEST(IncrementalTest, ViewsOfAnotherLogAreRebuilt) {
+  ViewsLedger a, b, c;
+  a.Add(ContactAt("c1", "2025-04-01T10:00:00+08:00", "S01", "M1", 25));
+  a.Add(ContactAt("c2", "2025-04-02T10:00:00+08:00", "S01", "M1", 25));
+  b.Add(ContactAt("other", "2025-04-01T10:00:00+08:00", "S01", "M1", 7));
+  for (int i = 0; i < 4; ++i) c.Add(ContactAt("c" + std::to_string(i), "2025-04-01T10:00:00+08:00", "S01", "M1", 1));
+  TempDir dir;
+  std::unique_ptr<Views> views;
+  ASSERT_TRUE(Views::Open(dir.path() + "/views", &views).ok());
+  auto people = [&](ViewsLedger& over) {
+    EXPECT_TRUE(views->CatchUp(over.ledger()).ok());
+    EXPECT_EQ(views->seq(), over.ledger().GetHead().seq);
+    EXPECT_EQ(views->chain(), over.ledger().GetHead().chain);
+    std::string json;
+    EXPECT_TRUE(views->Studio("S01", At(kR), Policy{}, &json).ok());
+    EXPECT_EQ(JsonAt(json, "totals/contacts"), JsonAt(over.Studio("S01"), "totals/contacts"));
+    return JsonAt(json, "totals/peopleReached");
+  };
+  EXPECT_EQ(people(a), "50");  // seq 9
+  EXPECT_EQ(people(b), "7");   // seq 8: shorter than the checkpoint
+  EXPECT_EQ(people(c), "4");   // seq 11: its seq 8 is another event
 }
 
 // ------------------------------------------------------------------ SIGKILL
