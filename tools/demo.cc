@@ -1572,7 +1572,8 @@ void Generator::EmitConsultation(Studio* s) {
   Remember(s, a);
 }
 
-// Most cases close within weeks; some take months, a few stay open (overdue).
+// Most cases close within four weeks; a few take one or two months or most of a year, and one
+// in a thousand is never closed: overdue cases are the exception supervision looks for.
 void Generator::EmitCaseOpened(Studio* s, int64_t t) {
   const uint32_t id = ++s->case_count;
   const bool dispute = s->rng.Percent(kDisputePercent[s->link]);
@@ -1584,8 +1585,8 @@ void Generator::EmitCaseOpened(Studio* s, int64_t t) {
   WriteMembers("members", members.data(), n);
   writer_.Text("summary", dispute ? s->rng.Pick(kDisputes) : s->rng.Pick(kRequests));
   writer_.End();
-  const size_t speed = s->rng.Weighted({55, 30, 9, 4, 2});
-  constexpr int kDays[][2] = {{1, 14}, {15, 45}, {46, 120}, {150, 400}};
+  const size_t speed = s->rng.Weighted({800, 170, 25, 4, 1});
+  constexpr int kDays[][2] = {{1, 14}, {15, 28}, {29, 50}, {120, 300}};
   if (speed < std::size(kDays)) {
     const int64_t days = s->rng.Range(kDays[speed][0], kDays[speed][1]);
     s->cases.push_back(Due{t + days * kDay + s->rng.Range(0, 8) * kHour, id,
