@@ -137,8 +137,10 @@ inline constexpr char kRegistryAt[] = "2024-11-01T09:00:00+08:00";
 inline std::vector<std::string> EarlyRegistry() {
   std::vector<std::string> lines = Registry();
   for (auto& line : lines) {
-    const std::string old = "2025-03-01T09:30:00+08:00";
-    line.replace(line.find(old), old.size(), kRegistryAt);
+    const std::string old = "\"occurredAt\":\"2025-03-01T09:30:00+08:00\"";
+    const size_t at = line.find(old);
+    EXPECT_NE(at, std::string::npos) << line;
+    if (at != std::string::npos) line.replace(at, old.size(), "\"occurredAt\":\"" + std::string(kRegistryAt) + "\"");
   }
   return lines;
 }
