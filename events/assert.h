@@ -6,11 +6,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define LEDGER_ASSERT(cond, what)                                                   \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: invariant failed: %s (%s)\n", __FILE__, __LINE__, \
-                   #cond, what);                                                    \
-      std::abort();                                                                 \
-    }                                                                               \
+#define LEDGER_ASSERT(cond, what)                                                                  \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      std::fprintf(stderr, "%s:%d: invariant failed: %s (%s)\n", __FILE__, __LINE__, #cond, what); \
+      std::abort();                                                                                \
+    }                                                                                              \
   } while (0)

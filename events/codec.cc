@@ -27,8 +27,8 @@ constexpr uint64_t kAnnotationLedgerSet = 0xf0aa8243ac424460ull;
 constexpr int64_t kEarliestOccurredMicros = 946684800ll * kMicrosPerSecond;  // 2000-01-01Z
 
 // Envelope keys a client may send, and the stored ones it may not.
-constexpr std::string_view kStoredKeys[] = {"seq",        "stream", "version", "recordedAt",
-                                            "actor",      "hash",   "chain"};
+constexpr std::string_view kStoredKeys[] = {"seq",   "stream", "version", "recordedAt",
+                                            "actor", "hash",   "chain"};
 
 std::string Quote(std::string_view s) {
   std::string out;
@@ -58,8 +58,8 @@ Status Nest(Status s, std::string_view where) {
 std::string_view View(capnp::Text::Reader t) { return std::string_view(t.begin(), t.size()); }
 
 bool IsIdChar(char c, bool allow_colon) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '.' || c == '-' || (allow_colon && c == ':');
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-' || (allow_colon && c == ':');
 }
 
 Status CheckId(std::string_view s, size_t max, bool allow_colon) {
@@ -195,7 +195,7 @@ Status CheckObject(JsonValue::Reader v, capnp::StructSchema schema) {
   for (auto field : v.getObject()) {
     std::string_view name = field.getName().cStr();
     if (!present.insert(name).second) return Status::InvalidEvent(Quote(name) + " given twice");
-    KJ_IF_MAYBE(f, schema.findFieldByName(field.getName())) {
+    KJ_IF_MAYBE (f, schema.findFieldByName(field.getName())) {
       const FieldRules rules = RulesOf(*f);
       if (rules.ledger_set) return Status::InvalidEvent(Quote(name) + " is set by the ledger");
       Status s = CheckValue(field.getValue(), f->getType(), rules);
@@ -225,10 +225,14 @@ Status CheckRawText(std::string_view line) {
     for (size_t i = at; i < at + 4; ++i) {
       const char c = line[i];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= c - '0';
-      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-      else return false;
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        v |= c - 'A' + 10;
+      else
+        return false;
     }
     *out = v;
     return true;
@@ -265,8 +269,7 @@ class UInt64Handler final : public capnp::JsonCodec::Handler<capnp::DynamicValue
   capnp::Orphan<capnp::DynamicValue> decode(const capnp::JsonCodec&, JsonValue::Reader input,
                                             capnp::Orphanage) const override {
     // The value was checked to be an integer in [0, 2^53 - 1] before decoding.
-    return capnp::Orphan<capnp::DynamicValue>(
-        static_cast<unsigned long long>(input.getNumber()));
+    return capnp::Orphan<capnp::DynamicValue>(static_cast<unsigned long long>(input.getNumber()));
   }
 };
 
@@ -277,13 +280,14 @@ class PayloadHandler final : public capnp::JsonCodec::Handler<schema::Payload> {
   void encode(const capnp::JsonCodec& codec, schema::Payload::Reader input,
               JsonValue::Builder output) const override {
     capnp::DynamicStruct::Reader dynamic = input;
-    KJ_IF_MAYBE(field, dynamic.which()) {
+    KJ_IF_MAYBE (field, dynamic.which()) {
       codec.encode(dynamic.get(*field), field->getType(), output);
     } else {
       output.setNull();
     }
   }
-  void decode(const capnp::JsonCodec&, JsonValue::Reader, schema::Payload::Builder) const override {}
+  void decode(const capnp::JsonCodec&, JsonValue::Reader, schema::Payload::Builder) const override {
+  }
 };
 
 // Drops the "\/" escapes of the codec's string encoder: "/" needs none.
@@ -323,7 +327,8 @@ struct Codec::Impl {
     json.addFieldHandler(
         KJ_ASSERT_NONNULL(capnp::Schema::from<schema::EventCorrected>().findFieldByName("data")),
         payload_handler);
-    for (auto f : event_schema.getUnionFields()) types.emplace(CapitalizeFirst(f.getProto().getName()), f);
+    for (auto f : event_schema.getUnionFields())
+      types.emplace(CapitalizeFirst(f.getProto().getName()), f);
   }
 
   Status CheckEnvelope(JsonValue::Reader v, Submission* out) const;
@@ -439,8 +444,8 @@ Status Codec::ParseLine(std::string_view line, bool allow_batch, Submissions* ou
   auto events = value.getObject()[0].getValue();
   if (!events.isArray() || events.getArray().size() == 0 ||
       events.getArray().size() > kBatchEventsMax) {
-    return Status::InvalidEvent("events: must be an array of 1-" +
-                                std::to_string(kBatchEventsMax) + " events");
+    return Status::InvalidEvent("events: must be an array of 1-" + std::to_string(kBatchEventsMax) +
+                                " events");
   }
   Submissions parsed;
   for (unsigned i = 0; i < events.getArray().size(); ++i) {
@@ -467,9 +472,8 @@ Status Codec::DecodeReplacement(schema::Event::Which target_type, Submission* su
   auto field = union_fields[index];
   Status s = CheckObject(value, field.getType().asStruct());
   if (!s.ok()) return Nest(std::move(s), "data.data");
-  auto payload = capnp::toDynamic(submission->message.getRoot<schema::Event>()
-                                      .getEventCorrected()
-                                      .getData());
+  auto payload =
+      capnp::toDynamic(submission->message.getRoot<schema::Event>().getEventCorrected().getData());
   submission->message.getRoot<schema::Event>().getEventCorrected().setTargetType(
       TypeName(target_type));
   try {
@@ -493,7 +497,8 @@ Status Codec::DecodeStored(std::string_view line, capnp::MallocMessageBuilder* m
     auto corrected = root.getEventCorrected();
     auto it = impl_->types.find(std::string_view(corrected.getTargetType().cStr()));
     auto payload_fields = capnp::Schema::from<schema::Payload>().getUnionFields();
-    if (it == impl_->types.end()) return Status::InvalidArgument("correction without a known targetType");
+    if (it == impl_->types.end())
+      return Status::InvalidArgument("correction without a known targetType");
     for (auto field : value.asReader().getObject()) {
       if (View(field.getName()) != "data") continue;
       for (auto inner : field.getValue().getObject()) {
@@ -579,11 +584,21 @@ std::string JsonString(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += "\\u00";

@@ -5,6 +5,7 @@
 // codec alone would accept numbers sent as strings, unknown fields and lone surrogates.
 #pragma once
 
+#include <capnp/compat/json.capnp.h>
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 
@@ -15,8 +16,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <capnp/compat/json.capnp.h>
 
 #include "events/ledger.capnp.h"
 #include "events/status.h"
@@ -129,7 +128,8 @@ class StoredMessage {
   schema::Event::Reader event() { return reader_.getRoot<schema::Event>(); }
 
  private:
-  static kj::ArrayPtr<const capnp::word> Words(std::string_view bytes, kj::Array<capnp::word>* copy);
+  static kj::ArrayPtr<const capnp::word> Words(std::string_view bytes,
+                                               kj::Array<capnp::word>* copy);
   kj::Array<capnp::word> copy_;
   capnp::FlatArrayMessageReader reader_;
 };

@@ -35,10 +35,11 @@ Status Path(const NodeReader& nodes, uint64_t m, uint64_t begin, uint64_t end,
   if (n == 1) return Status::OK();
   const uint64_t k = SplitPoint(n);
   Hash sibling;
-  Status s = m < k ? Path(nodes, m, begin, begin + k, proof)
-                   : Path(nodes, m - k, begin + k, end, proof);
-  if (s.ok()) s = m < k ? RangeRoot(nodes, begin + k, end, &sibling)
-                        : RangeRoot(nodes, begin, begin + k, &sibling);
+  Status s =
+      m < k ? Path(nodes, m, begin, begin + k, proof) : Path(nodes, m - k, begin + k, end, proof);
+  if (s.ok())
+    s = m < k ? RangeRoot(nodes, begin + k, end, &sibling)
+              : RangeRoot(nodes, begin, begin + k, &sibling);
   if (s.ok()) proof->push_back(sibling);
   return s;
 }
@@ -58,8 +59,9 @@ Status SubProof(const NodeReader& nodes, uint64_t m, uint64_t begin, uint64_t en
   Hash other;
   Status s = m <= k ? SubProof(nodes, m, begin, begin + k, whole, proof)
                     : SubProof(nodes, m - k, begin + k, end, false, proof);
-  if (s.ok()) s = m <= k ? RangeRoot(nodes, begin + k, end, &other)
-                         : RangeRoot(nodes, begin, begin + k, &other);
+  if (s.ok())
+    s = m <= k ? RangeRoot(nodes, begin + k, end, &other)
+               : RangeRoot(nodes, begin, begin + k, &other);
   if (s.ok()) proof->push_back(other);
   return s;
 }
@@ -93,8 +95,7 @@ Status InclusionProof(const NodeReader& nodes, uint64_t index, uint64_t size,
   return Path(nodes, index, 0, size, proof);
 }
 
-Status ConsistencyProof(const NodeReader& nodes, uint64_t m, uint64_t n,
-                        std::vector<Hash>* proof) {
+Status ConsistencyProof(const NodeReader& nodes, uint64_t m, uint64_t n, std::vector<Hash>* proof) {
   LEDGER_ASSERT(0 < m && m <= n, "consistency proof between impossible sizes");
   proof->clear();
   return SubProof(nodes, m, 0, n, true, proof);

@@ -35,8 +35,7 @@ Status Root(const NodeReader& nodes, uint64_t size, Hash* root);
 Status InclusionProof(const NodeReader& nodes, uint64_t index, uint64_t size,
                       std::vector<Hash>* proof);
 // The consistency proof of RFC 6962 §2.1.2 between sizes m and n. REQUIRES: 0 < m <= n.
-Status ConsistencyProof(const NodeReader& nodes, uint64_t m, uint64_t n,
-                        std::vector<Hash>* proof);
+Status ConsistencyProof(const NodeReader& nodes, uint64_t m, uint64_t n, std::vector<Hash>* proof);
 
 // RFC 9162 §2.1.3.2: does `proof` show `leaf` at `index` in the tree of `size` and `root`?
 bool VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf,

@@ -17,8 +17,8 @@ using schema::Event;
 std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // Identity fields of SPEC §3.2: a correction must not change them.
-constexpr std::string_view kIdentityFields[] = {"studio", "member", "committee", "case",
-                                                "suggestion", "finding", "rule", "visit"};
+constexpr std::string_view kIdentityFields[] = {"studio",     "member",  "committee", "case",
+                                                "suggestion", "finding", "rule",      "visit"};
 
 // The payload struct of an event (its `data`).
 capnp::DynamicStruct::Reader PayloadOf(Event::Reader event) {
@@ -28,7 +28,7 @@ capnp::DynamicStruct::Reader PayloadOf(Event::Reader event) {
 }
 
 std::optional<std::string> TextField(capnp::DynamicStruct::Reader data, std::string_view name) {
-  KJ_IF_MAYBE(field, data.getSchema().findFieldByName(kj::StringPtr(std::string(name).c_str()))) {
+  KJ_IF_MAYBE (field, data.getSchema().findFieldByName(kj::StringPtr(std::string(name).c_str()))) {
     if (field->getType().isText()) return std::string(data.get(*field).as<capnp::Text>().cStr());
   }
   return std::nullopt;
@@ -52,14 +52,16 @@ class Rules {
     bool exists;
     Status s = Exists(tag, id, {}, &exists);
     if (!s.ok()) return s;
-    if (!exists) return Status::ReferenceError(std::string(what) + " " + Q(id) + " is not registered");
+    if (!exists)
+      return Status::ReferenceError(std::string(what) + " " + Q(id) + " is not registered");
     return Status::OK();
   }
   Status Unregistered(char tag, std::string_view id, const char* what) {
     bool exists;
     Status s = Exists(tag, id, {}, &exists);
     if (!s.ok()) return s;
-    if (exists) return Status::ReferenceError(std::string(what) + " " + Q(id) + " is already registered");
+    if (exists)
+      return Status::ReferenceError(std::string(what) + " " + Q(id) + " is already registered");
     overlay_.Put(Family::kState, StateKey(tag, id), format::SeqKey(seq_));
     return Status::OK();
   }
@@ -129,7 +131,9 @@ Status Rules::Once(char tag, std::string_view studio, std::string_view id, const
   bool exists;
   Status s = Exists(tag, studio, id, &exists);
   if (!s.ok()) return s;
-  if (exists) return Status::ReferenceError(std::string(what) + " " + Q(id) + " is already used in studio " + Q(studio));
+  if (exists)
+    return Status::ReferenceError(std::string(what) + " " + Q(id) + " is already used in studio " +
+                                  Q(studio));
   overlay_.Put(Family::kState, StateKey(tag, studio, id), format::SeqKey(seq_));
   return Status::OK();
 }
@@ -138,7 +142,9 @@ Status Rules::OpenPair(char tag, std::string_view studio, std::string_view id, c
   bool exists;
   Status s = Exists(tag, studio, id, &exists);
   if (!s.ok()) return s;
-  if (exists) return Status::ReferenceError(std::string(what) + " " + Q(id) + " is already used in studio " + Q(studio));
+  if (exists)
+    return Status::ReferenceError(std::string(what) + " " + Q(id) + " is already used in studio " +
+                                  Q(studio));
   std::string pair;
   PutBe64(&pair, seq_);
   PutBe64(&pair, 0);
@@ -172,8 +178,10 @@ Status Rules::Membership(std::string_view studio, std::string_view member, bool 
   std::string value = v.value_or("");
   const size_t last = value.empty() ? 0 : value.size() - format::kMembershipBytes;
   const bool in = !value.empty() && GetBe64(value, last + format::kSeqBytes) == 0;
-  if (join && in) return Status::ReferenceError("member " + Q(member) + " is already in studio " + Q(studio));
-  if (!join && !in) return Status::ReferenceError("member " + Q(member) + " is not in studio " + Q(studio));
+  if (join && in)
+    return Status::ReferenceError("member " + Q(member) + " is already in studio " + Q(studio));
+  if (!join && !in)
+    return Status::ReferenceError("member " + Q(member) + " is not in studio " + Q(studio));
   if (join) {
     PutBe64(&value, seq_);
     PutBe64(&value, 0);
@@ -196,11 +204,14 @@ Status Rules::References(capnp::DynamicStruct::Reader data) {
         if (!s.ok()) return s;
       }
     } else if (name == "leadMember" ||
-               (name == "member" && data.getSchema() == capnp::Schema::from<schema::MemberJoinedStudio>())) {
+               (name == "member" &&
+                data.getSchema() == capnp::Schema::from<schema::MemberJoinedStudio>())) {
       Status s = Registered(format::kMemberTag, data.get(field).as<capnp::Text>().cStr(), "member");
       if (!s.ok()) return s;
-    } else if (name == "committee" && data.getSchema() != capnp::Schema::from<schema::CommitteeRegistered>()) {
-      Status s = Registered(format::kCommitteeTag, data.get(field).as<capnp::Text>().cStr(), "committee");
+    } else if (name == "committee" &&
+               data.getSchema() != capnp::Schema::from<schema::CommitteeRegistered>()) {
+      Status s =
+          Registered(format::kCommitteeTag, data.get(field).as<capnp::Text>().cStr(), "committee");
       if (!s.ok()) return s;
     }
   }
@@ -212,7 +223,8 @@ Status Rules::NewEvent(Event::Reader e) {
   if (!s.ok()) return s;
   switch (e.which()) {
     case Event::COMMITTEE_REGISTERED:
-      return Unregistered(format::kCommitteeTag, e.getCommitteeRegistered().getCommittee().cStr(), "committee");
+      return Unregistered(format::kCommitteeTag, e.getCommitteeRegistered().getCommittee().cStr(),
+                          "committee");
     case Event::MEMBER_REGISTERED:
       return Unregistered(format::kMemberTag, e.getMemberRegistered().getMember().cStr(), "member");
     case Event::STUDIO_LICENSED: {
@@ -251,18 +263,23 @@ Status Rules::NewEvent(Event::Reader e) {
     case Event::CASE_OPENED:
       return OpenPair(format::kCaseTag, studio, e.getCaseOpened().getCase().cStr(), "case");
     case Event::CASE_RESOLVED:
-      return ClosePair(format::kCaseTag, studio, e.getCaseResolved().getCase().cStr(), "case", "open");
+      return ClosePair(format::kCaseTag, studio, e.getCaseResolved().getCase().cStr(), "case",
+                       "open");
     case Event::SUGGESTION_SUBMITTED:
-      return OpenPair(format::kSuggestionTag, studio, e.getSuggestionSubmitted().getSuggestion().cStr(), "suggestion");
+      return OpenPair(format::kSuggestionTag, studio,
+                      e.getSuggestionSubmitted().getSuggestion().cStr(), "suggestion");
     case Event::SUGGESTION_ADOPTED:
-      return ClosePair(format::kSuggestionTag, studio, e.getSuggestionAdopted().getSuggestion().cStr(), "suggestion",
+      return ClosePair(format::kSuggestionTag, studio,
+                       e.getSuggestionAdopted().getSuggestion().cStr(), "suggestion",
                        "submitted and not yet adopted");
     case Event::SUPERVISION_VISITED:
       return Once(format::kVisitTag, studio, e.getSupervisionVisited().getVisit().cStr(), "visit");
     case Event::FINDING_RAISED:
-      return OpenPair(format::kFindingTag, studio, e.getFindingRaised().getFinding().cStr(), "finding");
+      return OpenPair(format::kFindingTag, studio, e.getFindingRaised().getFinding().cStr(),
+                      "finding");
     case Event::FINDING_RECTIFIED:
-      return ClosePair(format::kFindingTag, studio, e.getFindingRectified().getFinding().cStr(), "finding", "open");
+      return ClosePair(format::kFindingTag, studio, e.getFindingRectified().getFinding().cStr(),
+                       "finding", "open");
     default:
       break;
   }
@@ -272,18 +289,21 @@ Status Rules::NewEvent(Event::Reader e) {
 
 // Loads a correction's or retraction's target and checks what both require of it.
 Status Rules::Target(uint64_t target, std::string* bytes) {
-  if (target >= seq_) return Status::ReferenceError("target " + std::to_string(target) + " does not exist");
+  if (target >= seq_)
+    return Status::ReferenceError("target " + std::to_string(target) + " does not exist");
   Status s = LoadEvent(overlay_, target, bytes);
   if (!s.ok()) return s;
   StoredMessage stored(*bytes);
   auto event = stored.event();
   if (event.isEventCorrected() || event.isEventRetracted()) {
-    return Status::ReferenceError("target " + std::to_string(target) + " is itself a correction or retraction");
+    return Status::ReferenceError("target " + std::to_string(target) +
+                                  " is itself a correction or retraction");
   }
   std::optional<std::string> retracted;
   s = overlay_.Get(Family::kState, format::RetractedKey(target), &retracted);
   if (!s.ok()) return s;
-  if (retracted) return Status::ReferenceError("target " + std::to_string(target) + " is retracted");
+  if (retracted)
+    return Status::ReferenceError("target " + std::to_string(target) + " is retracted");
   if (auto studio = TextField(PayloadOf(event), "studio")) {
     s = StudioAccepts(*studio, /*supervision=*/true);
     if (!s.ok()) return s;
@@ -305,7 +325,8 @@ Status Rules::Correct(Submission* submission) {
   auto after = payload.get(KJ_ASSERT_NONNULL(payload.which())).as<capnp::DynamicStruct>();
   for (auto name : kIdentityFields) {
     if (TextField(before, name) != TextField(after, name)) {
-      return Status::ReferenceError("data." + std::string(name) + ": a correction cannot change an identity field");
+      return Status::ReferenceError("data." + std::string(name) +
+                                    ": a correction cannot change an identity field");
     }
   }
   s = References(after);
@@ -334,8 +355,8 @@ Status Rules::UndoPair(char tag, std::string_view studio, std::string_view id, u
   const uint64_t close = GetBe64(pair, format::kSeqBytes);
   if (is_open) {
     if (close != 0) {
-      return Status::ReferenceError(std::string("cannot retract: the live ") + dependent + " at seq " +
-                                    std::to_string(close) + " depends on it");
+      return Status::ReferenceError(std::string("cannot retract: the live ") + dependent +
+                                    " at seq " + std::to_string(close) + " depends on it");
     }
     pair[2 * format::kSeqBytes] = 1;
   } else {
@@ -366,8 +387,8 @@ Status Rules::UndoMembership(std::string_view studio, std::string_view member, u
     value.resize(last + format::kSeqBytes);
     PutBe64(&value, 0);
   } else {
-    return Status::ReferenceError("cannot retract: a later membership event of member " + Q(member) +
-                                  " in studio " + Q(studio) + " depends on it");
+    return Status::ReferenceError("cannot retract: a later membership event of member " +
+                                  Q(member) + " in studio " + Q(studio) + " depends on it");
   }
   if (value.empty()) {
     overlay_.Delete(Family::kState, key);
@@ -414,7 +435,8 @@ Status Rules::Retract(Event::Reader event) {
       return Status::ReferenceError("registry events are corrected, never retracted");
     case Event::CASE_OPENED:
     case Event::CASE_RESOLVED:
-      s = UndoPair(format::kCaseTag, studio, *TextField(data, "case"), target, t.isCaseOpened(), "resolution");
+      s = UndoPair(format::kCaseTag, studio, *TextField(data, "case"), target, t.isCaseOpened(),
+                   "resolution");
       break;
     case Event::SUGGESTION_SUBMITTED:
     case Event::SUGGESTION_ADOPTED:
@@ -423,8 +445,8 @@ Status Rules::Retract(Event::Reader event) {
       break;
     case Event::FINDING_RAISED:
     case Event::FINDING_RECTIFIED:
-      s = UndoPair(format::kFindingTag, studio, *TextField(data, "finding"), target, t.isFindingRaised(),
-                   "rectification");
+      s = UndoPair(format::kFindingTag, studio, *TextField(data, "finding"), target,
+                   t.isFindingRaised(), "rectification");
       break;
     case Event::MEMBER_JOINED_STUDIO:
     case Event::MEMBER_LEFT_STUDIO:

@@ -24,8 +24,8 @@ SigningKey::~SigningKey() = default;
 Status SigningKey::Create(const std::string& path, std::unique_ptr<SigningKey>* key) {
   auto impl = std::make_unique<Impl>();
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
-  const bool made = ctx != nullptr && EVP_PKEY_keygen_init(ctx) == 1 &&
-                    EVP_PKEY_keygen(ctx, &impl->key) == 1;
+  const bool made =
+      ctx != nullptr && EVP_PKEY_keygen_init(ctx) == 1 && EVP_PKEY_keygen(ctx, &impl->key) == 1;
   EVP_PKEY_CTX_free(ctx);
   if (!made) return Status::IOError("cannot generate an Ed25519 key");
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -65,9 +65,10 @@ void SigningKey::Sign(TreeHead* head) const {
   const std::string message = TreeHeadMessage(*head);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   size_t len = head->signature.size();
-  const bool ok = ctx != nullptr && EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, impl_->key) == 1 &&
-                  EVP_DigestSign(ctx, head->signature.data(), &len,
-                                 reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
+  const bool ok =
+      ctx != nullptr && EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, impl_->key) == 1 &&
+      EVP_DigestSign(ctx, head->signature.data(), &len,
+                     reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
   EVP_MD_CTX_free(ctx);
   LEDGER_ASSERT(ok && len == head->signature.size(), "Ed25519 signing failed");
 }
@@ -77,10 +78,10 @@ bool VerifyTreeHead(const TreeHead& head, const PublicKey& key) {
   if (pkey == nullptr) return false;
   const std::string message = TreeHeadMessage(head);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  const bool ok = ctx != nullptr && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
-                  EVP_DigestVerify(ctx, head.signature.data(), head.signature.size(),
-                                   reinterpret_cast<const unsigned char*>(message.data()),
-                                   message.size()) == 1;
+  const bool ok =
+      ctx != nullptr && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
+      EVP_DigestVerify(ctx, head.signature.data(), head.signature.size(),
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
   EVP_MD_CTX_free(ctx);
   EVP_PKEY_free(pkey);
   return ok;

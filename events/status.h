@@ -29,7 +29,9 @@ class [[nodiscard]] Status {
   Status() = default;
 
   static Status OK() { return Status(); }
-  static Status InvalidEvent(std::string msg) { return Status(Code::kInvalidEvent, std::move(msg)); }
+  static Status InvalidEvent(std::string msg) {
+    return Status(Code::kInvalidEvent, std::move(msg));
+  }
   static Status ReferenceError(std::string msg) {
     return Status(Code::kReferenceError, std::move(msg));
   }

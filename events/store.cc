@@ -199,9 +199,12 @@ Status Ledger::Open(const std::string& db_dir, const OpenOptions& options,
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
   const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
-                                          format::kEventsFamily, format::kIdsFamily,
-                                          format::kStreamsFamily, format::kStateFamily,
-                                          format::kMerkleFamily,  format::kTargetsFamily};
+                                          format::kEventsFamily,
+                                          format::kIdsFamily,
+                                          format::kStreamsFamily,
+                                          format::kStateFamily,
+                                          format::kMerkleFamily,
+                                          format::kTargetsFamily};
   // Appends look up keys that mostly do not exist (new ids, cases, …): bloom filters answer.
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -250,7 +253,8 @@ Status Ledger::Open(const std::string& db_dir, const OpenOptions& options,
   merkle::Frontier frontier;
   if (s.ok()) {
     s = merkle::Frontier::Load(
-        NodesOf(db.get(), handles->families[static_cast<int>(Family::kMerkle)]), head.seq, &frontier);
+        NodesOf(db.get(), handles->families[static_cast<int>(Family::kMerkle)]), head.seq,
+        &frontier);
     head.root = frontier.Root();
   }
   if (!s.ok()) {
@@ -462,8 +466,8 @@ Status Ledger::ScanStream(const std::string& stream, uint64_t from_version, size
       rocksdb::ReadOptions(), handles_->families[static_cast<int>(Family::kStreams)]));
   const std::string prefix = stream + std::string(1, '\0');
   size_t n = 0;
-  for (it->Seek(format::StreamKey(stream, from_version)); it->Valid() && it->key().starts_with(prefix) && n < limit;
-       it->Next(), ++n) {
+  for (it->Seek(format::StreamKey(stream, from_version));
+       it->Valid() && it->key().starts_with(prefix) && n < limit; it->Next(), ++n) {
     const uint64_t seq = format::GetBe64(std::string_view(it->value().data(), it->value().size()));
     std::string bytes;
     Status s = Get(seq, &bytes);
@@ -528,22 +532,27 @@ class Verifier {
 
   // Returns a problem description, or an empty string.
   std::string Check(uint64_t key_seq, std::string_view bytes) {
-    if (key_seq != report.events + 1) return "event " + std::to_string(report.events + 1) + " is missing";
+    if (key_seq != report.events + 1)
+      return "event " + std::to_string(report.events + 1) + " is missing";
     try {
       StoredMessage stored(bytes);
       auto event = stored.event();
-      if (event.getSeq() != key_seq) return "stored seq " + std::to_string(event.getSeq()) + " under key " + std::to_string(key_seq);
+      if (event.getSeq() != key_seq)
+        return "stored seq " + std::to_string(event.getSeq()) + " under key " +
+               std::to_string(key_seq);
       capnp::MallocMessageBuilder copy(scratch_);
       copy.setRoot(event);
       auto unhashed = copy.getRoot<Event>();
       unhashed.disownHash();
       unhashed.disownChain();
       const Hash leaf = LeafHash(unhashed.asReader());
-      if (event.getHash().size() != leaf.size() || leaf != HashFrom(event.getHash())) return "leaf hash does not match the event";
+      if (event.getHash().size() != leaf.size() || leaf != HashFrom(event.getHash()))
+        return "leaf hash does not match the event";
       const Hash chain = ChainHash(report.head.chain, leaf);
       if (chain != HashFrom(event.getChain())) return "chain hash does not match";
       auto recorded = ParseInstant(event.getRecordedAt().cStr());
-      if (!recorded || *recorded < report.head.recorded_at_micros) return "recordedAt missing or decreasing";
+      if (!recorded || *recorded < report.head.recorded_at_micros)
+        return "recordedAt missing or decreasing";
       std::string problem = CheckIndexes(event, key_seq);
       if (problem.empty()) problem = CheckTree(leaf);
       if (!problem.empty()) return problem;
@@ -583,15 +592,18 @@ class Verifier {
       return true;
     }
     std::string stored;
-    return db_->Get(rocksdb::ReadOptions(), families_[static_cast<int>(family)], key, &stored).ok() &&
+    return db_->Get(rocksdb::ReadOptions(), families_[static_cast<int>(family)], key, &stored)
+               .ok() &&
            stored == value;
   }
 
   std::string CheckIndexes(Event::Reader event, uint64_t seq) {
     const std::string stream = event.getStream().cStr();
     uint64_t& version = versions_[stream];
-    if (event.getVersion() != ++version) return "version " + std::to_string(event.getVersion()) + " breaks stream " + stream;
-    if (!Expect(Family::kIds, event.getId().cStr(), format::SeqKey(seq))) return "id index does not point to the event";
+    if (event.getVersion() != ++version)
+      return "version " + std::to_string(event.getVersion()) + " breaks stream " + stream;
+    if (!Expect(Family::kIds, event.getId().cStr(), format::SeqKey(seq)))
+      return "id index does not point to the event";
     if (!Expect(Family::kStreams, format::StreamKey(stream, version), format::SeqKey(seq))) {
       return "stream index does not point to the event";
     }
@@ -610,7 +622,8 @@ class Verifier {
     frontier_.Append(leaf, [&](int level, uint64_t index, const Hash& node) {
       const std::string expected(reinterpret_cast<const char*>(node.data()), node.size());
       if (problem.empty() && !Expect(Family::kMerkle, format::MerkleKey(level, index), expected)) {
-        problem = "Merkle node (" + std::to_string(level) + ", " + std::to_string(index) + ") does not match";
+        problem = "Merkle node (" + std::to_string(level) + ", " + std::to_string(index) +
+                  ") does not match";
       }
     });
     return problem;
@@ -618,7 +631,8 @@ class Verifier {
 
   SetDigest Scan(Family family) {
     SetDigest digest;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[static_cast<int>(family)]));
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), families_[static_cast<int>(family)]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       digest.Add(std::string_view(it->key().data(), it->key().size()),
                  std::string_view(it->value().data(), it->value().size()));
@@ -643,7 +657,8 @@ class Verifier {
 // name the first event whose entries are wrong.
 Status Ledger::Verify(const VerifyOptions& options, VerifyReport* report) const {
   for (const bool exact : {false, true}) {
-    auto verifier = std::make_unique<Verifier>(db_.get(), handles_->families, options.root_at_size, exact);
+    auto verifier =
+        std::make_unique<Verifier>(db_.get(), handles_->families, options.root_at_size, exact);
     std::string problem;
     Status s = Scan(1, 0, [&](uint64_t seq, std::string_view bytes) {
       problem = verifier->Check(seq, bytes);
@@ -665,7 +680,8 @@ Status Ledger::CheckSize(uint64_t size, bool allow_empty) const {
   const uint64_t head = GetHead().seq;
   if ((size == 0 && !allow_empty) || size > head) {
     return Status::InvalidArgument("tree size " + std::to_string(size) + " is not between " +
-                                   (allow_empty ? "0" : "1") + " and the head " + std::to_string(head));
+                                   (allow_empty ? "0" : "1") + " and the head " +
+                                   std::to_string(head));
   }
   return Status::OK();
 }
@@ -679,7 +695,8 @@ Status Ledger::InclusionProof(uint64_t seq, uint64_t size, Hash* leaf,
                               std::vector<Hash>* proof) const {
   Status s = CheckSize(size, /*allow_empty=*/false);
   if (s.ok() && (seq == 0 || seq > size)) {
-    s = Status::InvalidArgument("seq " + std::to_string(seq) + " is not in the tree of size " + std::to_string(size));
+    s = Status::InvalidArgument("seq " + std::to_string(seq) + " is not in the tree of size " +
+                                std::to_string(size));
   }
   if (s.ok()) s = Nodes()(0, seq - 1, leaf);
   return s.ok() ? merkle::InclusionProof(Nodes(), seq - 1, size, proof) : s;
@@ -700,7 +717,8 @@ Status Ledger::History(uint64_t seq, std::vector<uint64_t>* changes) const {
   const std::string prefix = format::SeqKey(seq);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     if (it->key().size() != 2 * format::kSeqBytes) return Status::Corruption("history key size");
-    changes->push_back(format::GetBe64(std::string_view(it->key().data(), it->key().size()), format::kSeqBytes));
+    changes->push_back(
+        format::GetBe64(std::string_view(it->key().data(), it->key().size()), format::kSeqBytes));
   }
   return FromRocks(it->status());
 }

@@ -55,10 +55,10 @@ struct AppendResult {
 };
 
 struct Head {
-  uint64_t seq = 0;                // 0 for an empty ledger
-  Hash chain{};                    // 32 zero bytes for an empty ledger
+  uint64_t seq = 0;                 // 0 for an empty ledger
+  Hash chain{};                     // 32 zero bytes for an empty ledger
   Hash root = merkle::EmptyRoot();  // RFC 6962 root over the `seq` leaves
-  int64_t recorded_at_micros = 0;  // of the last event; 0 for an empty ledger
+  int64_t recorded_at_micros = 0;   // of the last event; 0 for an empty ledger
 };
 
 struct VerifyOptions {
@@ -151,8 +151,8 @@ class Ledger {
   mutable std::mutex append_mu_;  // one writer at a time
   mutable std::mutex head_mu_;    // guards head_ and frontier_
   Head head_;
-  merkle::Frontier frontier_;     // the right edge of the Merkle tree at head_
-  Codec codec_;  // used under append_mu_
+  merkle::Frontier frontier_;  // the right edge of the Merkle tree at head_
+  Codec codec_;                // used under append_mu_
 };
 
 }  // namespace wulian

@@ -5,10 +5,10 @@
 #include <rocksdb/write_batch.h>
 
 #include <array>
-#include <unordered_map>
-#include <vector>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "events/codec.h"
 #include "events/status.h"

@@ -103,8 +103,8 @@ std::optional<int64_t> ParseInstant(std::string_view s) {
     const int64_t sign = s[pos] == '+' ? 1 : -1;
     ++pos;
     int64_t oh, om;
-    if (!Digits(s, &pos, 2, &oh) || !Expect(s, &pos, ':') || !Digits(s, &pos, 2, &om) ||
-        oh > 23 || om > 59) {
+    if (!Digits(s, &pos, 2, &oh) || !Expect(s, &pos, ':') || !Digits(s, &pos, 2, &om) || oh > 23 ||
+        om > 59) {
       return std::nullopt;
     }
     offset = sign * (oh * 3600 + om * 60);

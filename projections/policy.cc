@@ -48,7 +48,8 @@ Status Policy::FromJson(std::string_view json, Policy* policy) {
     value = static_cast<int64_t>(v);
   });
   if (!s.ok()) return Status::InvalidArgument("policy: " + s.message());
-  if (parsed.late_percent > 100) return Status::InvalidArgument("policy: latePercent must be at most 100");
+  if (parsed.late_percent > 100)
+    return Status::InvalidArgument("policy: latePercent must be at most 100");
   *policy = parsed;
   return Status::OK();
 }
@@ -63,7 +64,8 @@ Status Policy::Load(const std::string& path, Policy* policy) {
   std::string text;
   char buf[4096];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, file)) > 0 && text.size() < (1 << 20)) text.append(buf, n);
+  while ((n = std::fread(buf, 1, sizeof buf, file)) > 0 && text.size() < (1 << 20))
+    text.append(buf, n);
   std::fclose(file);
   Status s = FromJson(text, policy);
   return s.ok() ? s : Status::InvalidArgument(path + ": " + s.message());

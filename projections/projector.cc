@@ -47,8 +47,9 @@ std::string MessageOf(typename T::Reader reader) {
 template <typename Data>
 std::string StudioOf(Data d) {
   switch (static_cast<int>(d.which())) {
-#define WULIAN_STUDIO(NAME, getter) \
-  case static_cast<int>(Event::NAME): return Str(d.getter().getStudio());
+#define WULIAN_STUDIO(NAME, getter)   \
+  case static_cast<int>(Event::NAME): \
+    return Str(d.getter().getStudio());
     WULIAN_STUDIO(STUDIO_LICENSED, getStudioLicensed)
     WULIAN_STUDIO(MEMBER_JOINED_STUDIO, getMemberJoinedStudio)
     WULIAN_STUDIO(MEMBER_LEFT_STUDIO, getMemberLeftStudio)
@@ -204,19 +205,23 @@ void Projector::Credit(const std::vector<std::string>& members, int64_t occurred
 void Projector::Contact(const Origin& o, schema::ContactRecorded::Reader d, int sign) {
   const std::string studio = Key('s', o.studio), month = Key('b', o.studio, Month(o.occurred));
   w_.Add(studio, state::kStudioCounters, state::kContacts, sign);
-  w_.Add(studio, state::kStudioCounters, state::kPeopleReached, sign * int64_t{d.getPeopleReached()});
+  w_.Add(studio, state::kStudioCounters, state::kPeopleReached,
+         sign * int64_t{d.getPeopleReached()});
   w_.Add(month, state::kMonthCounters, state::kMonthContacts, sign);
-  w_.Add(month, state::kMonthCounters, state::kMonthPeopleReached, sign * int64_t{d.getPeopleReached()});
+  w_.Add(month, state::kMonthCounters, state::kMonthPeopleReached,
+         sign * int64_t{d.getPeopleReached()});
   MemberActivity(o, d.getMembers(), state::kMemberContacts, sign);
   Credit(Strs(d.getMembers()), o.occurred, state::kScoreContacts, sign);
 }
 
 void Projector::Consultation(const Origin& o, schema::ConsultationHeld::Reader d, int sign) {
   w_.Add(Key('s', o.studio), state::kStudioCounters, state::kConsultations, sign);
-  w_.Add(Key('b', o.studio, Month(o.occurred)), state::kMonthCounters, state::kMonthConsultations, sign);
+  w_.Add(Key('b', o.studio, Month(o.occurred)), state::kMonthCounters, state::kMonthConsultations,
+         sign);
   MemberActivity(o, d.getMembers(), state::kMemberConsultations, sign);
   const bool research = d.getForm() == schema::ConsultationForm::RESEARCH;
-  Credit(Strs(d.getMembers()), o.occurred, research ? state::kScoreResearch : state::kScoreConsultations, sign);
+  Credit(Strs(d.getMembers()), o.occurred,
+         research ? state::kScoreResearch : state::kScoreConsultations, sign);
 }
 
 void Projector::CaseOpened(const Origin& o, schema::CaseOpened::Reader d, int sign) {
@@ -225,7 +230,8 @@ void Projector::CaseOpened(const Origin& o, schema::CaseOpened::Reader d, int si
   state::ItemRecord r = stored ? state::ItemRecord::Decode(*stored) : state::ItemRecord{};
   const std::string studio = Key('s', o.studio);
   w_.Add(studio, state::kStudioCounters, state::kCasesOpened, sign);
-  w_.Add(Key('b', o.studio, Month(o.occurred)), state::kMonthCounters, state::kMonthCasesOpened, sign);
+  w_.Add(Key('b', o.studio, Month(o.occurred)), state::kMonthCounters, state::kMonthCasesOpened,
+         sign);
   MemberActivity(o, d.getMembers(), state::kMemberCases, sign);
   const std::string open_key = KeyWith('q', o.studio, Be64s(o.occurred) + Str(d.getCase()));
   if (r.close_seq == 0) {
@@ -249,7 +255,8 @@ void Projector::CaseResolved(const Origin& o, schema::CaseResolved::Reader d, in
   auto stored = w_.Get(key);
   if (!stored) return;  // its opening does not count (as-of replay)
   state::ItemRecord r = state::ItemRecord::Decode(*stored);
-  if (r.open_seq == 0 || (sign > 0 && r.close_seq != 0) || (sign < 0 && r.close_seq != o.seq)) return;
+  if (r.open_seq == 0 || (sign > 0 && r.close_seq != 0) || (sign < 0 && r.close_seq != o.seq))
+    return;
   const std::string studio = Key('s', o.studio);
   w_.Add(studio, state::kStudioCounters, state::kCasesOpen, -sign);
   const std::string open_key = KeyWith('q', o.studio, Be64s(r.open_occurred) + Str(d.getCase()));
@@ -260,8 +267,10 @@ void Projector::CaseResolved(const Origin& o, schema::CaseResolved::Reader d, in
   }
   if (d.getOutcome() == schema::CaseOutcome::RESOLVED) {
     w_.Add(studio, state::kStudioCounters, state::kCasesResolved, sign);
-    w_.Add(Key('b', o.studio, Month(o.occurred)), state::kMonthCounters, state::kMonthCasesResolved, sign);
-    const std::string duration = KeyWith('r', o.studio, Be64s(o.occurred - r.open_occurred) + Be64(o.seq));
+    w_.Add(Key('b', o.studio, Month(o.occurred)), state::kMonthCounters, state::kMonthCasesResolved,
+           sign);
+    const std::string duration =
+        KeyWith('r', o.studio, Be64s(o.occurred - r.open_occurred) + Be64(o.seq));
     if (sign > 0) {
       w_.Put(duration, "");
     } else {
@@ -280,7 +289,8 @@ void Projector::Submitted(const Origin& o, schema::SuggestionSubmitted::Reader d
   auto stored = w_.Get(key);
   state::ItemRecord r = stored ? state::ItemRecord::Decode(*stored) : state::ItemRecord{};
   w_.Add(Key('s', o.studio), state::kStudioCounters, state::kSuggestions, sign);
-  w_.Add(Key('b', o.studio, Month(o.occurred)), state::kMonthCounters, state::kMonthSuggestions, sign);
+  w_.Add(Key('b', o.studio, Month(o.occurred)), state::kMonthCounters, state::kMonthSuggestions,
+         sign);
   MemberActivity(o, d.getMembers(), state::kMemberSuggestions, sign);
   Credit(Strs(d.getMembers()), o.occurred, state::kScoreSuggestions, sign);
   if (r.close_seq != 0) Credit(Strs(d.getMembers()), r.close_occurred, state::kScoreAdopted, sign);
@@ -295,7 +305,8 @@ void Projector::Adopted(const Origin& o, schema::SuggestionAdopted::Reader d, in
   auto stored = w_.Get(key);
   if (!stored) return;
   state::ItemRecord r = state::ItemRecord::Decode(*stored);
-  if (r.open_seq == 0 || (sign > 0 && r.close_seq != 0) || (sign < 0 && r.close_seq != o.seq)) return;
+  if (r.open_seq == 0 || (sign > 0 && r.close_seq != 0) || (sign < 0 && r.close_seq != o.seq))
+    return;
   w_.Add(Key('s', o.studio), state::kStudioCounters, state::kSuggestionsAdopted, sign);
   Credit(r.members, o.occurred, state::kScoreAdopted, sign);
   r.close_seq = sign > 0 ? o.seq : 0;
@@ -327,7 +338,8 @@ void Projector::FindingRectified(const Origin& o, schema::FindingRectified::Read
   auto stored = w_.Get(key);
   if (!stored) return;
   state::ItemRecord r = state::ItemRecord::Decode(*stored);
-  if (r.open_seq == 0 || (sign > 0 && r.close_seq != 0) || (sign < 0 && r.close_seq != o.seq)) return;
+  if (r.open_seq == 0 || (sign > 0 && r.close_seq != 0) || (sign < 0 && r.close_seq != o.seq))
+    return;
   const std::string studio = Key('s', o.studio);
   w_.Add(studio, state::kStudioCounters, state::kFindingsOpen, -sign);
   w_.Add(studio, state::kStudioCounters, state::kFindingsRectified, sign);

@@ -48,8 +48,10 @@ class Projector {
   void Member(schema::MemberRegistered::Reader d, int sign);
   void Studio(schema::StudioLicensed::Reader d, int sign);
   void StatusChange(const Origin& o, schema::StudioStatus status, int sign);
-  void Membership(const std::string& studio, const std::string& member, uint64_t seq, bool join, int sign);
-  void MemberActivity(const Origin& o, capnp::List<capnp::Text>::Reader members, int counter, int sign);
+  void Membership(const std::string& studio, const std::string& member, uint64_t seq, bool join,
+                  int sign);
+  void MemberActivity(const Origin& o, capnp::List<capnp::Text>::Reader members, int counter,
+                      int sign);
   void Credit(const std::vector<std::string>& members, int64_t occurred, int counter, int sign);
   // A correction or retraction.
   Status Change(uint64_t seq, schema::Event::Reader event);

@@ -35,7 +35,10 @@ class Record {
 class Query {
  public:
   Query(const Views& views, const Policy& policy, int64_t r)
-      : db_(views.db_.get()), family_(views.family_), policy_(policy), r_(r),
+      : db_(views.db_.get()),
+        family_(views.family_),
+        policy_(policy),
+        r_(r),
         snapshot_(db_->GetSnapshot()) {
     options_.snapshot = snapshot_;
   }
@@ -93,8 +96,9 @@ class Query {
     if (!v) return false;
     record->emplace(*v);
     auto list = Get(state::Key('T', id)).value_or("");
-    *status = list.size() >= 9 ? static_cast<schema::StudioStatus>(static_cast<uint8_t>(list.back()))
-                               : schema::StudioStatus::ACTIVE;
+    *status = list.size() >= 9
+                  ? static_cast<schema::StudioStatus>(static_cast<uint8_t>(list.back()))
+                  : schema::StudioStatus::ACTIVE;
     return true;
   }
 
@@ -113,11 +117,12 @@ constexpr const char* kFlagNames[] = {"INACTIVE", "LATE_RECORDING", "NO_RULES", 
                                       "OVERDUE_FINDINGS"};
 constexpr const char* kLinkTypes[] = {"industry", "interest", "locality", "professional", "sector"};
 constexpr const char* kStatuses[] = {"active", "suspended", "revoked"};
-constexpr const char* kStudioTotals[] = {"contacts", "peopleReached", "consultations", "casesOpened",
-                                         "casesResolved", "casesOpen", "suggestions", "suggestionsAdopted",
-                                         "rules", "visits", "findingsOpen", "findingsRectified"};
-constexpr const char* kMonthTotals[] = {"contacts", "peopleReached", "consultations", "casesOpened",
-                                        "casesResolved", "suggestions"};
+constexpr const char* kStudioTotals[] = {"contacts",    "peopleReached",      "consultations",
+                                         "casesOpened", "casesResolved",      "casesOpen",
+                                         "suggestions", "suggestionsAdopted", "rules",
+                                         "visits",      "findingsOpen",       "findingsRectified"};
+constexpr const char* kMonthTotals[] = {"contacts",    "peopleReached", "consultations",
+                                        "casesOpened", "casesResolved", "suggestions"};
 static_assert(std::size(kStudioTotals) == state::kStudioCounters);
 static_assert(std::size(kMonthTotals) == state::kMonthActivity);
 
@@ -139,7 +144,8 @@ std::string Text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size())
 }  // namespace
 
 std::vector<std::string> Query::Flags(const std::string& id, schema::StudioLicensed::Reader studio,
-                                      schema::StudioStatus status, const state::Counters& totals) const {
+                                      schema::StudioStatus status,
+                                      const state::Counters& totals) const {
   std::vector<std::string> flags;
   if (status == schema::StudioStatus::REVOKED) return flags;
   const int64_t licensed = ParseDate(studio.getLicensedOn().cStr()).value_or(0) * kMicrosPerDay -
@@ -163,13 +169,15 @@ std::vector<std::string> Query::Flags(const std::string& id, schema::StudioLicen
   window(policy_.inactive_window_days, &count, &late);
   if (established && count == 0) flags.push_back(kFlagNames[0]);
   window(policy_.late_window_days, &count, &late);
-  if (count >= policy_.late_min_events && late * 100 > policy_.late_percent * count) flags.push_back(kFlagNames[1]);
+  if (count >= policy_.late_min_events && late * 100 > policy_.late_percent * count)
+    flags.push_back(kFlagNames[1]);
   if (established && totals[state::kRules] == 0) flags.push_back(kFlagNames[2]);
   std::optional<int64_t> oldest_case, earliest_due;
   Each(state::KeyWith('q', id, ""), [&](std::string_view key, std::string_view) {
     if (!oldest_case) oldest_case = state::GetBe64s(key);
   });
-  if (oldest_case && *oldest_case < r_ - policy_.overdue_case_days * kMicrosPerDay) flags.push_back(kFlagNames[3]);
+  if (oldest_case && *oldest_case < r_ - policy_.overdue_case_days * kMicrosPerDay)
+    flags.push_back(kFlagNames[3]);
   Each(state::KeyWith('f', id, ""), [&](std::string_view key, std::string_view) {
     if (!earliest_due) earliest_due = state::GetBe64s(key);
   });
@@ -187,13 +195,17 @@ bool Query::StudioJson(const std::string& id, JsonWriter& w) const {
   w.BeginObject().Key("id").String(id).Key("name").String(Text(d.getName()));
   w.Key("linkType").String(kLinkTypes[static_cast<int>(d.getLinkType())]);
   w.Key("status").String(kStatuses[static_cast<int>(status)]);
-  w.Key("leadMember").String(Text(d.getLeadMember())).Key("committee").String(Text(d.getCommittee()));
+  w.Key("leadMember")
+      .String(Text(d.getLeadMember()))
+      .Key("committee")
+      .String(Text(d.getCommittee()));
   w.Key("partyOrg").String(Text(d.getPartyOrg())).Key("town");
   d.hasTown() ? w.String(Text(d.getTown())) : w.Null();
   w.Key("batch").Int(d.getBatch()).Key("licensedOn").String(Text(d.getLicensedOn()));
   std::vector<std::string> members;
   Each(state::KeyWith('J', id, ""), [&](std::string_view member, std::string_view pairs) {
-    if (pairs.size() >= 16 && state::GetBe64(pairs, pairs.size() - 8) == 0) members.emplace_back(member);
+    if (pairs.size() >= 16 && state::GetBe64(pairs, pairs.size() - 8) == 0)
+      members.emplace_back(member);
   });
   w.Key("members");
   Strings(w, members);
@@ -203,15 +215,15 @@ bool Query::StudioJson(const std::string& id, JsonWriter& w) const {
   auto last = Last(state::KeyWith('a', id, ""));
   last ? w.String(FormatInstant(state::GetBe64s(*last))) : w.Null();
   std::vector<int64_t> durations;
-  Each(state::KeyWith('r', id, ""), [&](std::string_view key, std::string_view) {
-    durations.push_back(state::GetBe64s(key));
-  });
+  Each(state::KeyWith('r', id, ""),
+       [&](std::string_view key, std::string_view) { durations.push_back(state::GetBe64s(key)); });
   w.Key("medianDaysToResolve");
   if (durations.empty()) {
     w.Null();
   } else {
     const size_t n = durations.size();
-    const double micros = n % 2 ? durations[n / 2] : (durations[n / 2 - 1] + durations[n / 2]) / 2.0;
+    const double micros =
+        n % 2 ? durations[n / 2] : (durations[n / 2 - 1] + durations[n / 2]) / 2.0;
     w.Double(micros / kMicrosPerDay);
   }
   w.Key("byMonth").BeginObject();
@@ -241,11 +253,15 @@ bool Query::MemberJson(const std::string& id, JsonWriter& w) const {
   Strings(w, committees);
   w.Key("studios");
   std::vector<std::string> studios;
-  Each(state::KeyWith('w', id, ""), [&](std::string_view studio, std::string_view) { studios.emplace_back(studio); });
+  Each(state::KeyWith('w', id, ""),
+       [&](std::string_view studio, std::string_view) { studios.emplace_back(studio); });
   Strings(w, studios);
   const state::Counters c = Counters(state::Key('m', id), state::kMemberCounters);
   w.Key("totals").BeginObject().Key("contacts").Int(c[state::kMemberContacts]);
-  w.Key("consultations").Int(c[state::kMemberConsultations]).Key("cases").Int(c[state::kMemberCases]);
+  w.Key("consultations")
+      .Int(c[state::kMemberConsultations])
+      .Key("cases")
+      .Int(c[state::kMemberCases]);
   w.Key("suggestions").Int(c[state::kMemberSuggestions]).EndObject();
   w.Key("lastActivityAt");
   auto last = Last(state::KeyWith('p', id, ""));
@@ -277,8 +293,10 @@ bool Query::CommitteeJson(const std::string& id, JsonWriter& w) const {
   w.BeginObject().Key("id").String(id).Key("name").String(Text(d.getName()));
   w.Key("supervises").Bool(d.getSupervises()).Key("studios");
   std::vector<std::string> studios, members, flagged;
-  Each(state::KeyWith('c', id, ""), [&](std::string_view studio, std::string_view) { studios.emplace_back(studio); });
-  Each(state::KeyWith('l', id, ""), [&](std::string_view member, std::string_view) { members.emplace_back(member); });
+  Each(state::KeyWith('c', id, ""),
+       [&](std::string_view studio, std::string_view) { studios.emplace_back(studio); });
+  Each(state::KeyWith('l', id, ""),
+       [&](std::string_view member, std::string_view) { members.emplace_back(member); });
   Strings(w, studios);
   w.Key("members");
   Strings(w, members);
@@ -325,23 +343,28 @@ void Query::OverviewJson(JsonWriter& w) const {
   w.EndObject();
 }
 
-Status Views::Studio(const std::string& id, int64_t r, const Policy& policy, std::string* json) const {
+Status Views::Studio(const std::string& id, int64_t r, const Policy& policy,
+                     std::string* json) const {
   JsonWriter w;
-  if (!Query(*this, policy, r).StudioJson(id, w)) return Status::NotFound("no studio \"" + id + "\"");
+  if (!Query(*this, policy, r).StudioJson(id, w))
+    return Status::NotFound("no studio \"" + id + "\"");
   *json = w.str();
   return Status::OK();
 }
 
 Status Views::Member(const std::string& id, const Policy& policy, std::string* json) const {
   JsonWriter w;
-  if (!Query(*this, policy, 0).MemberJson(id, w)) return Status::NotFound("no member \"" + id + "\"");
+  if (!Query(*this, policy, 0).MemberJson(id, w))
+    return Status::NotFound("no member \"" + id + "\"");
   *json = w.str();
   return Status::OK();
 }
 
-Status Views::Committee(const std::string& id, int64_t r, const Policy& policy, std::string* json) const {
+Status Views::Committee(const std::string& id, int64_t r, const Policy& policy,
+                        std::string* json) const {
   JsonWriter w;
-  if (!Query(*this, policy, r).CommitteeJson(id, w)) return Status::NotFound("no committee \"" + id + "\"");
+  if (!Query(*this, policy, r).CommitteeJson(id, w))
+    return Status::NotFound("no committee \"" + id + "\"");
   *json = w.str();
   return Status::OK();
 }

@@ -93,7 +93,9 @@ Status BuildReport(const Ledger& ledger, const Policy& policy, const ReportOptio
   const int64_t t = o.as_of_micros;
   EventFilter filter = nullptr;
   if (o.axis == Axis::kOccurred) {
-    filter = [t](schema::Event::Reader e) { return ParseInstant(e.getOccurredAt().cStr()).value_or(0) <= t; };
+    filter = [t](schema::Event::Reader e) {
+      return ParseInstant(e.getOccurredAt().cStr()).value_or(0) <= t;
+    };
   }
   std::error_code ignored;
   std::filesystem::remove_all(o.scratch_dir, ignored);

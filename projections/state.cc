@@ -59,8 +59,9 @@ std::string KeyWith(char tag, std::string_view a, std::string_view rest) {
 }
 
 std::string ItemRecord::Encode() const {
-  std::string out = Be64(open_seq) + Be64s(open_occurred) + Be64(close_seq) + Be64s(close_occurred) +
-                    Be64s(due_day) + std::string(1, static_cast<char>(outcome));
+  std::string out = Be64(open_seq) + Be64s(open_occurred) + Be64(close_seq) +
+                    Be64s(close_occurred) + Be64s(due_day) +
+                    std::string(1, static_cast<char>(outcome));
   for (const auto& m : members) {
     out.push_back(static_cast<char>(m.size()));  // IDs are at most 64 bytes
     out.append(m);

@@ -52,18 +52,45 @@ inline constexpr char kFamily[] = "views";
 inline constexpr char kCheckpointKey[] = "P";
 
 enum StudioCounter {
-  kContacts, kPeopleReached, kConsultations, kCasesOpened, kCasesResolved, kCasesOpen,
-  kSuggestions, kSuggestionsAdopted, kRules, kVisits, kFindingsOpen, kFindingsRectified,
+  kContacts,
+  kPeopleReached,
+  kConsultations,
+  kCasesOpened,
+  kCasesResolved,
+  kCasesOpen,
+  kSuggestions,
+  kSuggestionsAdopted,
+  kRules,
+  kVisits,
+  kFindingsOpen,
+  kFindingsRectified,
   kStudioCounters
 };
 enum MonthCounter {
-  kMonthContacts, kMonthPeopleReached, kMonthConsultations, kMonthCasesOpened,
-  kMonthCasesResolved, kMonthSuggestions, kMonthActivity, kMonthCounters
+  kMonthContacts,
+  kMonthPeopleReached,
+  kMonthConsultations,
+  kMonthCasesOpened,
+  kMonthCasesResolved,
+  kMonthSuggestions,
+  kMonthActivity,
+  kMonthCounters
 };
-enum MemberCounter { kMemberContacts, kMemberConsultations, kMemberCases, kMemberSuggestions, kMemberCounters };
+enum MemberCounter {
+  kMemberContacts,
+  kMemberConsultations,
+  kMemberCases,
+  kMemberSuggestions,
+  kMemberCounters
+};
 enum ScoreCounter {
-  kScoreContacts, kScoreConsultations, kScoreResearch, kScoreSuggestions, kScoreResolved,
-  kScoreAdopted, kScoreCounters
+  kScoreContacts,
+  kScoreConsultations,
+  kScoreResearch,
+  kScoreSuggestions,
+  kScoreResolved,
+  kScoreAdopted,
+  kScoreCounters
 };
 enum OverviewCounter { kEvents, kStudios, kMembers, kCommittees, kOverviewCounters };
 
@@ -87,8 +114,8 @@ struct ItemRecord {
   int64_t open_occurred = 0;
   uint64_t close_seq = 0;  // 0: open
   int64_t close_occurred = 0;
-  uint8_t outcome = 0;     // cases: CaseOutcome
-  int64_t due_day = 0;     // findings: dueOn as days since 1970-01-01
+  uint8_t outcome = 0;               // cases: CaseOutcome
+  int64_t due_day = 0;               // findings: dueOn as days since 1970-01-01
   std::vector<std::string> members;  // cases and suggestions: listed on the opening
 
   std::string Encode() const;

@@ -78,7 +78,8 @@ Hash Views::chain() const {
 
 Status Views::Replay(const Ledger& ledger, uint64_t from, uint64_t to, const EventFilter& filter) {
   state::Writer writer(db_.get(), family_);
-  Projector projector(writer, ledger, filter ? filter : [](schema::Event::Reader) { return true; });
+  Projector projector(
+      writer, ledger, filter ? filter : [](schema::Event::Reader) { return true; });
   uint64_t last = from - 1;
   Hash chain{};
   Status s = ledger.Scan(from, to, [&](uint64_t seq, std::string_view bytes) {

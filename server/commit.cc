@@ -8,7 +8,10 @@ namespace wulian::server {
 
 GroupCommitter::GroupCommitter(Ledger& ledger, Metrics& metrics,
                                std::function<void(uint64_t)> committed)
-    : ledger_(ledger), metrics_(metrics), committed_(std::move(committed)), thread_([this] { Loop(); }) {}
+    : ledger_(ledger),
+      metrics_(metrics),
+      committed_(std::move(committed)),
+      thread_([this] { Loop(); }) {}
 
 GroupCommitter::~GroupCommitter() {
   {

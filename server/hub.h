@@ -5,10 +5,12 @@
 // posted to the waiter's strand, it can only run after the waiter is suspended in async_wait.
 #pragma once
 
+// clang-format off
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+// clang-format on
+#include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-
-#include <atomic>
 #include <cstdint>
 #include <list>
 #include <memory>

@@ -9,7 +9,7 @@
 namespace wulian::server {
 
 inline constexpr std::array<double, 10> kSecondsBuckets = {0.0005, 0.001, 0.002, 0.005, 0.01,
-                                                            0.02,   0.05,  0.1,   0.5,   2.0};
+                                                           0.02,   0.05,  0.1,   0.5,   2.0};
 inline constexpr std::array<double, 10> kCountBuckets = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
 
 // A histogram with fixed buckets, lock-free.

@@ -1,13 +1,12 @@
 // The routes of SPEC §6.2, their roles, and the live subscription.
+// clang-format off
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
-
+// clang-format on
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-
 #include <charconv>
-#include <utility>
 #include <chrono>
 #include <map>
 
@@ -33,7 +32,8 @@ bool PercentDecode(std::string_view in, std::string* out) {
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '%') {
       unsigned v = 0;
-      if (i + 2 >= in.size() || std::from_chars(in.data() + i + 1, in.data() + i + 3, v, 16).ptr != in.data() + i + 3) {
+      if (i + 2 >= in.size() ||
+          std::from_chars(in.data() + i + 1, in.data() + i + 3, v, 16).ptr != in.data() + i + 3) {
         return false;
       }
       out->push_back(static_cast<char>(v));
@@ -93,9 +93,11 @@ http::status StatusOf(Code code) {
   }
 }
 
-Response Plain(const Request& req, http::status status, const std::string& code, const std::string& message) {
-  return JsonResponse(req, status,
-                      "{\"error\":{\"code\":" + JsonString(code) + ",\"message\":" + JsonString(message) + "}}");
+Response Plain(const Request& req, http::status status, const std::string& code,
+               const std::string& message) {
+  return JsonResponse(
+      req, status,
+      "{\"error\":{\"code\":" + JsonString(code) + ",\"message\":" + JsonString(message) + "}}");
 }
 
 bool Can(const Principal& p, std::initializer_list<Role> roles) {
@@ -129,10 +131,12 @@ Response JsonResponse(const Request& req, http::status status, std::string body)
 }
 
 Response ErrorResponse(const Request& req, const Status& error, bool with_index) {
-  std::string body = "{\"error\":{\"code\":" + JsonString(error.CodeName()) + ",\"message\":" + JsonString(error.message());
+  std::string body = "{\"error\":{\"code\":" + JsonString(error.CodeName()) +
+                     ",\"message\":" + JsonString(error.message());
   if (with_index && error.index()) body += ",\"index\":" + std::to_string(*error.index());
   http::status status = StatusOf(error.code());
-  if (error.code() == Code::kInvalidArgument && error.message().find("larger than") != std::string::npos) {
+  if (error.code() == Code::kInvalidArgument &&
+      error.message().find("larger than") != std::string::npos) {
     status = http::status::payload_too_large;
   }
   return JsonResponse(req, status, body + "}}");
@@ -179,25 +183,49 @@ Status MayAppend(const Call& c, schema::Event::Reader e) {
   if (c.who.role != Role::kRecorder) return Status::InvalidArgument("forbidden");
   std::string studio;
   if (correction) {
-    const uint64_t t = e.isEventCorrected() ? e.getEventCorrected().getTarget() : e.getEventRetracted().getTarget();
+    const uint64_t t = e.isEventCorrected() ? e.getEventCorrected().getTarget()
+                                            : e.getEventRetracted().getTarget();
     std::string bytes;
-    if (c.impl.parts.ledger->Get(t, &bytes).ok()) studio = StudioOfStream(StoredMessage(bytes).event().getStream().cStr());
+    if (c.impl.parts.ledger->Get(t, &bytes).ok())
+      studio = StudioOfStream(StoredMessage(bytes).event().getStream().cStr());
   } else {
     switch (e.which()) {
-      case E::CONTACT_RECORDED: studio = e.getContactRecorded().getStudio().cStr(); break;
-      case E::CONSULTATION_HELD: studio = e.getConsultationHeld().getStudio().cStr(); break;
-      case E::CASE_OPENED: studio = e.getCaseOpened().getStudio().cStr(); break;
-      case E::CASE_RESOLVED: studio = e.getCaseResolved().getStudio().cStr(); break;
-      case E::SUGGESTION_SUBMITTED: studio = e.getSuggestionSubmitted().getStudio().cStr(); break;
-      case E::SUGGESTION_ADOPTED: studio = e.getSuggestionAdopted().getStudio().cStr(); break;
-      case E::STUDIO_RULE_ADOPTED: studio = e.getStudioRuleAdopted().getStudio().cStr(); break;
-      case E::MEMBER_JOINED_STUDIO: studio = e.getMemberJoinedStudio().getStudio().cStr(); break;
-      case E::MEMBER_LEFT_STUDIO: studio = e.getMemberLeftStudio().getStudio().cStr(); break;
-      case E::FINDING_RECTIFIED: studio = e.getFindingRectified().getStudio().cStr(); break;
-      default: break;
+      case E::CONTACT_RECORDED:
+        studio = e.getContactRecorded().getStudio().cStr();
+        break;
+      case E::CONSULTATION_HELD:
+        studio = e.getConsultationHeld().getStudio().cStr();
+        break;
+      case E::CASE_OPENED:
+        studio = e.getCaseOpened().getStudio().cStr();
+        break;
+      case E::CASE_RESOLVED:
+        studio = e.getCaseResolved().getStudio().cStr();
+        break;
+      case E::SUGGESTION_SUBMITTED:
+        studio = e.getSuggestionSubmitted().getStudio().cStr();
+        break;
+      case E::SUGGESTION_ADOPTED:
+        studio = e.getSuggestionAdopted().getStudio().cStr();
+        break;
+      case E::STUDIO_RULE_ADOPTED:
+        studio = e.getStudioRuleAdopted().getStudio().cStr();
+        break;
+      case E::MEMBER_JOINED_STUDIO:
+        studio = e.getMemberJoinedStudio().getStudio().cStr();
+        break;
+      case E::MEMBER_LEFT_STUDIO:
+        studio = e.getMemberLeftStudio().getStudio().cStr();
+        break;
+      case E::FINDING_RECTIFIED:
+        studio = e.getFindingRectified().getStudio().cStr();
+        break;
+      default:
+        break;
     }
   }
-  return !studio.empty() && OwnStudio(c.who, studio) ? Status::OK() : Status::InvalidArgument("forbidden");
+  return !studio.empty() && OwnStudio(c.who, studio) ? Status::OK()
+                                                     : Status::InvalidArgument("forbidden");
 }
 
 std::string ResultJson(const AppendResult& r) {
@@ -216,18 +244,22 @@ net::awaitable<Response> PostEvents(Call& c) {
   if (!s.ok()) co_return ErrorResponse(c.req, s, batch);
   for (size_t i = 0; i < request->submissions.size(); ++i) {
     if (!MayAppend(c, request->submissions[i]->event()).ok()) {
-      co_return Plain(c.req, http::status::forbidden, "FORBIDDEN",
-                      "this token may not append event " + std::to_string(i) + " (its type or studio)");
+      co_return Plain(
+          c.req, http::status::forbidden, "FORBIDDEN",
+          "this token may not append event " + std::to_string(i) + " (its type or studio)");
     }
   }
   request->actor = c.who.name;
   const auto start = Clock::now();
   auto waiter = std::make_shared<Hub::Waiter>(co_await net::this_coro::executor);
-  request->done = [waiter] { net::post(waiter->timer.get_executor(), [waiter] { waiter->timer.cancel(); }); };
+  request->done = [waiter] {
+    net::post(waiter->timer.get_executor(), [waiter] { waiter->timer.cancel(); });
+  };
   c.impl.committer->Submit(request);
   beast::error_code ec;
   co_await waiter->timer.async_wait(net::redirect_error(net::use_awaitable, ec));
-  c.impl.metrics.append_seconds.Observe(std::chrono::duration<double>(Clock::now() - start).count());
+  c.impl.metrics.append_seconds.Observe(
+      std::chrono::duration<double>(Clock::now() - start).count());
   if (!request->status.ok()) co_return ErrorResponse(c.req, request->status, batch);
   bool appended = false;
   std::string body;
@@ -269,11 +301,12 @@ Response EventsPage(Call& c) {
   const uint64_t n = std::min<uint64_t>(limit.value_or(100), kEventsPageMax);
   std::string body = "{\"events\":[";
   uint64_t count = 0, next = first;
-  s = c.impl.parts.ledger->Scan(first, n == 0 ? first - 1 : first + n - 1, [&](uint64_t seq, std::string_view bytes) {
-    body += (count++ ? "," : "") + EventJson(c, bytes);
-    next = seq + 1;
-    return Status::OK();
-  });
+  s = c.impl.parts.ledger->Scan(first, n == 0 ? first - 1 : first + n - 1,
+                                [&](uint64_t seq, std::string_view bytes) {
+                                  body += (count++ ? "," : "") + EventJson(c, bytes);
+                                  next = seq + 1;
+                                  return Status::OK();
+                                });
   if (!s.ok()) return ErrorResponse(c.req, s);
   return JsonResponse(c.req, http::status::ok, body + "],\"next\":" + std::to_string(next) + "}");
 }
@@ -281,7 +314,8 @@ Response EventsPage(Call& c) {
 // GET /v1/streams/{stream}?from=&limit=
 Response StreamPage(Call& c, const std::string& stream) {
   const std::string studio = StudioOfStream(stream);
-  if (!Can(c.who, kReaders) && !(c.who.role == Role::kRecorder && OwnStudio(c.who, studio))) return Forbidden(c.req);
+  if (!Can(c.who, kReaders) && !(c.who.role == Role::kRecorder && OwnStudio(c.who, studio)))
+    return Forbidden(c.req);
   std::optional<uint64_t> from, limit;
   Status s = UintParam(c.target, "from", &from);
   if (s.ok()) s = UintParam(c.target, "limit", &limit);
@@ -302,14 +336,16 @@ Response StreamPage(Call& c, const std::string& stream) {
 // GET /v1/events/{seq}/history
 Response History(Call& c, const std::string& seq_text) {
   uint64_t seq = 0;
-  if (std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), seq).ptr != seq_text.data() + seq_text.size()) {
+  if (std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), seq).ptr !=
+      seq_text.data() + seq_text.size()) {
     return ErrorResponse(c.req, Status::NotFound("no event " + seq_text));
   }
   std::string bytes;
   Status s = c.impl.parts.ledger->Get(seq, &bytes);
   if (!s.ok()) return ErrorResponse(c.req, s);
   const std::string studio = StudioOfStream(StoredMessage(bytes).event().getStream().cStr());
-  if (!Can(c.who, kReaders) && !(c.who.role == Role::kRecorder && OwnStudio(c.who, studio))) return Forbidden(c.req);
+  if (!Can(c.who, kReaders) && !(c.who.role == Role::kRecorder && OwnStudio(c.who, studio)))
+    return Forbidden(c.req);
   std::vector<uint64_t> changes;
   s = c.impl.parts.ledger->History(seq, &changes);
   std::string body = "{\"event\":" + EventJson(c, bytes) + ",\"changes\":[";
@@ -344,14 +380,16 @@ Response Audit(Call& c, const std::string& what) {
     if (s.ok() && !a) s = Status::InvalidArgument("seq is required");
     Hash leaf;
     if (s.ok()) s = ledger.InclusionProof(*a, b.value_or(head), &leaf, &path);
-    body = "{\"seq\":" + std::to_string(a.value_or(0)) + ",\"size\":" + std::to_string(b.value_or(head)) +
-           ",\"leaf\":\"" + ToHex(leaf) + "\",\"path\":[";
+    body = "{\"seq\":" + std::to_string(a.value_or(0)) +
+           ",\"size\":" + std::to_string(b.value_or(head)) + ",\"leaf\":\"" + ToHex(leaf) +
+           "\",\"path\":[";
   } else if (what == "proof/consistency") {
     s = UintParam(c.target, "from", &a);
     if (s.ok()) s = UintParam(c.target, "to", &b);
     if (s.ok() && !a) s = Status::InvalidArgument("from is required");
     if (s.ok()) s = ledger.ConsistencyProof(*a, b.value_or(head), &path);
-    body = "{\"from\":" + std::to_string(a.value_or(0)) + ",\"to\":" + std::to_string(b.value_or(head)) + ",\"path\":[";
+    body = "{\"from\":" + std::to_string(a.value_or(0)) +
+           ",\"to\":" + std::to_string(b.value_or(head)) + ",\"path\":[";
   } else {
     return ErrorResponse(c.req, Status::NotFound("no route"));
   }
@@ -372,7 +410,8 @@ namespace {
 // GET /v1/studios[/{id}], /v1/members/{id}, /v1/committees/{id}, /v1/overview. With
 // ?minSeq=N the answer waits (bounded) until the views include event N.
 net::awaitable<Response> ViewQuery(Call& c, const std::string& kind, const std::string& id) {
-  const bool recorder_may = c.who.role == Role::kRecorder && kind == "studios" && (id.empty() || OwnStudio(c.who, id));
+  const bool recorder_may =
+      c.who.role == Role::kRecorder && kind == "studios" && (id.empty() || OwnStudio(c.who, id));
   if (!Can(c.who, kReaders) && !recorder_may) co_return Forbidden(c.req);
   std::optional<uint64_t> min_seq;
   Status s = UintParam(c.target, "minSeq", &min_seq);
@@ -387,10 +426,12 @@ net::awaitable<Response> ViewQuery(Call& c, const std::string& kind, const std::
   // Flags are relative to the current second; an answer is the same for the same views,
   // second and question, so it is rendered once.
   const int64_t now = SystemNowMicros() / kMicrosPerSecond * kMicrosPerSecond;
-  const std::string cache_key = std::to_string(views.seq()) + "/" + std::to_string(now) + "/" + kind + "/" + id + "/" +
+  const std::string cache_key = std::to_string(views.seq()) + "/" + std::to_string(now) + "/" +
+                                kind + "/" + id + "/" +
                                 (c.who.role == Role::kRecorder ? c.who.name : "");
   if (auto cached = c.impl.view_cache.Get(cache_key)) {
-    c.impl.metrics.query_seconds.Observe(std::chrono::duration<double>(Clock::now() - start).count());
+    c.impl.metrics.query_seconds.Observe(
+        std::chrono::duration<double>(Clock::now() - start).count());
     co_return JsonResponse(c.req, http::status::ok, std::move(*cached));
   }
   std::string body;
@@ -432,19 +473,23 @@ net::awaitable<Response> Report(Call& c) {
   const auto as_of = ParseInstant(param("asOf", ""));
   const std::string axis = param("axis", "recorded"), format = param("format", "json");
   if (!as_of || (axis != "recorded" && axis != "occurred") || !kFormats.count(format)) {
-    co_return ErrorResponse(c.req, Status::InvalidArgument("asOf=RFC3339 &axis=recorded|occurred &format=json|md|csv|html"));
+    co_return ErrorResponse(
+        c.req,
+        Status::InvalidArgument("asOf=RFC3339 &axis=recorded|occurred &format=json|md|csv|html"));
   }
   projections::ReportOptions options;
   options.as_of_micros = *as_of;
   options.axis = axis == "recorded" ? projections::Axis::kRecorded : projections::Axis::kOccurred;
   options.format = kFormats.at(format).first;
-  options.scratch_dir = c.impl.options.data_dir + "/report-serve-" + std::to_string(c.impl.report_seq.fetch_add(1));
+  options.scratch_dir =
+      c.impl.options.data_dir + "/report-serve-" + std::to_string(c.impl.report_seq.fetch_add(1));
   auto build = [&c, options]() -> net::awaitable<std::pair<Status, std::string>> {
     std::string out;
     Status s = projections::BuildReport(*c.impl.parts.ledger, *c.impl.parts.policy, options, &out);
     co_return std::make_pair(s, std::move(out));
   };
-  auto [s, body] = co_await net::co_spawn(c.impl.blocking.get_executor(), build(), net::use_awaitable);
+  auto [s, body] =
+      co_await net::co_spawn(c.impl.blocking.get_executor(), build(), net::use_awaitable);
   if (!s.ok()) co_return ErrorResponse(c.req, s);
   Response res = JsonResponse(c.req, http::status::ok, std::move(body));
   res.set(http::field::content_type, kFormats.at(format).second);
@@ -470,7 +515,9 @@ net::awaitable<Response> Handle(Server::Impl& impl, Request& req, bool* live) {
   }
   const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
   if (path == "/healthz" && get) {
-    co_return JsonResponse(req, http::status::ok, "{\"ok\":true,\"seq\":" + std::to_string(impl.parts.ledger->GetHead().seq) + "}");
+    co_return JsonResponse(
+        req, http::status::ok,
+        "{\"ok\":true,\"seq\":" + std::to_string(impl.parts.ledger->GetHead().seq) + "}");
   }
   if (path == "/" && get) co_return Text(req, "text/html; charset=utf-8", kDashboardHtml);
   const bool known = path == "/metrics" || path.rfind("/v1/", 0) == 0;
@@ -478,15 +525,19 @@ net::awaitable<Response> Handle(Server::Impl& impl, Request& req, bool* live) {
   // Every other route needs a token.
   const auto auth = req[http::field::authorization];
   std::optional<Principal> who;
-  if (auth.starts_with("Bearer ")) who = impl.parts.tokens->Authenticate(std::string(auth.substr(7)));
+  if (auth.starts_with("Bearer "))
+    who = impl.parts.tokens->Authenticate(std::string(auth.substr(7)));
   if (!who) {
-    Response res = Plain(req, http::status::unauthorized, "UNAUTHORIZED", "a valid bearer token is required");
+    Response res =
+        Plain(req, http::status::unauthorized, "UNAUTHORIZED", "a valid bearer token is required");
     res.set(http::field::www_authenticate, "Bearer");
     co_return res;
   }
   c.who = *who;
   if (path == "/v1/events" && req.method() == http::verb::post) co_return co_await PostEvents(c);
-  if (!get) co_return Plain(req, http::status::method_not_allowed, "METHOD_NOT_ALLOWED", "this route answers GET");
+  if (!get)
+    co_return Plain(req, http::status::method_not_allowed, "METHOD_NOT_ALLOWED",
+                    "this route answers GET");
   if (path == "/metrics") {
     if (!Can(c.who, kReaders)) co_return Forbidden(req);
     co_return Text(req, "text/plain; version=0.0.4; charset=utf-8", impl.metrics.Render());
@@ -532,19 +583,22 @@ net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, co
   uint64_t next = from.value_or(impl.parts.ledger->GetHead().seq + 1);
   const auto last_id = req["Last-Event-ID"];
   uint64_t resumed = 0;
-  if (!last_id.empty() && std::from_chars(last_id.data(), last_id.data() + last_id.size(), resumed).ptr ==
-                              last_id.data() + last_id.size()) {
+  if (!last_id.empty() &&
+      std::from_chars(last_id.data(), last_id.data() + last_id.size(), resumed).ptr ==
+          last_id.data() + last_id.size()) {
     next = resumed + 1;
   }
   next = std::max<uint64_t>(next, 1);
   beast::error_code ec;
   std::string out =
       "HTTP/1.1 200 OK\r\nServer: wulian\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
-      "Cache-Control: no-store\r\nConnection: close\r\n\r\n: live from " + std::to_string(next) + "\n\n";
+      "Cache-Control: no-store\r\nConnection: close\r\n\r\n: live from " +
+      std::to_string(next) + "\n\n";
   if (!s.ok()) out = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
   auto send = [&](std::string text) -> net::awaitable<bool> {
     stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
-    co_await net::async_write(stream, net::buffer(text), net::redirect_error(net::use_awaitable, ec));
+    co_await net::async_write(stream, net::buffer(text),
+                              net::redirect_error(net::use_awaitable, ec));
     stream.expires_never();
     co_return !ec;
   };
@@ -556,7 +610,8 @@ net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, co
       const uint64_t last = std::min<uint64_t>(head, next + kEventsPageMax - 1);
       thread_local Codec codec;
       s = impl.parts.ledger->Scan(next, last, [&](uint64_t seq, std::string_view bytes) {
-        chunk += "id: " + std::to_string(seq) + "\nevent: event\ndata: " + codec.Encode(StoredMessage(bytes).event()) + "\n\n";
+        chunk += "id: " + std::to_string(seq) +
+                 "\nevent: event\ndata: " + codec.Encode(StoredMessage(bytes).event()) + "\n\n";
         return Status::OK();
       });
       if (!s.ok() || !co_await send(std::move(chunk))) co_return;

@@ -1,14 +1,15 @@
+// clang-format off
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+// clang-format on
 #include "server/server.h"
 
-#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
-#include <utility>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "server/server_internal.h"
 
@@ -30,18 +31,21 @@ std::optional<Response> ReadErrorResponse(const beast::error_code& ec) {
   Request dummy;
   dummy.version(11);
   if (ec == http::error::body_limit) {
-    return ErrorResponse(dummy, Status::InvalidArgument("request body larger than " +
-                                                        std::to_string(kRequestBodyBytesMax) + " bytes"));
+    return ErrorResponse(dummy,
+                         Status::InvalidArgument("request body larger than " +
+                                                 std::to_string(kRequestBodyBytesMax) + " bytes"));
   }
   if (ec == http::error::header_limit) {
-    Response r = JsonResponse(dummy, http::status::request_header_fields_too_large,
-                              R"({"error":{"code":"INVALID_ARGUMENT","message":"request header too large"}})");
+    Response r = JsonResponse(
+        dummy, http::status::request_header_fields_too_large,
+        R"({"error":{"code":"INVALID_ARGUMENT","message":"request header too large"}})");
     return r;
   }
   if (ec.category() == beast::error_code(http::error::bad_target).category() &&
       ec != http::error::end_of_stream && ec != http::error::partial_message) {
-    return JsonResponse(dummy, http::status::bad_request,
-                        "{\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":" + JsonString(ec.message()) + "}}");
+    return JsonResponse(
+        dummy, http::status::bad_request,
+        "{\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":" + JsonString(ec.message()) + "}}");
   }
   return std::nullopt;
 }
@@ -90,8 +94,8 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
 net::awaitable<void> Listen(Server::Impl& impl) {
   for (;;) {
     beast::error_code ec;
-    tcp::socket socket = co_await impl.acceptor.async_accept(net::make_strand(impl.ioc),
-                                                              net::redirect_error(net::use_awaitable, ec));
+    tcp::socket socket = co_await impl.acceptor.async_accept(
+        net::make_strand(impl.ioc), net::redirect_error(net::use_awaitable, ec));
     if (ec) {
       Fail(ec, "accept");
       if (ec == net::error::operation_aborted || impl.stopping) co_return;
@@ -126,7 +130,8 @@ void DrainThenStop(Server::Impl& impl, std::chrono::steady_clock::time_point dea
     return;
   }
   auto timer = std::make_shared<net::steady_timer>(impl.ioc, std::chrono::milliseconds(10));
-  timer->async_wait([&impl, deadline, timer](const beast::error_code&) { DrainThenStop(impl, deadline); });
+  timer->async_wait(
+      [&impl, deadline, timer](const beast::error_code&) { DrainThenStop(impl, deadline); });
 }
 
 }  // namespace
@@ -161,8 +166,9 @@ Status Server::Start() {
   if (!ec) impl_->acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) impl_->acceptor.bind(endpoint, ec);
   if (!ec) impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) return Status::IOError("cannot listen on " + impl_->options.address + ":" +
-                                 std::to_string(impl_->options.port) + ": " + ec.message());
+  if (ec)
+    return Status::IOError("cannot listen on " + impl_->options.address + ":" +
+                           std::to_string(impl_->options.port) + ": " + ec.message());
   return Status::OK();
 }
 
@@ -173,12 +179,13 @@ void Server::Run() {
   const uint64_t head = impl.parts.ledger->GetHead().seq;
   impl.metrics.head_seq.store(head);
   impl.committed.Notify(head);
-  impl.committer = std::make_unique<GroupCommitter>(*impl.parts.ledger, impl.metrics, [&impl](uint64_t seq) {
-    impl.committed.Notify(seq);
-    std::lock_guard<std::mutex> lock(impl.follow_mu);
-    impl.follow_target = seq;
-    impl.follow_cv.notify_one();
-  });
+  impl.committer =
+      std::make_unique<GroupCommitter>(*impl.parts.ledger, impl.metrics, [&impl](uint64_t seq) {
+        impl.committed.Notify(seq);
+        std::lock_guard<std::mutex> lock(impl.follow_mu);
+        impl.follow_target = seq;
+        impl.follow_cv.notify_one();
+      });
   {
     std::lock_guard<std::mutex> lock(impl.follow_mu);
     impl.follow_target = head;

@@ -24,14 +24,14 @@ namespace wulian::server {
 // Limits at the edge.
 inline constexpr size_t kHeaderBytesMax = 8 * 1024;
 inline constexpr size_t kRequestBodyBytesMax = 4 * 1024 * 1024;
-inline constexpr int kRequestTimeoutMs = 10'000;   // to read one request, idle included
-inline constexpr int kWriteTimeoutMs = 10'000;     // to write one response
+inline constexpr int kRequestTimeoutMs = 10'000;  // to read one request, idle included
+inline constexpr int kWriteTimeoutMs = 10'000;    // to write one response
 inline constexpr int64_t kConnectionsMax = 512;
-inline constexpr int kMinSeqWaitMsMax = 5'000;     // ?minSeq= waits at most this long
-inline constexpr int kLiveHeartbeatMs = 15'000;    // SSE comment line when idle
-inline constexpr size_t kEventsPageMax = 1000;     // GET /v1/events?limit=
+inline constexpr int kMinSeqWaitMsMax = 5'000;   // ?minSeq= waits at most this long
+inline constexpr int kLiveHeartbeatMs = 15'000;  // SSE comment line when idle
+inline constexpr size_t kEventsPageMax = 1000;   // GET /v1/events?limit=
 inline constexpr size_t kServerThreads = 2;
-inline constexpr int kDrainMsMax = 5'000;          // on stop, requests in hand get this long
+inline constexpr int kDrainMsMax = 5'000;  // on stop, requests in hand get this long
 
 struct ServerOptions {
   // Address and port to listen on; port 0 picks a free one (see Server::port()).

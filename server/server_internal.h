@@ -1,8 +1,10 @@
 // Internals of the server shared by server.cc (connections) and routes.cc (handlers).
 #pragma once
 
-#include <utility>
-
+// clang-format off
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+// clang-format on
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,8 +12,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -68,8 +68,8 @@ struct Server::Impl {
   tcp::acceptor acceptor{ioc};
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   net::thread_pool blocking{2};  // reports and other slow reads
-  Hub committed;    // woken with the head after every commit (live subscriptions)
-  Hub projected;    // woken with the views' seq after every catch-up (?minSeq=)
+  Hub committed;                 // woken with the head after every commit (live subscriptions)
+  Hub projected;                 // woken with the views' seq after every catch-up (?minSeq=)
   std::unique_ptr<GroupCommitter> committer;
   std::mutex follow_mu;
   std::condition_variable follow_cv;
@@ -85,7 +85,8 @@ struct Server::Impl {
 // session then serves itself with ServeLive.
 net::awaitable<Response> Handle(Server::Impl& impl, Request& request, bool* live);
 // Serves GET /v1/events/live on the session's stream until the client goes or the server stops.
-net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, const Request& request);
+net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream,
+                               const Request& request);
 
 // A JSON response with the given status.
 Response JsonResponse(const Request& request, http::status status, std::string body);

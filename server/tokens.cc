@@ -24,7 +24,8 @@ Hash ChainOf(const Hash& prev, const std::string& body) {
 // An exclusive lock on the journal file for the life of the object.
 class FileLock {
  public:
-  explicit FileLock(const std::string& path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+  explicit FileLock(const std::string& path)
+      : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
     if (fd_ >= 0 && flock(fd_, LOCK_EX) != 0) {
       ::close(fd_);
       fd_ = -1;
@@ -108,7 +109,8 @@ Status Tokens::Load() {
     if (s.ok()) s = doc.GetString("chain", &chain);
     const std::string where = path_ + " line " + std::to_string(seq_ + 1);
     if (!s.ok()) return Status::Corruption(where + ": " + s.message());
-    if (seq != seq_ + 1 || prev != ToHex(chain_) || chain != ToHex(ChainOf(chain_, line.substr(0, at)))) {
+    if (seq != seq_ + 1 || prev != ToHex(chain_) ||
+        chain != ToHex(ChainOf(chain_, line.substr(0, at)))) {
       return Status::Corruption(where + ": the access journal's chain is broken");
     }
     if (action == "grant") {
@@ -139,9 +141,10 @@ Status Tokens::Load() {
 Status Tokens::AppendLine(const std::string& body) {
   const std::string line = body + kChainField + ToHex(ChainOf(chain_, body)) + "\"}\n";
   FileLock file(path_);
-  const bool ok = file.fd() >= 0 && ::lseek(file.fd(), 0, SEEK_END) >= 0 &&
-                  ::write(file.fd(), line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
-                  ::fsync(file.fd()) == 0;
+  const bool ok =
+      file.fd() >= 0 && ::lseek(file.fd(), 0, SEEK_END) >= 0 &&
+      ::write(file.fd(), line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+      ::fsync(file.fd()) == 0;
   return ok ? Status::OK() : Status::IOError("cannot append to " + path_);
 }
 
@@ -152,9 +155,11 @@ Status Tokens::Grant(const std::string& name, Role role, const std::vector<std::
   if (!s.ok()) return s;
   if (name.empty() || name.size() > kTokenNameBytesMax || !IsValidUtf8(name) ||
       name.find_first_of("\"\\\n\r\t") != std::string::npos) {
-    return Status::InvalidArgument("a token name is 1-64 bytes of text without quotes or control characters");
+    return Status::InvalidArgument(
+        "a token name is 1-64 bytes of text without quotes or control characters");
   }
-  if (live_.count(name)) return Status::InvalidArgument("a live token is already named \"" + name + "\"");
+  if (live_.count(name))
+    return Status::InvalidArgument("a live token is already named \"" + name + "\"");
   if ((role == Role::kRecorder) != !studios.empty() || studios.size() > kTokenStudiosMax) {
     return Status::InvalidArgument("a recorder token needs --studio (1-64); other roles take none");
   }
@@ -163,7 +168,8 @@ Status Tokens::Grant(const std::string& name, Role role, const std::vector<std::
   *secret = "wl_" + HexOf(random, sizeof random);
   std::string list = "[";
   for (size_t i = 0; i < studios.size(); ++i) list += (i ? "," : "") + JsonString(studios[i]);
-  const std::string body = "{\"seq\":" + std::to_string(seq_ + 1) + ",\"time\":" + JsonString(time) +
+  const std::string body = "{\"seq\":" + std::to_string(seq_ + 1) +
+                           ",\"time\":" + JsonString(time) +
                            ",\"action\":\"grant\",\"name\":" + JsonString(name) + ",\"role\":\"" +
                            RoleName(role) + "\",\"studios\":" + list + "],\"tokenHash\":\"" +
                            ToHex(Sha256(*secret)) + "\",\"prev\":\"" + ToHex(chain_) + "\"";
@@ -176,9 +182,9 @@ Status Tokens::Revoke(const std::string& name, const std::string& time) {
   Status s = Load();
   if (!s.ok()) return s;
   if (!live_.count(name)) return Status::NotFound("no live token named \"" + name + "\"");
-  const std::string body = "{\"seq\":" + std::to_string(seq_ + 1) + ",\"time\":" + JsonString(time) +
-                           ",\"action\":\"revoke\",\"name\":" + JsonString(name) + ",\"prev\":\"" +
-                           ToHex(chain_) + "\"";
+  const std::string body =
+      "{\"seq\":" + std::to_string(seq_ + 1) + ",\"time\":" + JsonString(time) +
+      ",\"action\":\"revoke\",\"name\":" + JsonString(name) + ",\"prev\":\"" + ToHex(chain_) + "\"";
   s = AppendLine(body);
   return s.ok() ? Load() : s;
 }

@@ -58,7 +58,7 @@ class Tokens {
 
  private:
   explicit Tokens(std::string path) : path_(std::move(path)) {}
-  Status Load();  // REQUIRES: mu_ held
+  Status Load();                               // REQUIRES: mu_ held
   Status AppendLine(const std::string& body);  // REQUIRES: mu_ held
 
   struct Live {

@@ -47,7 +47,8 @@ class TestLedger {
   }
 
   // Appends the events of `lines` as one atomic batch.
-  Status Append(const std::vector<std::string>& lines, std::vector<AppendResult>* results = nullptr) {
+  Status Append(const std::vector<std::string>& lines,
+                std::vector<AppendResult>* results = nullptr) {
     Submissions batch;
     for (const auto& line : lines) {
       Status s = codec_.ParseLine(line, false, &batch);
@@ -79,20 +80,29 @@ class TestLedger {
 inline std::string Event(const std::string& id, const std::string& type, const std::string& data,
                          const std::string& occurred = "2025-03-01T09:30:00+08:00",
                          const std::string& extra = "") {
-  return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"occurredAt\":\"" + occurred +
-         "\"" + extra + ",\"data\":" + data + "}";
+  return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"occurredAt\":\"" + occurred + "\"" +
+         extra + ",\"data\":" + data + "}";
 }
 
 // Committees C1 and LIA, members M1..M3, studio S01 (locality, lead M1) and S02 (industry).
 inline std::vector<std::string> Registry() {
   return {
-      Event("r1", "CommitteeRegistered", R"({"committee":"C1","name":"经济委","supervises":false})"),
-      Event("r2", "CommitteeRegistered", R"({"committee":"LIA","name":"联络委","supervises":true})"),
-      Event("r3", "MemberRegistered", R"({"member":"M1","name":"张三","sector":"经济界","committees":["C1"]})"),
-      Event("r4", "MemberRegistered", R"({"member":"M2","name":"李四","sector":"农业界","committees":["C1"]})"),
-      Event("r5", "MemberRegistered", R"({"member":"M3","name":"王五","sector":"教育界","committees":[]})"),
-      Event("r6", "StudioLicensed", R"({"studio":"S01","name":"鱼洞街道委员工作室","linkType":"locality","leadMember":"M1","committee":"C1","partyOrg":"鱼洞街道党工委","town":"鱼洞街道","batch":1,"licensedOn":"2024-11-08"})"),
-      Event("r7", "StudioLicensed", R"({"studio":"S02","name":"商贸物流委员工作室","linkType":"industry","leadMember":"M2","committee":"C1","partyOrg":"区商务委党组","batch":1,"licensedOn":"2024-11-08"})"),
+      Event("r1", "CommitteeRegistered",
+            R"({"committee":"C1","name":"经济委","supervises":false})"),
+      Event("r2", "CommitteeRegistered",
+            R"({"committee":"LIA","name":"联络委","supervises":true})"),
+      Event("r3", "MemberRegistered",
+            R"({"member":"M1","name":"张三","sector":"经济界","committees":["C1"]})"),
+      Event("r4", "MemberRegistered",
+            R"({"member":"M2","name":"李四","sector":"农业界","committees":["C1"]})"),
+      Event("r5", "MemberRegistered",
+            R"({"member":"M3","name":"王五","sector":"教育界","committees":[]})"),
+      Event(
+          "r6", "StudioLicensed",
+          R"({"studio":"S01","name":"鱼洞街道委员工作室","linkType":"locality","leadMember":"M1","committee":"C1","partyOrg":"鱼洞街道党工委","town":"鱼洞街道","batch":1,"licensedOn":"2024-11-08"})"),
+      Event(
+          "r7", "StudioLicensed",
+          R"({"studio":"S02","name":"商贸物流委员工作室","linkType":"industry","leadMember":"M2","committee":"C1","partyOrg":"区商务委党组","batch":1,"licensedOn":"2024-11-08"})"),
   };
 }
 

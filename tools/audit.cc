@@ -24,7 +24,8 @@ Status ParseHashList(const JsonDocument& doc, std::string_view name, std::vector
   out->assign(hex.size(), Hash{});
   for (size_t i = 0; i < hex.size(); ++i) {
     if (!FromHex(hex[i], (*out)[i].data(), (*out)[i].size())) {
-      return Status::InvalidArgument(std::string(name) + "[" + std::to_string(i) + "] is not 32 bytes of hex");
+      return Status::InvalidArgument(std::string(name) + "[" + std::to_string(i) +
+                                     "] is not 32 bytes of hex");
     }
   }
   return Status::OK();
@@ -57,7 +58,8 @@ Status LoadHead(const Args& args, const std::string& flag, const PublicKey& key,
   Status s = FlagFile(args, flag, &text);
   if (s.ok()) s = ParseTreeHead(text, head);
   if (s.ok() && !VerifyTreeHead(*head, key)) {
-    return Status::Corruption("the signature of --" + flag + " does not verify with the public key");
+    return Status::Corruption("the signature of --" + flag +
+                              " does not verify with the public key");
   }
   return s;
 }
@@ -90,8 +92,11 @@ int CheckInclusion(const Args& args) {
   if (s.ok()) s = proof.GetUint("size", &size);
   if (s.ok()) s = proof.GetString("leaf", &leaf_hex);
   if (s.ok()) s = ParseHashList(proof, "path", &path);
-  if (s.ok() && !FromHex(leaf_hex, leaf.data(), leaf.size())) s = Status::InvalidArgument("leaf is not 32 bytes of hex");
-  if (s.ok() && size != head.size) s = Status::Corruption("the proof is for size " + std::to_string(size) + ", the head for " + std::to_string(head.size));
+  if (s.ok() && !FromHex(leaf_hex, leaf.data(), leaf.size()))
+    s = Status::InvalidArgument("leaf is not 32 bytes of hex");
+  if (s.ok() && size != head.size)
+    s = Status::Corruption("the proof is for size " + std::to_string(size) + ", the head for " +
+                           std::to_string(head.size));
   if (s.ok() && (seq == 0 || !merkle::VerifyInclusion(seq - 1, size, leaf, path, head.root))) {
     s = Status::Corruption("the inclusion proof does not lead to the head's root");
   }
@@ -110,7 +115,8 @@ int CheckInclusion(const Args& args) {
       }
     }
   }
-  return Verdict(s, s.ok() ? ",\"seq\":" + std::to_string(seq) + ",\"size\":" + std::to_string(size) : "");
+  return Verdict(
+      s, s.ok() ? ",\"seq\":" + std::to_string(seq) + ",\"size\":" + std::to_string(size) : "");
 }
 
 int CheckConsistency(const Args& args) {
@@ -128,11 +134,14 @@ int CheckConsistency(const Args& args) {
   if (s.ok()) s = proof.GetUint("from", &from);
   if (s.ok()) s = proof.GetUint("to", &to);
   if (s.ok()) s = ParseHashList(proof, "path", &path);
-  if (s.ok() && (from != older.size || to != newer.size)) s = Status::Corruption("the proof is not between the sizes of the two heads");
+  if (s.ok() && (from != older.size || to != newer.size))
+    s = Status::Corruption("the proof is not between the sizes of the two heads");
   if (s.ok() && !merkle::VerifyConsistency(older.size, newer.size, older.root, newer.root, path)) {
-    s = Status::Corruption("the consistency proof does not join the two heads: history was rewritten");
+    s = Status::Corruption(
+        "the consistency proof does not join the two heads: history was rewritten");
   }
-  return Verdict(s, s.ok() ? ",\"from\":" + std::to_string(from) + ",\"to\":" + std::to_string(to) : "");
+  return Verdict(
+      s, s.ok() ? ",\"from\":" + std::to_string(from) + ",\"to\":" + std::to_string(to) : "");
 }
 
 }  // namespace
@@ -190,16 +199,17 @@ int ProofCommand(const Args& args) {
     std::cout << "{\"from\":" << m << ",\"to\":" << n << ",\"path\":" << HashList(path) << "}\n";
     return 0;
   }
-  return Fail(Status::InvalidArgument("usage: proof inclusion SEQ [--size N] | proof consistency M N"));
+  return Fail(
+      Status::InvalidArgument("usage: proof inclusion SEQ [--size N] | proof consistency M N"));
 }
 
 int CheckCommand(const Args& args) {
   const std::string kind = args.positional.empty() ? "" : args.positional[0];
   if (kind == "inclusion") return CheckInclusion(args);
   if (kind == "consistency") return CheckConsistency(args);
-  return Fail(Status::InvalidArgument(
-      "usage: check inclusion --pubkey K --head H --proof P [--event E] | "
-      "check consistency --pubkey K --old H1 --new H2 --proof P"));
+  return Fail(
+      Status::InvalidArgument("usage: check inclusion --pubkey K --head H --proof P [--event E] | "
+                              "check consistency --pubkey K --old H1 --new H2 --proof P"));
 }
 
 int VerifyCommand(const Args& args) {
@@ -218,13 +228,15 @@ int VerifyCommand(const Args& args) {
     }
     if (s.ok()) s = LoadHead(args, "against", key, &against);
     if (s.ok() && against.size > ledger->GetHead().seq) {
-      s = Status::Corruption("the head has " + std::to_string(against.size) + " events, the log only " +
-                             std::to_string(ledger->GetHead().seq) + ": events were removed");
+      s = Status::Corruption("the head has " + std::to_string(against.size) +
+                             " events, the log only " + std::to_string(ledger->GetHead().seq) +
+                             ": events were removed");
     }
   }
   VerifyReport report;
   if (s.ok()) s = ledger->Verify(VerifyOptions{has_against ? against.size : 0}, &report);
-  if (s.ok() && report.ok && has_against && against.size > 0 && report.root_at_size != against.root) {
+  if (s.ok() && report.ok && has_against && against.size > 0 &&
+      report.root_at_size != against.root) {
     report.ok = false;
     report.first_bad_seq = 0;
     report.problem = "the log no longer holds the history of the signed head of size " +
@@ -238,7 +250,8 @@ int VerifyCommand(const Args& args) {
     return 1;
   }
   std::cout << "{\"ok\":true,\"events\":" << report.events << ",\"head\":" << HeadJson(report.head);
-  if (has_against) std::cout << ",\"against\":{\"size\":" << against.size << ",\"consistent\":true}";
+  if (has_against)
+    std::cout << ",\"against\":{\"size\":" << against.size << ",\"consistent\":true}";
   std::cout << "}\n";
   return 0;
 }

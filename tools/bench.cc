@@ -3,20 +3,21 @@
 // bench import: N demo events imported into a fresh ledger (`wulian import`, both passes,
 // synced batches of kImportBatchEvents) vs the same number of values of the same sizes
 // written into a bare RocksDB in synced batches of 1000.
+#include "tools/bench.h"
+
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
-#include <sstream>
 #include <iostream>
+#include <sstream>
 
 #include "events/codec.h"
 #include "events/time.h"
 #include "projections/views.h"
-#include "tools/bench.h"
 
 namespace wulian::cli {
 namespace {
@@ -68,8 +69,11 @@ int BenchImport(const Args& args) {
   Status s = args.Uint("events", 100000, &events);
   if (!s.ok()) return PrintError(s), s.ExitCode();
   auto it = args.flags.find("dir");
-  const std::string dir = it != args.flags.end() ? it->second
-      : (std::filesystem::temp_directory_path() / ("wulian-bench-" + std::to_string(getpid()))).string();
+  const std::string dir =
+      it != args.flags.end()
+          ? it->second
+          : (std::filesystem::temp_directory_path() / ("wulian-bench-" + std::to_string(getpid())))
+                .string();
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   s = WriteDemoLines(demo::DemoOptions{demo::DemoOptions{}.seed, events}, dir + "/input.jsonl");
@@ -103,7 +107,8 @@ int BenchImport(const Args& args) {
   const double raw_rate = sizes.size() / raw_seconds;
   std::cout << "{\"bench\":\"import\",\"events\":" << report.appended
             << ",\"meanValueBytes\":" << (sizes.empty() ? 0 : bytes / sizes.size())
-            << ",\"ledger\":{\"seconds\":" << ledger_seconds << ",\"eventsPerSecond\":" << static_cast<uint64_t>(ledger_rate)
+            << ",\"ledger\":{\"seconds\":" << ledger_seconds
+            << ",\"eventsPerSecond\":" << static_cast<uint64_t>(ledger_rate)
             << "},\"rawRocksdb\":{\"batch\":" << kRawBatchValues << ",\"seconds\":" << raw_seconds
             << ",\"valuesPerSecond\":" << static_cast<uint64_t>(raw_rate)
             << "},\"ratio\":" << ledger_rate / raw_rate << ",\"goal\":0.6}\n";
@@ -139,10 +144,14 @@ std::string Percentiles(std::vector<double> samples) {
 }
 
 // A ledger to measure: --data DIR if it holds one, else N demo events in a temporary one.
-Status BenchLedger(const Args& args, std::string* data, bool* temporary, std::unique_ptr<Ledger>* ledger) {
+Status BenchLedger(const Args& args, std::string* data, bool* temporary,
+                   std::unique_ptr<Ledger>* ledger) {
   *temporary = args.flags.count("data-dir") == 0;
-  *data = *temporary ? (std::filesystem::temp_directory_path() / ("wulian-bench-" + std::to_string(getpid()))).string()
-                     : args.flags.at("data-dir");
+  *data =
+      *temporary
+          ? (std::filesystem::temp_directory_path() / ("wulian-bench-" + std::to_string(getpid())))
+                .string()
+          : args.flags.at("data-dir");
   if (!*temporary) return OpenLedger(*data, ledger);
   uint64_t events;
   Status s = args.Uint("events", 100000, &events);
@@ -187,11 +196,13 @@ int BenchVerify(const Args& args) {
   if (!s.ok()) return PrintError(s), s.ExitCode();
   const double verify_rate = report.events / verify_seconds, scan_rate = scanned / scan_seconds;
   std::cout << "{\"bench\":\"verify\",\"events\":" << report.events
-            << ",\"verify\":{\"seconds\":" << verify_seconds << ",\"eventsPerSecond\":" << static_cast<uint64_t>(verify_rate)
-            << "},\"rawScan\":{\"seconds\":" << scan_seconds << ",\"eventsPerSecond\":" << static_cast<uint64_t>(scan_rate)
+            << ",\"verify\":{\"seconds\":" << verify_seconds
+            << ",\"eventsPerSecond\":" << static_cast<uint64_t>(verify_rate)
+            << "},\"rawScan\":{\"seconds\":" << scan_seconds
+            << ",\"eventsPerSecond\":" << static_cast<uint64_t>(scan_rate)
             << "},\"ratio\":" << verify_rate / scan_rate << ",\"goal\":0.4"
-            << ",\"inclusionProof\":" << Percentiles(inclusion) << ",\"consistencyProof\":" << Percentiles(consistency)
-            << "}\n";
+            << ",\"inclusionProof\":" << Percentiles(inclusion)
+            << ",\"consistencyProof\":" << Percentiles(consistency) << "}\n";
   return 0;
 }
 
@@ -236,11 +247,15 @@ int BenchRebuild(const Args& args) {
   if (temporary && args.flags.count("keep") == 0) std::filesystem::remove_all(data);
   if (!s.ok()) return PrintError(s), s.ExitCode();
   const double rebuild_rate = scanned / rebuild_seconds, scan_rate = scanned / scan_seconds;
-  std::cout << "{\"bench\":\"rebuild\",\"events\":" << scanned << ",\"rebuild\":{\"seconds\":" << rebuild_seconds
-            << ",\"eventsPerSecond\":" << static_cast<uint64_t>(rebuild_rate) << "},\"rawScan\":{\"seconds\":"
-            << scan_seconds << ",\"eventsPerSecond\":" << static_cast<uint64_t>(scan_rate)
-            << "},\"ratio\":" << rebuild_rate / scan_rate << ",\"goal\":0.4,\"goalEventsPerSecond\":1000000"
-            << ",\"studios\":" << studios.size() << ",\"studioQuery\":" << Percentiles(latency) << "}\n";
+  std::cout << "{\"bench\":\"rebuild\",\"events\":" << scanned
+            << ",\"rebuild\":{\"seconds\":" << rebuild_seconds
+            << ",\"eventsPerSecond\":" << static_cast<uint64_t>(rebuild_rate)
+            << "},\"rawScan\":{\"seconds\":" << scan_seconds
+            << ",\"eventsPerSecond\":" << static_cast<uint64_t>(scan_rate)
+            << "},\"ratio\":" << rebuild_rate / scan_rate
+            << ",\"goal\":0.4,\"goalEventsPerSecond\":1000000"
+            << ",\"studios\":" << studios.size() << ",\"studioQuery\":" << Percentiles(latency)
+            << "}\n";
   return 0;
 }
 

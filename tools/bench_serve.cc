@@ -3,16 +3,17 @@
 //            each answer, vs single-event appends with one fsync each (the same ledger code);
 //   queries: GET /v1/studios/S01 under wrk vs nginx serving a small static file under the
 //            same wrk load (when nginx and wrk are installed: apt-get install nginx-light wrk).
-#include <utility>
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+// clang-format off
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+// clang-format on
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -40,8 +41,10 @@ double Since(std::chrono::steady_clock::time_point start) {
 }
 
 std::string ContactLine(const std::string& id) {
-  return "{\"id\":\"" + id + "\",\"type\":\"ContactRecorded\",\"occurredAt\":\"2026-10-31T12:00:00+08:00\","
-         "\"data\":{\"studio\":\"S01\",\"members\":[\"M001\"],\"channel\":\"online\",\"peopleReached\":1,\"topic\":\"基准\"}}";
+  return "{\"id\":\"" + id +
+         "\",\"type\":\"ContactRecorded\",\"occurredAt\":\"2026-10-31T12:00:00+08:00\","
+         "\"data\":{\"studio\":\"S01\",\"members\":[\"M001\"],\"channel\":\"online\","
+         "\"peopleReached\":1,\"topic\":\"基准\"}}";
 }
 
 // One event per Append, each with its own fsync: the rate group commit is measured against.
@@ -89,12 +92,14 @@ Status HttpAppendRate(uint16_t port, const std::string& token, int per_client, d
   }
   for (auto& t : clients) t.join();
   *rate = kClients * per_client / Since(start);
-  return failures == 0 ? Status::OK() : Status::IOError(std::to_string(failures.load()) + " appends failed");
+  return failures == 0 ? Status::OK()
+                       : Status::IOError(std::to_string(failures.load()) + " appends failed");
 }
 
 // Runs wrk and returns requests/s and the p99 latency in ms (from --latency).
 bool Wrk(const std::string& url, const std::string& header, double* rps, double* p99_ms) {
-  const std::string cmd = "wrk -t2 -c64 -d5s --latency " + (header.empty() ? "" : "-H '" + header + "' ") + url + " 2>&1";
+  const std::string cmd = "wrk -t2 -c64 -d5s --latency " +
+                          (header.empty() ? "" : "-H '" + header + "' ") + url + " 2>&1";
   std::FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return false;
   char line[512];
@@ -115,9 +120,11 @@ bool Wrk(const std::string& url, const std::string& header, double* rps, double*
 bool NginxRate(const std::string& dir, uint16_t port, double* rps, double* p99_ms) {
   std::filesystem::create_directories(dir + "/logs");
   std::ofstream(dir + "/small.json") << "{\"ok\":true}\n";
-  std::ofstream(dir + "/nginx.conf") << "worker_processes 1; daemon on; pid " << dir << "/nginx.pid;\n"
+  std::ofstream(dir + "/nginx.conf")
+      << "worker_processes 1; daemon on; pid " << dir << "/nginx.pid;\n"
       << "error_log " << dir << "/logs/error.log;\nevents { worker_connections 1024; }\n"
-      << "http { access_log off; server { listen 127.0.0.1:" << port << "; root " << dir << "; } }\n";
+      << "http { access_log off; server { listen 127.0.0.1:" << port << "; root " << dir
+      << "; } }\n";
   if (std::system(("nginx -p " + dir + " -c " + dir + "/nginx.conf").c_str()) != 0) return false;
   const bool ok = Wrk("http://127.0.0.1:" + std::to_string(port) + "/small.json", "", rps, p99_ms);
   std::system(("nginx -p " + dir + " -c " + dir + "/nginx.conf -s stop").c_str());
@@ -129,7 +136,9 @@ bool NginxRate(const std::string& dir, uint16_t port, double* rps, double* p99_m
 int BenchServe(const Args& args) {
   uint64_t per_client = 0;
   Status s = args.Uint("per-client", 50, &per_client);
-  const std::string dir = (std::filesystem::temp_directory_path() / ("wulian-bench-serve-" + std::to_string(getpid()))).string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("wulian-bench-serve-" + std::to_string(getpid())))
+          .string();
   std::filesystem::remove_all(dir);
   spdlog::set_level(spdlog::level::warn);
   std::unique_ptr<Ledger> ledger;
@@ -142,7 +151,8 @@ int BenchServe(const Args& args) {
   if (s.ok()) s = BuildDemo(*ledger, demo::DemoOptions{demo::DemoOptions{}.seed, 2000});
   if (s.ok()) s = SigningKey::Load(SigningKeyPath(dir), &key);
   if (s.ok()) s = server::Tokens::Open(AccessJournalPath(dir), &tokens);
-  if (s.ok()) s = tokens->Grant("bench", server::Role::kAdmin, {}, "2026-11-26T00:00:00+08:00", &token);
+  if (s.ok())
+    s = tokens->Grant("bench", server::Role::kAdmin, {}, "2026-11-26T00:00:00+08:00", &token);
   if (s.ok()) s = projections::Views::Open(ViewsDir(dir), &views);
   if (s.ok()) s = views->CatchUp(*ledger);
   double single = 0, grouped = 0, query_rps = 0, query_p99 = 0, nginx_rps = 0, nginx_p99 = 0;
@@ -160,7 +170,8 @@ int BenchServe(const Args& args) {
     if (s.ok()) {
       wrk_ok = Wrk("http://127.0.0.1:" + std::to_string(server.port()) + "/v1/studios/S01",
                    "Authorization: Bearer " + token, &query_rps, &query_p99);
-      nginx_ok = wrk_ok && NginxRate(dir + "/nginx", static_cast<uint16_t>(server.port() + 1), &nginx_rps, &nginx_p99);
+      nginx_ok = wrk_ok && NginxRate(dir + "/nginx", static_cast<uint16_t>(server.port() + 1),
+                                     &nginx_rps, &nginx_p99);
     }
     server.Stop();
     if (serving.joinable()) serving.join();
@@ -169,17 +180,20 @@ int BenchServe(const Args& args) {
   ledger.reset();
   std::filesystem::remove_all(dir);
   if (!s.ok()) return PrintError(s), s.ExitCode();
-  std::cout << "{\"bench\":\"serve\",\"appends\":{\"clients\":" << kClients << ",\"perClient\":" << per_client
+  std::cout << "{\"bench\":\"serve\",\"appends\":{\"clients\":" << kClients
+            << ",\"perClient\":" << per_client
             << ",\"httpEventsPerSecond\":" << static_cast<uint64_t>(grouped)
-            << ",\"oneFsyncPerEventPerSecond\":" << static_cast<uint64_t>(single) << ",\"ratio\":" << grouped / single
-            << ",\"goal\":20},\"queries\":";
+            << ",\"oneFsyncPerEventPerSecond\":" << static_cast<uint64_t>(single)
+            << ",\"ratio\":" << grouped / single << ",\"goal\":20},\"queries\":";
   if (!wrk_ok || !nginx_ok) {
     std::cout << "{\"skipped\":\"needs wrk and nginx (apt-get install wrk nginx-light)\"}}\n";
     return 0;
   }
-  std::cout << "{\"studioRequestsPerSecond\":" << static_cast<uint64_t>(query_rps) << ",\"studioP99Ms\":" << query_p99
-            << ",\"nginxRequestsPerSecond\":" << static_cast<uint64_t>(nginx_rps) << ",\"nginxP99Ms\":" << nginx_p99
-            << ",\"ratio\":" << query_rps / nginx_rps << ",\"goal\":0.4,\"goalP99Ms\":2}}\n";
+  std::cout << "{\"studioRequestsPerSecond\":" << static_cast<uint64_t>(query_rps)
+            << ",\"studioP99Ms\":" << query_p99
+            << ",\"nginxRequestsPerSecond\":" << static_cast<uint64_t>(nginx_rps)
+            << ",\"nginxP99Ms\":" << nginx_p99 << ",\"ratio\":" << query_rps / nginx_rps
+            << ",\"goal\":0.4,\"goalP99Ms\":2}}\n";
   return 0;
 }
 

@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <set>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "events/codec.h"
 #include "events/signing.h"
@@ -46,7 +46,8 @@ Status RecoverReplacement(const std::string& data_dir) {
   } else {
     std::filesystem::remove_all(old, error);
   }
-  return error ? Status::IOError("cannot recover " + data_dir + ": " + error.message()) : Status::OK();
+  return error ? Status::IOError("cannot recover " + data_dir + ": " + error.message())
+               : Status::OK();
 }
 
 }  // namespace
@@ -168,7 +169,8 @@ Status CreateLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger
   options.create_if_missing = true;
   options.error_if_exists = true;
   Status s = Ledger::Open(DatabaseDir(data_dir), options, ledger);
-  if (!s.ok()) return Status::InvalidArgument("cannot create a ledger in " + data_dir + ": " + s.message());
+  if (!s.ok())
+    return Status::InvalidArgument("cannot create a ledger in " + data_dir + ": " + s.message());
   std::unique_ptr<SigningKey> key;
   s = SigningKey::Create(SigningKeyPath(data_dir), &key);
   return s.ok() ? projections::Policy::WriteDefault(PolicyPath(data_dir)) : s;
@@ -178,7 +180,6 @@ int Fail(const Status& s) {
   PrintError(s);
   return s.ExitCode();
 }
-
 
 Status OpenLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger) {
   if (!std::filesystem::exists(data_dir)) {

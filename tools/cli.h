@@ -118,8 +118,8 @@ inline constexpr size_t kImportBatchEvents = 10000;
 // replaces the ledger's database (renames, then a directory sync), and *ledger is reopened.
 // A crash at any point leaves the old ledger or the new one; a re-run appends what is
 // missing (ids are idempotent). REQUIRES: *ledger is the open ledger of data_dir.
-Status Import(const std::string& data_dir, std::unique_ptr<Ledger>* ledger,
-              const std::string& path, int64_t now_micros, ImportReport* report);
+Status Import(const std::string& data_dir, std::unique_ptr<Ledger>* ledger, const std::string& path,
+              int64_t now_micros, ImportReport* report);
 
 // Writes the demo history's client events as JSON Lines (recorded times are dropped).
 Status WriteDemoLines(const demo::DemoOptions& options, const std::string& path);

@@ -17,9 +17,7 @@ struct Chunk {
   std::vector<uint64_t> lines;  // the line number of each submission
 };
 
-bool IsBlank(const std::string& line) {
-  return line.find_first_not_of(" \t") == std::string::npos;
-}
+bool IsBlank(const std::string& line) { return line.find_first_not_of(" \t") == std::string::npos; }
 
 // Reads and parses up to kImportBatchEvents lines. Line-alone refusals go to `report`.
 // Returns false when no line was left to read.
@@ -70,7 +68,8 @@ Status AppendChunk(Ledger& ledger, Chunk& chunk, const AppendOptions& options,
 }
 
 // Appends every line of `path` to `ledger`, unsynced.
-Status AppendAll(Ledger& ledger, const std::string& path, int64_t now_micros, ImportReport* report) {
+Status AppendAll(Ledger& ledger, const std::string& path, int64_t now_micros,
+                 ImportReport* report) {
   std::unique_ptr<LineReader> reader;
   Status s = LineReader::Open(path, &reader);
   if (!s.ok()) return s;
@@ -82,7 +81,8 @@ Status AppendAll(Ledger& ledger, const std::string& path, int64_t now_micros, Im
   while (ReadChunk(*reader, codec, &chunk, report)) {
     s = AppendChunk(ledger, chunk, options, report);
     if (!s.ok()) return s;
-    std::fprintf(stderr, "import: %llu lines checked\n", static_cast<unsigned long long>(report->lines));
+    std::fprintf(stderr, "import: %llu lines checked\n",
+                 static_cast<unsigned long long>(report->lines));
   }
   return ledger.SyncWal();
 }
@@ -100,7 +100,8 @@ Status ReplaceDatabase(const std::string& data_dir, const std::string& scratch) 
   const std::string db = DatabaseDir(data_dir), old = data_dir + "/db.replaced";
   std::error_code error;
   std::filesystem::rename(db, old, error);
-  Status s = error ? Status::IOError("cannot rename " + db + ": " + error.message()) : SyncDirectory(data_dir);
+  Status s = error ? Status::IOError("cannot rename " + db + ": " + error.message())
+                   : SyncDirectory(data_dir);
   if (s.ok()) std::filesystem::rename(scratch, db, error);
   if (s.ok() && error) s = Status::IOError("cannot rename " + scratch + ": " + error.message());
   if (s.ok()) s = SyncDirectory(data_dir);
@@ -110,8 +111,8 @@ Status ReplaceDatabase(const std::string& data_dir, const std::string& scratch) 
 
 }  // namespace
 
-Status Import(const std::string& data_dir, std::unique_ptr<Ledger>* ledger,
-              const std::string& path, int64_t now_micros, ImportReport* report) {
+Status Import(const std::string& data_dir, std::unique_ptr<Ledger>* ledger, const std::string& path,
+              int64_t now_micros, ImportReport* report) {
   const std::string scratch = data_dir + "/import-check";
   std::error_code ignored;
   std::filesystem::remove_all(scratch, ignored);

@@ -11,7 +11,8 @@
 namespace wulian::cli {
 
 int ServeCommand(const Args& args) {
-  const std::string listen = args.flags.count("listen") ? args.flags.at("listen") : "127.0.0.1:8080";
+  const std::string listen =
+      args.flags.count("listen") ? args.flags.at("listen") : "127.0.0.1:8080";
   const size_t colon = listen.rfind(':');
   server::ServerOptions options;
   options.data_dir = args.data;
@@ -42,8 +43,8 @@ int ServeCommand(const Args& args) {
   server::Server server({ledger.get(), views.get(), tokens.get(), &policy, key.get()}, options);
   s = server.Start();
   if (!s.ok()) return Fail(s);
-  std::cout << "{\"listening\":\"" << options.address << ":" << server.port() << "\",\"seq\":"
-            << ledger->GetHead().seq << "}" << std::endl;
+  std::cout << "{\"listening\":\"" << options.address << ":" << server.port()
+            << "\",\"seq\":" << ledger->GetHead().seq << "}" << std::endl;
   spdlog::info("serving {} on {}:{}", args.data, options.address, server.port());
   server.Run();
   return 0;

@@ -1,7 +1,7 @@
 // View commands (SPEC §6.1): query, rebuild, report.
-#include <algorithm>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -88,8 +88,10 @@ int RebuildCommand(const Args& args) {
 
 int ReportCommand(const Args& args) {
   static const std::map<std::string, projections::Format> kFormats = {
-      {"json", projections::Format::kJson}, {"md", projections::Format::kMarkdown},
-      {"csv", projections::Format::kCsv}, {"html", projections::Format::kHtml}};
+      {"json", projections::Format::kJson},
+      {"md", projections::Format::kMarkdown},
+      {"csv", projections::Format::kCsv},
+      {"html", projections::Format::kHtml}};
   projections::ReportOptions options;
   auto flag = [&](const char* name, const char* fallback) {
     auto it = args.flags.find(name);
@@ -99,8 +101,9 @@ int ReportCommand(const Args& args) {
   auto as_of = ParseInstant(flag("as-of", ""));
   if (!as_of || (axis != "recorded" && axis != "occurred") || !kFormats.count(format) ||
       !args.positional.empty()) {
-    return Fail(Status::InvalidArgument(
-        "usage: report --as-of RFC3339 [--axis recorded|occurred] [--format json|md|csv|html] [--out FILE]"));
+    return Fail(
+        Status::InvalidArgument("usage: report --as-of RFC3339 [--axis recorded|occurred] "
+                                "[--format json|md|csv|html] [--out FILE]"));
   }
   options.as_of_micros = *as_of;
   options.axis = axis == "recorded" ? projections::Axis::kRecorded : projections::Axis::kOccurred;
@@ -114,8 +117,10 @@ int ReportCommand(const Args& args) {
   if (s.ok()) s = projections::BuildReport(*ledger, policy, options, &report);
   if (s.ok() && args.flags.count("out")) {
     std::FILE* file = std::fopen(args.flags.at("out").c_str(), "wb");
-    const bool ok = file != nullptr && std::fwrite(report.data(), 1, report.size(), file) == report.size();
-    if (file == nullptr || std::fclose(file) != 0 || !ok) s = Status::IOError("cannot write " + args.flags.at("out"));
+    const bool ok =
+        file != nullptr && std::fwrite(report.data(), 1, report.size(), file) == report.size();
+    if (file == nullptr || std::fclose(file) != 0 || !ok)
+      s = Status::IOError("cannot write " + args.flags.at("out"));
     report.clear();
   }
   if (!s.ok()) return Fail(s);

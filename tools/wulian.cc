@@ -60,9 +60,10 @@ int Init(const Args& args) {
   std::string admin;
   if (s.ok()) s = GrantFirstAdmin(args.data, &admin);
   if (!s.ok()) return Fail(s);
-  std::cout << "{\"ledger\":" << JsonString(args.data) << ",\"head\":" << HeadJson(ledger->GetHead())
-            << ",\"publicKey\":" << PublicKeyJson(key->public_key()) << ",\"adminToken\":" << JsonString(admin)
-            << "}\n";
+  std::cout << "{\"ledger\":" << JsonString(args.data)
+            << ",\"head\":" << HeadJson(ledger->GetHead())
+            << ",\"publicKey\":" << PublicKeyJson(key->public_key())
+            << ",\"adminToken\":" << JsonString(admin) << "}\n";
   return 0;
 }
 
@@ -80,8 +81,9 @@ int Append(const Args& args) {
     if (line.find_first_not_of(" \t") == std::string::npos && !too_long) continue;
     Submissions batch;
     bool is_batch = false;
-    s = too_long ? Status::InvalidEvent("line longer than " + std::to_string(kLineBytesMax) + " bytes")
-                 : codec.ParseLine(line, /*allow_batch=*/true, &batch, &is_batch);
+    s = too_long
+            ? Status::InvalidEvent("line longer than " + std::to_string(kLineBytesMax) + " bytes")
+            : codec.ParseLine(line, /*allow_batch=*/true, &batch, &is_batch);
     AppendOptions options;
     if (s.ok()) s = LedgerClock(&options.now_micros);
     std::vector<AppendResult> results;
@@ -118,8 +120,8 @@ int ImportCommand(const Args& args) {
     return 2;
   }
   std::cout << "{\"lines\":" << report.lines << ",\"appended\":" << report.appended
-            << ",\"duplicates\":" << report.duplicates << ",\"head\":" << HeadJson(ledger->GetHead())
-            << "}\n";
+            << ",\"duplicates\":" << report.duplicates
+            << ",\"head\":" << HeadJson(ledger->GetHead()) << "}\n";
   return 0;
 }
 
@@ -156,13 +158,15 @@ int Demo(const Args& args) {
     return 0;
   }
   std::unique_ptr<Ledger> ledger;
-  s = std::filesystem::exists(DatabaseDir(args.data) + "/CURRENT") ? OpenLedger(args.data, &ledger)
-                                                                    : CreateLedger(args.data, &ledger);
-  if (s.ok() && ledger->GetHead().seq != 0) s = Status::InvalidArgument("the demo needs an empty ledger");
+  s = std::filesystem::exists(DatabaseDir(args.data) + "/CURRENT")
+          ? OpenLedger(args.data, &ledger)
+          : CreateLedger(args.data, &ledger);
+  if (s.ok() && ledger->GetHead().seq != 0)
+    s = Status::InvalidArgument("the demo needs an empty ledger");
   if (s.ok()) s = BuildDemo(*ledger, demo::DemoOptions{seed, events});
   if (!s.ok()) return Fail(s);
-  std::cout << "{\"events\":" << ledger->GetHead().seq << ",\"head\":" << HeadJson(ledger->GetHead())
-            << "}\n";
+  std::cout << "{\"events\":" << ledger->GetHead().seq
+            << ",\"head\":" << HeadJson(ledger->GetHead()) << "}\n";
   return 0;
 }
 
@@ -203,13 +207,22 @@ int Main(int argc, char** argv) {
     std::cerr << kUsage;
     return Fail(s);
   }
-  static const std::map<std::string, int (*)(const Args&)> kCommands = {
-      {"init", Init},         {"append", Append},       {"import", ImportCommand},
-      {"export", Export},     {"verify", VerifyCommand}, {"head", HeadCommand},
-      {"proof", ProofCommand}, {"pubkey", PubkeyCommand}, {"check", CheckCommand},
-      {"query", QueryCommand}, {"demo", Demo},           {"bench", Bench},
-      {"rebuild", RebuildCommand}, {"report", ReportCommand}, {"token", TokenCommand},
-      {"serve", ServeCommand}};
+  static const std::map<std::string, int (*)(const Args&)> kCommands = {{"init", Init},
+                                                                        {"append", Append},
+                                                                        {"import", ImportCommand},
+                                                                        {"export", Export},
+                                                                        {"verify", VerifyCommand},
+                                                                        {"head", HeadCommand},
+                                                                        {"proof", ProofCommand},
+                                                                        {"pubkey", PubkeyCommand},
+                                                                        {"check", CheckCommand},
+                                                                        {"query", QueryCommand},
+                                                                        {"demo", Demo},
+                                                                        {"bench", Bench},
+                                                                        {"rebuild", RebuildCommand},
+                                                                        {"report", ReportCommand},
+                                                                        {"token", TokenCommand},
+                                                                        {"serve", ServeCommand}};
   auto it = kCommands.find(command);
   if (it == kCommands.end()) {
     std::cerr << kUsage;

@@ -31,9 +31,12 @@ void ExpectInvalid(const std::string& line, const std::string& fragment = "") {
 }
 
 TEST(CodecTest, AcceptsTheSpecExample) {
-  EXPECT_TRUE(Parse(R"({"id": "c0a8-0001", "type": "ContactRecorded", "occurredAt": "2025-03-01T09:30:00+08:00",
+  EXPECT_TRUE(
+      Parse(
+          R"({"id": "c0a8-0001", "type": "ContactRecorded", "occurredAt": "2025-03-01T09:30:00+08:00",
  "expectedVersion": 12, "data": {"studio": "S01", "members": ["M001"], "channel": "visit",
- "peopleReached": 25, "topic": "停车难"}})").ok());
+ "peopleReached": 25, "topic": "停车难"}})")
+          .ok());
 }
 
 TEST(CodecTest, RefusesMalformedJson) {
@@ -51,84 +54,108 @@ TEST(CodecTest, RefusesTopLevelArraysAndScalars) {
 }
 
 TEST(CodecTest, RefusesNumbersSentAsStrings) {
-  ExpectInvalid(Event("a", "ContactRecorded",
-                      R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":"25","topic":"t"})"),
-                "data.peopleReached: must be a number");
-  ExpectInvalid(Event("a", "ContactRecorded", kContact, "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":"3")"),
+  ExpectInvalid(
+      Event(
+          "a", "ContactRecorded",
+          R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":"25","topic":"t"})"),
+      "data.peopleReached: must be a number");
+  ExpectInvalid(Event("a", "ContactRecorded", kContact, "2025-03-01T09:30:00+08:00",
+                      R"(,"expectedVersion":"3")"),
                 "expectedVersion");
 }
 
 TEST(CodecTest, RefusesUnknownAndStoredFields) {
-  ExpectInvalid(Event("a", "ContactRecorded", kContact, "2025-03-01T09:30:00+08:00", R"(,"colour":1)"),
-                "\"colour\" is not a field");
+  ExpectInvalid(
+      Event("a", "ContactRecorded", kContact, "2025-03-01T09:30:00+08:00", R"(,"colour":1)"),
+      "\"colour\" is not a field");
   for (std::string stored : {"seq", "recordedAt", "stream", "version", "hash", "chain", "actor"}) {
-    ExpectInvalid(Event("a", "ContactRecorded", kContact, "2025-03-01T09:30:00+08:00", ",\"" + stored + "\":1"),
+    ExpectInvalid(Event("a", "ContactRecorded", kContact, "2025-03-01T09:30:00+08:00",
+                        ",\"" + stored + "\":1"),
                   "set by the ledger");
   }
-  ExpectInvalid(Event("a", "ContactRecorded",
-                      R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":2,"topic":"t","x":1})"),
-                "\"x\" is not a field of ContactRecorded");
+  ExpectInvalid(
+      Event(
+          "a", "ContactRecorded",
+          R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":2,"topic":"t","x":1})"),
+      "\"x\" is not a field of ContactRecorded");
 }
 
 TEST(CodecTest, RefusesMissingFieldsAndDuplicateKeys) {
-  ExpectInvalid(R"({"id":"a","type":"ContactRecorded","occurredAt":"2025-03-01T09:30:00+08:00"})", "\"data\" is missing");
-  ExpectInvalid(Event("a", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","topic":"t"})"),
+  ExpectInvalid(R"({"id":"a","type":"ContactRecorded","occurredAt":"2025-03-01T09:30:00+08:00"})",
+                "\"data\" is missing");
+  ExpectInvalid(Event("a", "ContactRecorded",
+                      R"({"studio":"S01","members":["M1"],"channel":"visit","topic":"t"})"),
                 "\"peopleReached\" is missing");
-  ExpectInvalid(R"({"id":"a","id":"b","type":"ContactRecorded","occurredAt":"2025-03-01T09:30:00+08:00","data":{}})",
-                "given twice");
+  ExpectInvalid(
+      R"({"id":"a","id":"b","type":"ContactRecorded","occurredAt":"2025-03-01T09:30:00+08:00","data":{}})",
+      "given twice");
 }
 
 TEST(CodecTest, RefusesUnknownTypesAndEnumValues) {
   ExpectInvalid(Event("a", "ContactDeleted", kContact), "unknown event type");
   ExpectInvalid(Event("a", "contactRecorded", kContact), "unknown event type");
-  ExpectInvalid(Event("a", "ContactRecorded",
-                      R"({"studio":"S01","members":["M1"],"channel":"fax","peopleReached":1,"topic":"t"})"),
-                "must be one of visit|reception|phone|online|platform|activity");
+  ExpectInvalid(
+      Event("a", "ContactRecorded",
+            R"({"studio":"S01","members":["M1"],"channel":"fax","peopleReached":1,"topic":"t"})"),
+      "must be one of visit|reception|phone|online|platform|activity");
 }
 
 TEST(CodecTest, RefusesBadIdsNamesAndLists) {
   ExpectInvalid(Event("bad id", "ContactRecorded", kContact), "id:");
   ExpectInvalid(Event(std::string(65, 'a'), "ContactRecorded", kContact), "id:");
   EXPECT_TRUE(Parse(Event("a:b.c-d_e", "ContactRecorded", kContact)).ok());
-  ExpectInvalid(Event("a", "ContactRecorded",
-                      R"({"studio":"S:01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"t"})"),
-                "data.studio");
-  ExpectInvalid(Event("a", "ContactRecorded",
-                      R"({"studio":"S01","members":[],"channel":"visit","peopleReached":1,"topic":"t"})"),
-                "data.members: must have 1-");
-  ExpectInvalid(Event("a", "ContactRecorded",
-                      R"({"studio":"S01","members":["M1","M1"],"channel":"visit","peopleReached":1,"topic":"t"})"),
-                "listed twice");
-  ExpectInvalid(Event("a", "ContactRecorded",
-                      R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":""})"),
-                "data.topic: must be 1-4000 bytes");
-  ExpectInvalid(Event("a", "CommitteeRegistered",
-                      R"({"committee":"C1","name":")" + std::string(201, 'n') + R"(","supervises":false})"),
-                "data.name: must be 1-200 bytes");
-  ExpectInvalid(Event("a", "ContactRecorded",
-                      R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"a\u0000b"})"),
-                "U+0000");
+  ExpectInvalid(
+      Event(
+          "a", "ContactRecorded",
+          R"({"studio":"S:01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"t"})"),
+      "data.studio");
+  ExpectInvalid(
+      Event("a", "ContactRecorded",
+            R"({"studio":"S01","members":[],"channel":"visit","peopleReached":1,"topic":"t"})"),
+      "data.members: must have 1-");
+  ExpectInvalid(
+      Event(
+          "a", "ContactRecorded",
+          R"({"studio":"S01","members":["M1","M1"],"channel":"visit","peopleReached":1,"topic":"t"})"),
+      "listed twice");
+  ExpectInvalid(
+      Event("a", "ContactRecorded",
+            R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":""})"),
+      "data.topic: must be 1-4000 bytes");
+  ExpectInvalid(
+      Event("a", "CommitteeRegistered",
+            R"({"committee":"C1","name":")" + std::string(201, 'n') + R"(","supervises":false})"),
+      "data.name: must be 1-200 bytes");
+  ExpectInvalid(
+      Event(
+          "a", "ContactRecorded",
+          R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"a\u0000b"})"),
+      "U+0000");
 }
 
 TEST(CodecTest, RefusesOutOfRangeAndFractionalNumbers) {
   auto contact = [](const std::string& people) {
     return Event("a", "ContactRecorded",
-                 R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":)" + people + R"(,"topic":"t"})");
+                 R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":)" + people +
+                     R"(,"topic":"t"})");
   };
   ExpectInvalid(contact("-1"), "must be from 0");
   ExpectInvalid(contact("4294967296"), "must be from 0");
   ExpectInvalid(contact("2.5"), "must be an integer");
   ExpectInvalid(contact("1e400"), "");
   EXPECT_TRUE(Parse(contact("4294967295")).ok());
-  ExpectInvalid(Event("a", "EventRetracted", R"({"target":0,"reason":"r"})"), "data.target: must be from 1");
-  ExpectInvalid(Event("a", "EventRetracted", R"({"target":9007199254740993,"reason":"r"})"), "data.target");
+  ExpectInvalid(Event("a", "EventRetracted", R"({"target":0,"reason":"r"})"),
+                "data.target: must be from 1");
+  ExpectInvalid(Event("a", "EventRetracted", R"({"target":9007199254740993,"reason":"r"})"),
+                "data.target");
 }
 
 TEST(CodecTest, RefusesBadDatesAndTimes) {
   auto licensed = [](const std::string& on) {
-    return Event("a", "StudioLicensed",
-                 R"({"studio":"S02","name":"n","linkType":"industry","leadMember":"M2","committee":"C1","partyOrg":"p","batch":1,"licensedOn":")" +
-                     on + R"("})");
+    return Event(
+        "a", "StudioLicensed",
+        R"({"studio":"S02","name":"n","linkType":"industry","leadMember":"M2","committee":"C1","partyOrg":"p","batch":1,"licensedOn":")" +
+            on + R"("})");
   };
   EXPECT_TRUE(Parse(licensed("2024-02-29")).ok());
   ExpectInvalid(licensed("2023-02-29"), "data.licensedOn: must be a date");
@@ -142,40 +169,56 @@ TEST(CodecTest, RefusesBadDatesAndTimes) {
 }
 
 TEST(CodecTest, RequiresTownForLocalityStudios) {
-  ExpectInvalid(Event("a", "StudioLicensed",
-                      R"({"studio":"S09","name":"n","linkType":"locality","leadMember":"M2","committee":"C1","partyOrg":"p","batch":1,"licensedOn":"2024-11-08"})"),
-                "town");
-  ExpectInvalid(Event("a", "StudioLicensed",
-                      R"({"studio":"S09","name":"n","linkType":"industry","leadMember":"M2","committee":"C1","partyOrg":"p","batch":0,"licensedOn":"2024-11-08"})"),
-                "data.batch: must be from 1");
+  ExpectInvalid(
+      Event(
+          "a", "StudioLicensed",
+          R"({"studio":"S09","name":"n","linkType":"locality","leadMember":"M2","committee":"C1","partyOrg":"p","batch":1,"licensedOn":"2024-11-08"})"),
+      "town");
+  ExpectInvalid(
+      Event(
+          "a", "StudioLicensed",
+          R"({"studio":"S09","name":"n","linkType":"industry","leadMember":"M2","committee":"C1","partyOrg":"p","batch":0,"licensedOn":"2024-11-08"})"),
+      "data.batch: must be from 1");
 }
 
 TEST(CodecTest, RefusesInvalidUtf8AndLoneSurrogates) {
   ExpectInvalid(Event("a", "ContactRecorded",
-                      "{\"studio\":\"S01\",\"members\":[\"M1\"],\"channel\":\"visit\",\"peopleReached\":1,\"topic\":\"\xff\xfe\"}"),
+                      "{\"studio\":\"S01\",\"members\":[\"M1\"],\"channel\":\"visit\","
+                      "\"peopleReached\":1,\"topic\":\"\xff\xfe\"}"),
                 "UTF-8");
   ExpectInvalid(Event("a", "ContactRecorded",
-                      "{\"studio\":\"S01\",\"members\":[\"M1\"],\"channel\":\"visit\",\"peopleReached\":1,\"topic\":\"\xc0\xaf\"}"),
+                      "{\"studio\":\"S01\",\"members\":[\"M1\"],\"channel\":\"visit\","
+                      "\"peopleReached\":1,\"topic\":\"\xc0\xaf\"}"),
                 "UTF-8");
   ExpectInvalid(Event("a", "ContactRecorded",
-                      "{\"studio\":\"S01\",\"members\":[\"M1\"],\"channel\":\"visit\",\"peopleReached\":1,\"topic\":\"\xed\xa0\x80\"}"),
+                      "{\"studio\":\"S01\",\"members\":[\"M1\"],\"channel\":\"visit\","
+                      "\"peopleReached\":1,\"topic\":\"\xed\xa0\x80\"}"),
                 "UTF-8");
-  ExpectInvalid(Event("a", "ContactRecorded",
-                      R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"x\ud800y"})"),
-                "surrogate");
-  ExpectInvalid(Event("a", "ContactRecorded",
-                      R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"x\udc00"})"),
-                "surrogate");
-  EXPECT_TRUE(Parse(Event("a", "ContactRecorded",
-                          R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"\ud83d\ude00 \\u00e9"})"))
-                  .ok());
+  ExpectInvalid(
+      Event(
+          "a", "ContactRecorded",
+          R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"x\ud800y"})"),
+      "surrogate");
+  ExpectInvalid(
+      Event(
+          "a", "ContactRecorded",
+          R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"x\udc00"})"),
+      "surrogate");
+  EXPECT_TRUE(
+      Parse(
+          Event(
+              "a", "ContactRecorded",
+              R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"\ud83d\ude00 \\u00e9"})"))
+          .ok());
 }
 
 TEST(CodecTest, RefusesDeepNestingAndHugeLines) {
   ExpectInvalid(std::string(100000, '[') + std::string(100000, ']'), "");
-  ExpectInvalid(Event("a", "ContactRecorded",
-                      R"({"studio":"S01","members":[[[[[[[["M1"]]]]]]]],"channel":"visit","peopleReached":1,"topic":"t"})"),
-                "");
+  ExpectInvalid(
+      Event(
+          "a", "ContactRecorded",
+          R"({"studio":"S01","members":[[[[[[[["M1"]]]]]]]],"channel":"visit","peopleReached":1,"topic":"t"})"),
+      "");
   ExpectInvalid(std::string(kLineBytesMax + 1, ' '), "longer than");
 }
 
@@ -215,7 +258,8 @@ TEST(CodecTest, PayloadUnionLinesUpWithTheEventUnion) {
   auto payloads = capnp::Schema::from<schema::Payload>().getUnionFields();
   ASSERT_EQ(payloads.size() + 2, events.size());
   for (unsigned i = 0; i < payloads.size(); ++i) {
-    EXPECT_EQ(std::string(payloads[i].getProto().getName().cStr()), events[i].getProto().getName().cStr());
+    EXPECT_EQ(std::string(payloads[i].getProto().getName().cStr()),
+              events[i].getProto().getName().cStr());
     EXPECT_EQ(payloads[i].getType(), events[i].getType());
   }
   EXPECT_EQ(TypeName(schema::Event::CONTACT_RECORDED), "ContactRecorded");
@@ -225,9 +269,9 @@ TEST(CodecTest, PayloadUnionLinesUpWithTheEventUnion) {
 TEST(CodecTest, IsValidUtf8) {
   EXPECT_TRUE(IsValidUtf8("plain 渝事好商量 😀"));
   EXPECT_FALSE(IsValidUtf8("\x80"));
-  EXPECT_FALSE(IsValidUtf8("\xe6\xb8"));            // truncated
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));    // above U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));        // overlong
+  EXPECT_FALSE(IsValidUtf8("\xe6\xb8"));          // truncated
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));      // overlong
 }
 
 }  // namespace

@@ -23,7 +23,13 @@ std::string Unhex(const std::string& hex) {
 }
 
 // The eight leaf inputs of the certificate-transparency test vectors.
-const char* const kLeaves[] = {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+const char* const kLeaves[] = {"",
+                               "00",
+                               "10",
+                               "2021",
+                               "3031",
+                               "40414243",
+                               "5051525354555657",
                                "606162636465666768696a6b6c6d6e6f"};
 // MTH of the first 1..8 leaves.
 const char* const kRoots[] = {
@@ -41,7 +47,9 @@ const char* const kRoots[] = {
 class MemoryTree {
  public:
   void Append(const Hash& leaf) {
-    frontier_.Append(leaf, [&](int level, uint64_t index, const Hash& node) { nodes_[{level, index}] = node; });
+    frontier_.Append(leaf, [&](int level, uint64_t index, const Hash& node) {
+      nodes_[{level, index}] = node;
+    });
   }
   NodeReader Reader() const {
     return [this](int level, uint64_t index, Hash* out) {
@@ -88,16 +96,22 @@ TEST(MerkleTest, InclusionProofsMatchThePublishedVectors) {
     uint64_t index, size;
     std::vector<std::string> path;
   } cases[] = {
-      {0, 8, {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-              "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-              "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-      {5, 8, {"bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
-              "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-              "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
+      {0,
+       8,
+       {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+        "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
+      {5,
+       8,
+       {"bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+        "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
       {2, 3, {"fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"}},
-      {1, 5, {"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-              "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-              "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
+      {1,
+       5,
+       {"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+        "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
       {0, 1, {}},
   };
   for (const auto& c : cases) {
@@ -106,7 +120,8 @@ TEST(MerkleTest, InclusionProofsMatchThePublishedVectors) {
     std::vector<std::string> hex;
     for (const auto& h : proof) hex.push_back(ToHex(h));
     EXPECT_EQ(hex, c.path) << c.index << " in " << c.size;
-    EXPECT_TRUE(VerifyInclusion(c.index, c.size, HashLeaf(Unhex(kLeaves[c.index])), proof, H(kRoots[c.size - 1])));
+    EXPECT_TRUE(VerifyInclusion(c.index, c.size, HashLeaf(Unhex(kLeaves[c.index])), proof,
+                                H(kRoots[c.size - 1])));
   }
 }
 
@@ -117,14 +132,20 @@ TEST(MerkleTest, ConsistencyProofsMatchThePublishedVectors) {
     std::vector<std::string> path;
   } cases[] = {
       {1, 1, {}},
-      {1, 8, {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-              "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-              "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-      {6, 8, {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-              "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-              "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
-      {2, 5, {"5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-              "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
+      {1,
+       8,
+       {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+        "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
+      {6,
+       8,
+       {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+        "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
+      {2,
+       5,
+       {"5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+        "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
   };
   for (const auto& c : cases) {
     std::vector<Hash> proof;
@@ -179,7 +200,8 @@ TEST_F(ExhaustiveTest, EveryInclusionProofUpToSize64VerifiesAndEveryBitFlipIsRej
         for (size_t k = 0; k < proof.size(); ++k) {
           std::vector<Hash> bad = proof;
           bad[k] = Flip(bad[k], bit);
-          ASSERT_FALSE(VerifyInclusion(i, n, leaves_[i], bad, RootOf(n))) << i << " " << n << " " << k << " " << bit;
+          ASSERT_FALSE(VerifyInclusion(i, n, leaves_[i], bad, RootOf(n)))
+              << i << " " << n << " " << k << " " << bit;
         }
       }
     }
@@ -204,7 +226,8 @@ TEST_F(ExhaustiveTest, EveryConsistencyProofUpToSize64VerifiesAndEveryBitFlipIsR
         for (size_t k = 0; k < proof.size(); ++k) {
           std::vector<Hash> bad = proof;
           bad[k] = Flip(bad[k], bit);
-          ASSERT_FALSE(VerifyConsistency(m, n, RootOf(m), RootOf(n), bad)) << m << " " << n << " " << k << " " << bit;
+          ASSERT_FALSE(VerifyConsistency(m, n, RootOf(m), RootOf(n), bad))
+              << m << " " << n << " " << k << " " << bit;
         }
       }
     }

@@ -39,15 +39,17 @@ std::string CommitteeData(const std::string& committee, const std::string& name 
 
 std::string MemberData(const std::string& member, const std::vector<std::string>& committees = {},
                        const std::string& name = "赵六") {
-  return R"({"member":")" + member + R"(","name":")" + name + R"(","sector":"科技界","committees":)" +
-         List(committees) + "}";
+  return R"({"member":")" + member + R"(","name":")" + name +
+         R"(","sector":"科技界","committees":)" + List(committees) + "}";
 }
 
 // An industry studio.
-std::string StudioData(const std::string& studio, const std::string& lead, const std::string& committee = "C1",
+std::string StudioData(const std::string& studio, const std::string& lead,
+                       const std::string& committee = "C1",
                        const std::string& name = "新委员工作室") {
-  return R"({"studio":")" + studio + R"(","name":")" + name + R"(","linkType":"industry","leadMember":")" + lead +
-         R"(","committee":")" + committee + R"(","partyOrg":"区委","batch":2,"licensedOn":"2025-01-08"})";
+  return R"({"studio":")" + studio + R"(","name":")" + name +
+         R"(","linkType":"industry","leadMember":")" + lead + R"(","committee":")" + committee +
+         R"(","partyOrg":"区委","batch":2,"licensedOn":"2025-01-08"})";
 }
 
 // S01's licence as registered, under another name.
@@ -71,7 +73,8 @@ std::string StatusData(const std::string& studio, const std::string& status) {
 std::string ContactData(const std::string& studio, const std::vector<std::string>& members = {"M1"},
                         int people = 3) {
   return R"({"studio":")" + studio + R"(","members":)" + List(members) +
-         R"(,"channel":"visit","peopleReached":)" + std::to_string(people) + R"(,"topic":"停车难"})";
+         R"(,"channel":"visit","peopleReached":)" + std::to_string(people) +
+         R"(,"topic":"停车难"})";
 }
 
 std::string ConsultationData(const std::string& studio, const std::string& member) {
@@ -79,9 +82,10 @@ std::string ConsultationData(const std::string& studio, const std::string& membe
          R"("],"form":"meeting","partners":[],"attendees":9,"topic":"老旧小区改造","outcome":"形成建议"})";
 }
 
-std::string CaseData(const std::string& studio, const std::string& kase, const std::string& member = "M1") {
-  return R"({"studio":")" + studio + R"(","case":")" + kase + R"(","kind":"dispute","members":[")" + member +
-         R"("],"summary":"邻里纠纷"})";
+std::string CaseData(const std::string& studio, const std::string& kase,
+                     const std::string& member = "M1") {
+  return R"({"studio":")" + studio + R"(","case":")" + kase + R"(","kind":"dispute","members":[")" +
+         member + R"("],"summary":"邻里纠纷"})";
 }
 
 std::string ResolutionData(const std::string& studio, const std::string& kase,
@@ -92,16 +96,18 @@ std::string ResolutionData(const std::string& studio, const std::string& kase,
 
 std::string SuggestionData(const std::string& studio, const std::string& suggestion,
                            const std::string& member = "M1") {
-  return R"({"studio":")" + studio + R"(","suggestion":")" + suggestion + R"(","members":[")" + member +
-         R"("],"title":"增设停车位","channel":"proposal"})";
+  return R"({"studio":")" + studio + R"(","suggestion":")" + suggestion + R"(","members":[")" +
+         member + R"("],"title":"增设停车位","channel":"proposal"})";
 }
 
 std::string AdoptionData(const std::string& studio, const std::string& suggestion) {
-  return R"({"studio":")" + studio + R"(","suggestion":")" + suggestion + R"(","by":"区政府办公室"})";
+  return R"({"studio":")" + studio + R"(","suggestion":")" + suggestion +
+         R"(","by":"区政府办公室"})";
 }
 
 std::string VisitData(const std::string& studio, const std::string& visit) {
-  return R"({"studio":")" + studio + R"(","visit":")" + visit + R"(","inspectors":["督导组甲"],"notes":"台账齐全"})";
+  return R"({"studio":")" + studio + R"(","visit":")" + visit +
+         R"(","inspectors":["督导组甲"],"notes":"台账齐全"})";
 }
 
 std::string FindingData(const std::string& studio, const std::string& finding) {
@@ -139,19 +145,29 @@ class RulesTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(t_.Append(Registry()).ok()); }
 
-  std::string Line(const std::string& type, const std::string& data, const std::string& extra = "") {
+  std::string Line(const std::string& type, const std::string& data,
+                   const std::string& extra = "") {
     return Event("e" + std::to_string(++ids_), type, data, "2025-03-01T09:30:00+08:00", extra);
   }
-  std::string Committee(const std::string& c) { return Line("CommitteeRegistered", CommitteeData(c)); }
+  std::string Committee(const std::string& c) {
+    return Line("CommitteeRegistered", CommitteeData(c));
+  }
   std::string Member(const std::string& m, const std::vector<std::string>& committees = {}) {
     return Line("MemberRegistered", MemberData(m, committees));
   }
-  std::string Studio(const std::string& s, const std::string& lead, const std::string& committee = "C1") {
+  std::string Studio(const std::string& s, const std::string& lead,
+                     const std::string& committee = "C1") {
     return Line("StudioLicensed", StudioData(s, lead, committee));
   }
-  std::string Join(const std::string& s, const std::string& m) { return Line("MemberJoinedStudio", MembershipData(s, m)); }
-  std::string Leave(const std::string& s, const std::string& m) { return Line("MemberLeftStudio", MembershipData(s, m)); }
-  std::string Rule(const std::string& s, const std::string& r) { return Line("StudioRuleAdopted", RuleData(s, r)); }
+  std::string Join(const std::string& s, const std::string& m) {
+    return Line("MemberJoinedStudio", MembershipData(s, m));
+  }
+  std::string Leave(const std::string& s, const std::string& m) {
+    return Line("MemberLeftStudio", MembershipData(s, m));
+  }
+  std::string Rule(const std::string& s, const std::string& r) {
+    return Line("StudioRuleAdopted", RuleData(s, r));
+  }
   std::string StatusChange(const std::string& s, const std::string& status) {
     return Line("StudioStatusChanged", StatusData(s, status));
   }
@@ -164,24 +180,34 @@ class RulesTest : public ::testing::Test {
   std::string OpenCase(const std::string& s, const std::string& c, const std::string& m = "M1") {
     return Line("CaseOpened", CaseData(s, c, m));
   }
-  std::string ResolveCase(const std::string& s, const std::string& c, const std::string& outcome = "resolved") {
+  std::string ResolveCase(const std::string& s, const std::string& c,
+                          const std::string& outcome = "resolved") {
     return Line("CaseResolved", ResolutionData(s, c, outcome));
   }
   std::string Submit(const std::string& s, const std::string& g, const std::string& m = "M1") {
     return Line("SuggestionSubmitted", SuggestionData(s, g, m));
   }
-  std::string Adopt(const std::string& s, const std::string& g) { return Line("SuggestionAdopted", AdoptionData(s, g)); }
-  std::string Visit(const std::string& s, const std::string& v) { return Line("SupervisionVisited", VisitData(s, v)); }
-  std::string Raise(const std::string& s, const std::string& f) { return Line("FindingRaised", FindingData(s, f)); }
+  std::string Adopt(const std::string& s, const std::string& g) {
+    return Line("SuggestionAdopted", AdoptionData(s, g));
+  }
+  std::string Visit(const std::string& s, const std::string& v) {
+    return Line("SupervisionVisited", VisitData(s, v));
+  }
+  std::string Raise(const std::string& s, const std::string& f) {
+    return Line("FindingRaised", FindingData(s, f));
+  }
   std::string Rectify(const std::string& s, const std::string& f) {
     return Line("FindingRectified", RectificationData(s, f));
   }
   std::string Correct(uint64_t target, const std::string& data, const std::string& extra = "") {
-    return Line("EventCorrected",
-                "{\"target\":" + std::to_string(target) + ",\"reason\":\"录入有误\",\"data\":" + data + "}", extra);
+    return Line(
+        "EventCorrected",
+        "{\"target\":" + std::to_string(target) + ",\"reason\":\"录入有误\",\"data\":" + data + "}",
+        extra);
   }
   std::string Retract(uint64_t target) {
-    return Line("EventRetracted", "{\"target\":" + std::to_string(target) + ",\"reason\":\"重复录入\"}");
+    return Line("EventRetracted",
+                "{\"target\":" + std::to_string(target) + ",\"reason\":\"重复录入\"}");
   }
 
   uint64_t head() { return t_.ledger().GetHead().seq; }
@@ -203,36 +229,42 @@ class RulesTest : public ::testing::Test {
     const uint64_t before = head();
     Status s = t_.Append(batch);
     if (!s.ok()) {
-      return ::testing::AssertionFailure() << "refused: " << s.CodeName() << " " << s.message() << Lines(batch);
+      return ::testing::AssertionFailure()
+             << "refused: " << s.CodeName() << " " << s.message() << Lines(batch);
     }
     if (head() != before + batch.size()) {
       return ::testing::AssertionFailure() << "head " << before << " → " << head() << Lines(batch);
     }
     return ::testing::AssertionSuccess();
   }
-  ::testing::AssertionResult Accepted(const std::string& line) { return Accepted(std::vector<std::string>{line}); }
+  ::testing::AssertionResult Accepted(const std::string& line) {
+    return Accepted(std::vector<std::string>{line});
+  }
 
   // `batch` is refused with `code` and a message containing `fragment`, and the head (seq and
   // chain) is unchanged. The status is kept in last_.
-  ::testing::AssertionResult Refused(Code code, const std::string& fragment, const std::vector<std::string>& batch) {
+  ::testing::AssertionResult Refused(Code code, const std::string& fragment,
+                                     const std::vector<std::string>& batch) {
     const Head before = t_.ledger().GetHead();
     last_ = t_.Append(batch);
     const Head after = t_.ledger().GetHead();
     if (after.seq != before.seq || after.chain != before.chain) {
-      return ::testing::AssertionFailure() << "appended: head " << before.seq << " → " << after.seq << Lines(batch);
+      return ::testing::AssertionFailure()
+             << "appended: head " << before.seq << " → " << after.seq << Lines(batch);
     }
     if (last_.ok()) return ::testing::AssertionFailure() << "accepted" << Lines(batch);
     if (last_.code() != code) {
-      return ::testing::AssertionFailure() << last_.CodeName() << " (" << last_.message() << "), want "
-                                           << NameOf(code) << Lines(batch);
+      return ::testing::AssertionFailure() << last_.CodeName() << " (" << last_.message()
+                                           << "), want " << NameOf(code) << Lines(batch);
     }
     if (last_.message().find(fragment) == std::string::npos) {
-      return ::testing::AssertionFailure() << "message \"" << last_.message() << "\" lacks \"" << fragment << "\""
-                                           << Lines(batch);
+      return ::testing::AssertionFailure() << "message \"" << last_.message() << "\" lacks \""
+                                           << fragment << "\"" << Lines(batch);
     }
     return ::testing::AssertionSuccess();
   }
-  ::testing::AssertionResult Refused(Code code, const std::string& fragment, const std::string& line) {
+  ::testing::AssertionResult Refused(Code code, const std::string& fragment,
+                                     const std::string& line) {
     return Refused(code, fragment, std::vector<std::string>{line});
   }
 
@@ -244,7 +276,8 @@ class RulesTest : public ::testing::Test {
 // ---- registered before use --------------------------------------------------------------
 
 TEST_F(RulesTest, MemberNeedsRegisteredCommittees) {
-  EXPECT_TRUE(Refused(kReference, "committee \"C9\" is not registered", Member("M9", {"C1", "C9"})));
+  EXPECT_TRUE(
+      Refused(kReference, "committee \"C9\" is not registered", Member("M9", {"C1", "C9"})));
   EXPECT_TRUE(Accepted(Member("M9", {"C1", "LIA"})));
 }
 
@@ -259,8 +292,8 @@ TEST_F(RulesTest, StudioNeedsARegisteredCommittee) {
 }
 
 TEST_F(RulesTest, EngagementNeedsRegisteredMembers) {
-  for (const std::string& line : {Contact("S01", "M9"), Consultation("S01", "M9"), OpenCase("S01", "K1", "M9"),
-                                  Submit("S01", "G1", "M9")}) {
+  for (const std::string& line : {Contact("S01", "M9"), Consultation("S01", "M9"),
+                                  OpenCase("S01", "K1", "M9"), Submit("S01", "G1", "M9")}) {
     EXPECT_TRUE(Refused(kReference, "member \"M9\" is not registered", line));
   }
   // One unknown member anywhere in the list is enough.
@@ -279,8 +312,9 @@ TEST_F(RulesTest, JoiningNeedsARegisteredMember) {
 TEST_F(RulesTest, StudioEventsNeedALicensedStudio) {
   for (const std::string& line :
        {Join("S99", "M1"), Leave("S99", "M1"), Rule("S99", "R1"), StatusChange("S99", "suspended"),
-        Contact("S99"), Consultation("S99"), OpenCase("S99", "K1"), ResolveCase("S99", "K1"), Submit("S99", "G1"),
-        Adopt("S99", "G1"), Visit("S99", "V1"), Raise("S99", "F1"), Rectify("S99", "F1")}) {
+        Contact("S99"), Consultation("S99"), OpenCase("S99", "K1"), ResolveCase("S99", "K1"),
+        Submit("S99", "G1"), Adopt("S99", "G1"), Visit("S99", "V1"), Raise("S99", "F1"),
+        Rectify("S99", "F1")}) {
     EXPECT_TRUE(Refused(kReference, "studio \"S99\" is not licensed", line));
   }
 }
@@ -300,7 +334,8 @@ TEST_F(RulesTest, StudioIsLicensedOnce) {
 }
 
 TEST_F(RulesTest, IdRegisteredTwiceInOneBatchIsRefusedAtTheSecond) {
-  EXPECT_TRUE(Refused(kReference, "member \"M9\" is already registered", {Member("M9"), Contact("S01"), Member("M9")}));
+  EXPECT_TRUE(Refused(kReference, "member \"M9\" is already registered",
+                      {Member("M9"), Contact("S01"), Member("M9")}));
   EXPECT_EQ(last_.index(), 2u);
 }
 
@@ -308,49 +343,59 @@ TEST_F(RulesTest, IdRegisteredTwiceInOneBatchIsRefusedAtTheSecond) {
 
 TEST_F(RulesTest, CaseIdIsUsedOncePerStudio) {
   ASSERT_TRUE(Accepted(OpenCase("S01", "K1")));
-  EXPECT_TRUE(Refused(kReference, "case \"K1\" is already used in studio \"S01\"", OpenCase("S01", "K1")));
+  EXPECT_TRUE(
+      Refused(kReference, "case \"K1\" is already used in studio \"S01\"", OpenCase("S01", "K1")));
   ASSERT_TRUE(Accepted(ResolveCase("S01", "K1")));
-  EXPECT_TRUE(Refused(kReference, "case \"K1\" is already used in studio \"S01\"", OpenCase("S01", "K1")));
+  EXPECT_TRUE(
+      Refused(kReference, "case \"K1\" is already used in studio \"S01\"", OpenCase("S01", "K1")));
   EXPECT_TRUE(Accepted(OpenCase("S02", "K1", "M2")));
 }
 
 TEST_F(RulesTest, SuggestionIdIsUsedOncePerStudio) {
   ASSERT_TRUE(Accepted(Submit("S01", "G1")));
-  EXPECT_TRUE(Refused(kReference, "suggestion \"G1\" is already used in studio \"S01\"", Submit("S01", "G1")));
+  EXPECT_TRUE(Refused(kReference, "suggestion \"G1\" is already used in studio \"S01\"",
+                      Submit("S01", "G1")));
   ASSERT_TRUE(Accepted(Adopt("S01", "G1")));
-  EXPECT_TRUE(Refused(kReference, "suggestion \"G1\" is already used in studio \"S01\"", Submit("S01", "G1")));
+  EXPECT_TRUE(Refused(kReference, "suggestion \"G1\" is already used in studio \"S01\"",
+                      Submit("S01", "G1")));
   EXPECT_TRUE(Accepted(Submit("S02", "G1", "M2")));
 }
 
 TEST_F(RulesTest, FindingIdIsUsedOncePerStudio) {
   ASSERT_TRUE(Accepted(Raise("S01", "F1")));
-  EXPECT_TRUE(Refused(kReference, "finding \"F1\" is already used in studio \"S01\"", Raise("S01", "F1")));
+  EXPECT_TRUE(
+      Refused(kReference, "finding \"F1\" is already used in studio \"S01\"", Raise("S01", "F1")));
   ASSERT_TRUE(Accepted(Rectify("S01", "F1")));
-  EXPECT_TRUE(Refused(kReference, "finding \"F1\" is already used in studio \"S01\"", Raise("S01", "F1")));
+  EXPECT_TRUE(
+      Refused(kReference, "finding \"F1\" is already used in studio \"S01\"", Raise("S01", "F1")));
   EXPECT_TRUE(Accepted(Raise("S02", "F1")));
 }
 
 TEST_F(RulesTest, RuleIdIsUsedOncePerStudio) {
   ASSERT_TRUE(Accepted(Rule("S01", "R1")));
-  EXPECT_TRUE(Refused(kReference, "rule \"R1\" is already used in studio \"S01\"", Rule("S01", "R1")));
+  EXPECT_TRUE(
+      Refused(kReference, "rule \"R1\" is already used in studio \"S01\"", Rule("S01", "R1")));
   EXPECT_TRUE(Accepted(Rule("S02", "R1")));
 }
 
 TEST_F(RulesTest, VisitIdIsUsedOncePerStudio) {
   ASSERT_TRUE(Accepted(Visit("S01", "V1")));
-  EXPECT_TRUE(Refused(kReference, "visit \"V1\" is already used in studio \"S01\"", Visit("S01", "V1")));
+  EXPECT_TRUE(
+      Refused(kReference, "visit \"V1\" is already used in studio \"S01\"", Visit("S01", "V1")));
   EXPECT_TRUE(Accepted(Visit("S02", "V1")));
 }
 
 // ---- closing cases, findings and suggestions --------------------------------------------
 
 TEST_F(RulesTest, ResolvingNeedsAKnownCase) {
-  EXPECT_TRUE(Refused(kReference, "case \"K9\" is not open in studio \"S01\"", ResolveCase("S01", "K9")));
+  EXPECT_TRUE(
+      Refused(kReference, "case \"K9\" is not open in studio \"S01\"", ResolveCase("S01", "K9")));
 }
 
 TEST_F(RulesTest, ResolvingNeedsACaseOfThatStudio) {
   ASSERT_TRUE(Accepted(OpenCase("S01", "K1")));
-  EXPECT_TRUE(Refused(kReference, "case \"K1\" is not open in studio \"S02\"", ResolveCase("S02", "K1")));
+  EXPECT_TRUE(
+      Refused(kReference, "case \"K1\" is not open in studio \"S02\"", ResolveCase("S02", "K1")));
   EXPECT_TRUE(Accepted(ResolveCase("S01", "K1")));
 }
 
@@ -360,26 +405,32 @@ TEST_F(RulesTest, EveryOutcomeClosesTheCase) {
     const std::string kase = "K-" + outcome;
     ASSERT_TRUE(Accepted({OpenCase("S01", kase), ResolveCase("S01", kase, outcome)}));
     for (const std::string again : {"resolved", "referred", "withdrawn"}) {
-      EXPECT_TRUE(Refused(kReference, "case \"" + kase + "\" is not open", ResolveCase("S01", kase, again)));
+      EXPECT_TRUE(Refused(kReference, "case \"" + kase + "\" is not open",
+                          ResolveCase("S01", kase, again)));
     }
   }
 }
 
 TEST_F(RulesTest, RectifyingNeedsAnOpenFindingOfThatStudio) {
-  EXPECT_TRUE(Refused(kReference, "finding \"F9\" is not open in studio \"S01\"", Rectify("S01", "F9")));
+  EXPECT_TRUE(
+      Refused(kReference, "finding \"F9\" is not open in studio \"S01\"", Rectify("S01", "F9")));
   ASSERT_TRUE(Accepted(Raise("S01", "F1")));
-  EXPECT_TRUE(Refused(kReference, "finding \"F1\" is not open in studio \"S02\"", Rectify("S02", "F1")));
+  EXPECT_TRUE(
+      Refused(kReference, "finding \"F1\" is not open in studio \"S02\"", Rectify("S02", "F1")));
   ASSERT_TRUE(Accepted(Rectify("S01", "F1")));
-  EXPECT_TRUE(Refused(kReference, "finding \"F1\" is not open in studio \"S01\"", Rectify("S01", "F1")));
+  EXPECT_TRUE(
+      Refused(kReference, "finding \"F1\" is not open in studio \"S01\"", Rectify("S01", "F1")));
 }
 
 TEST_F(RulesTest, AdoptingNeedsASubmittedSuggestionNotYetAdopted) {
-  EXPECT_TRUE(Refused(kReference, "suggestion \"G9\" is not submitted and not yet adopted in studio \"S01\"",
+  EXPECT_TRUE(Refused(kReference,
+                      "suggestion \"G9\" is not submitted and not yet adopted in studio \"S01\"",
                       Adopt("S01", "G9")));
   ASSERT_TRUE(Accepted(Submit("S01", "G1")));
   EXPECT_TRUE(Refused(kReference, "suggestion \"G1\" is not submitted", Adopt("S02", "G1")));
   ASSERT_TRUE(Accepted(Adopt("S01", "G1")));
-  EXPECT_TRUE(Refused(kReference, "suggestion \"G1\" is not submitted and not yet adopted", Adopt("S01", "G1")));
+  EXPECT_TRUE(Refused(kReference, "suggestion \"G1\" is not submitted and not yet adopted",
+                      Adopt("S01", "G1")));
 }
 
 // ---- membership -------------------------------------------------------------------------
@@ -391,7 +442,8 @@ TEST_F(RulesTest, JoiningTwiceIsRefused) {
 
 TEST_F(RulesTest, LeadMemberHasJoinedWithTheLicence) {
   EXPECT_TRUE(Refused(kReference, "member \"M1\" is already in studio \"S01\"", Join("S01", "M1")));
-  EXPECT_TRUE(Refused(kReference, "member \"M3\" is already in studio \"S03\"", {Studio("S03", "M3"), Join("S03", "M3")}));
+  EXPECT_TRUE(Refused(kReference, "member \"M3\" is already in studio \"S03\"",
+                      {Studio("S03", "M3"), Join("S03", "M3")}));
   EXPECT_TRUE(Accepted(Leave("S01", "M1")));
 }
 
@@ -429,9 +481,11 @@ TEST_F(RulesTest, SuspendedStudioRefusesEverythingElse) {
   ASSERT_TRUE(Accepted({OpenCase("S01", "K1"), Submit("S01", "G1")}));
   ASSERT_TRUE(Accepted(StatusChange("S01", "suspended")));
   const std::vector<std::string> refused = {
-      Join("S01", "M2"),  Leave("S01", "M1"),       Rule("S01", "R1"),         Contact("S01"), Consultation("S01"),
-      OpenCase("S01", "K2"), ResolveCase("S01", "K1"), Submit("S01", "G2"), Adopt("S01", "G1")};
-  for (const auto& line : refused) EXPECT_TRUE(Refused(kReference, "studio \"S01\" is suspended", line));
+      Join("S01", "M2"),        Leave("S01", "M1"),  Rule("S01", "R1"),
+      Contact("S01"),           Consultation("S01"), OpenCase("S01", "K2"),
+      ResolveCase("S01", "K1"), Submit("S01", "G2"), Adopt("S01", "G1")};
+  for (const auto& line : refused)
+    EXPECT_TRUE(Refused(kReference, "studio \"S01\" is suspended", line));
   // Another studio is not affected; once S01 is active again, each of them is accepted.
   EXPECT_TRUE(Accepted(Contact("S02", "M2")));
   ASSERT_TRUE(Accepted(StatusChange("S01", "active")));
@@ -443,13 +497,26 @@ TEST_F(RulesTest, RevokedStudioAcceptsNothing) {
   const uint64_t contact = Seq(Contact("S01"));
   const uint64_t suspension = Seq(StatusChange("S01", "suspended"));
   const uint64_t revocation = Seq(StatusChange("S01", "revoked"));
-  for (const std::string& line :
-       {Join("S01", "M2"), Leave("S01", "M1"), Rule("S01", "R1"), Contact("S01"), Consultation("S01"),
-        OpenCase("S01", "K2"), ResolveCase("S01", "K1"), Submit("S01", "G2"), Adopt("S01", "G1"), Visit("S01", "V1"),
-        Raise("S01", "F2"), Rectify("S01", "F1"), StatusChange("S01", "active"), StatusChange("S01", "suspended"),
-        Correct(contact, ContactData("S01", {"M1"}, 30)), Retract(contact),
-        Correct(revocation, StatusData("S01", "active")), Retract(revocation), Retract(suspension),
-        Correct(kS01, S01Data("鱼洞新工作室"))}) {
+  for (const std::string& line : {Join("S01", "M2"),
+                                  Leave("S01", "M1"),
+                                  Rule("S01", "R1"),
+                                  Contact("S01"),
+                                  Consultation("S01"),
+                                  OpenCase("S01", "K2"),
+                                  ResolveCase("S01", "K1"),
+                                  Submit("S01", "G2"),
+                                  Adopt("S01", "G1"),
+                                  Visit("S01", "V1"),
+                                  Raise("S01", "F2"),
+                                  Rectify("S01", "F1"),
+                                  StatusChange("S01", "active"),
+                                  StatusChange("S01", "suspended"),
+                                  Correct(contact, ContactData("S01", {"M1"}, 30)),
+                                  Retract(contact),
+                                  Correct(revocation, StatusData("S01", "active")),
+                                  Retract(revocation),
+                                  Retract(suspension),
+                                  Correct(kS01, S01Data("鱼洞新工作室"))}) {
     EXPECT_TRUE(Refused(kReference, "studio \"S01\" is revoked", line));
   }
   EXPECT_TRUE(Accepted(Contact("S02", "M2")));
@@ -465,7 +532,8 @@ TEST_F(RulesTest, ReactivationRestoresAcceptance) {
 // ---- corrections ------------------------------------------------------------------------
 
 TEST_F(RulesTest, CorrectionTargetMustExist) {
-  EXPECT_TRUE(Refused(kReference, "target 8 does not exist", Correct(head() + 1, ContactData("S01"))));
+  EXPECT_TRUE(
+      Refused(kReference, "target 8 does not exist", Correct(head() + 1, ContactData("S01"))));
   EXPECT_TRUE(Refused(kReference, "target 1000 does not exist", Correct(1000, ContactData("S01"))));
 }
 
@@ -473,10 +541,12 @@ TEST_F(RulesTest, CorrectionTargetMustNotBeACorrectionOrRetraction) {
   const uint64_t contact = Seq(Contact("S01"));
   const uint64_t correction = Seq(Correct(contact, ContactData("S01", {"M1"}, 30)));
   const uint64_t retraction = Seq(Retract(Seq(Contact("S01"))));
-  EXPECT_TRUE(Refused(kReference, "target " + std::to_string(correction) + " is itself a correction or retraction",
-                      Correct(correction, ContactData("S01", {"M1"}, 40))));
-  EXPECT_TRUE(Refused(kReference, "target " + std::to_string(retraction) + " is itself a correction or retraction",
-                      Correct(retraction, ContactData("S01", {"M1"}, 40))));
+  EXPECT_TRUE(Refused(
+      kReference, "target " + std::to_string(correction) + " is itself a correction or retraction",
+      Correct(correction, ContactData("S01", {"M1"}, 40))));
+  EXPECT_TRUE(Refused(
+      kReference, "target " + std::to_string(retraction) + " is itself a correction or retraction",
+      Correct(retraction, ContactData("S01", {"M1"}, 40))));
   // The original can be corrected again instead.
   EXPECT_TRUE(Accepted(Correct(contact, ContactData("S01", {"M1"}, 40))));
 }
@@ -492,14 +562,24 @@ TEST_F(RulesTest, CorrectionDataMustHaveTheTargetsShape) {
   const uint64_t contact = Seq(Contact("S01"));
   EXPECT_TRUE(Refused(kInvalid, "data.data: \"case\" is not a field of ContactRecorded",
                       Correct(contact, CaseData("S01", "K1"))));
-  EXPECT_TRUE(Refused(kInvalid, "data.data: \"topic\" is missing",
-                      Correct(contact, R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3})")));
-  EXPECT_TRUE(Refused(kInvalid, "data.data.channel",
-                      Correct(contact, R"({"studio":"S01","members":["M1"],"channel":"letter","peopleReached":3,"topic":"t"})")));
-  EXPECT_TRUE(Refused(kInvalid, "data.data.peopleReached",
-                      Correct(contact, R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":"3","topic":"t"})")));
-  EXPECT_TRUE(Refused(kInvalid, "data.data.members",
-                      Correct(contact, R"({"studio":"S01","members":[],"channel":"visit","peopleReached":3,"topic":"t"})")));
+  EXPECT_TRUE(
+      Refused(kInvalid, "data.data: \"topic\" is missing",
+              Correct(contact,
+                      R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3})")));
+  EXPECT_TRUE(Refused(
+      kInvalid, "data.data.channel",
+      Correct(
+          contact,
+          R"({"studio":"S01","members":["M1"],"channel":"letter","peopleReached":3,"topic":"t"})")));
+  EXPECT_TRUE(Refused(
+      kInvalid, "data.data.peopleReached",
+      Correct(
+          contact,
+          R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":"3","topic":"t"})")));
+  EXPECT_TRUE(Refused(
+      kInvalid, "data.data.members",
+      Correct(contact,
+              R"({"studio":"S01","members":[],"channel":"visit","peopleReached":3,"topic":"t"})")));
   // A locality studio keeps needing its town.
   std::string no_town = S01Data();
   no_town.erase(no_town.find(R"(,"town":"鱼洞街道")"), std::string(R"(,"town":"鱼洞街道")").size());
@@ -532,7 +612,8 @@ TEST_F(RulesTest, CorrectionCannotChangeAnIdentityField) {
       {visit, VisitData("S01", "V2"), "visit"},
   };
   for (const auto& change : changes) {
-    EXPECT_TRUE(Refused(kReference, "data." + change.field + ": a correction cannot change an identity field",
+    EXPECT_TRUE(Refused(kReference,
+                        "data." + change.field + ": a correction cannot change an identity field",
                         Correct(change.target, change.data)));
   }
 }
@@ -540,10 +621,14 @@ TEST_F(RulesTest, CorrectionCannotChangeAnIdentityField) {
 TEST_F(RulesTest, CorrectionMustReferenceRegisteredMembersAndCommittees) {
   const uint64_t contact = Seq(Contact("S01"));
   const uint64_t kase = Seq(OpenCase("S01", "K1"));
-  EXPECT_TRUE(Refused(kReference, "member \"M9\" is not registered", Correct(contact, ContactData("S01", {"M1", "M9"}))));
-  EXPECT_TRUE(Refused(kReference, "member \"M9\" is not registered", Correct(kase, CaseData("S01", "K1", "M9"))));
-  EXPECT_TRUE(Refused(kReference, "committee \"C9\" is not registered", Correct(kM1, MemberData("M1", {"C1", "C9"}))));
-  EXPECT_TRUE(Refused(kReference, "member \"M9\" is not registered", Correct(kS02, StudioData("S02", "M9"))));
+  EXPECT_TRUE(Refused(kReference, "member \"M9\" is not registered",
+                      Correct(contact, ContactData("S01", {"M1", "M9"}))));
+  EXPECT_TRUE(Refused(kReference, "member \"M9\" is not registered",
+                      Correct(kase, CaseData("S01", "K1", "M9"))));
+  EXPECT_TRUE(Refused(kReference, "committee \"C9\" is not registered",
+                      Correct(kM1, MemberData("M1", {"C1", "C9"}))));
+  EXPECT_TRUE(Refused(kReference, "member \"M9\" is not registered",
+                      Correct(kS02, StudioData("S02", "M9"))));
   EXPECT_TRUE(Accepted(Correct(contact, ContactData("S01", {"M1", "M3"}))));
 }
 
@@ -567,9 +652,11 @@ TEST_F(RulesTest, CorrectionExpectsTheVersionOfTheTargetsStream) {
   const uint64_t contact = Seq(Contact("S01"));  // studio/S01 is at version 2
   EXPECT_TRUE(Refused(Code::kVersionConflict, "stream studio/S01 is at version 2, not 1",
                       Correct(contact, ContactData("S01", {"M1"}, 30), R"(,"expectedVersion":1)")));
-  EXPECT_TRUE(Refused(Code::kVersionConflict, "stream studio/S01 is at version 2",
-                      Correct(contact, ContactData("S01", {"M1"}, 30), R"(,"expectedVersion":-1)")));
-  EXPECT_TRUE(Accepted(Correct(contact, ContactData("S01", {"M1"}, 30), R"(,"expectedVersion":2)")));
+  EXPECT_TRUE(
+      Refused(Code::kVersionConflict, "stream studio/S01 is at version 2",
+              Correct(contact, ContactData("S01", {"M1"}, 30), R"(,"expectedVersion":-1)")));
+  EXPECT_TRUE(
+      Accepted(Correct(contact, ContactData("S01", {"M1"}, 30), R"(,"expectedVersion":2)")));
 }
 
 TEST_F(RulesTest, CorrectingASuspensionToActiveReopensTheStudio) {
@@ -599,39 +686,46 @@ TEST_F(RulesTest, RetractionTargetMustNotBeACorrectionOrRetraction) {
   const uint64_t contact = Seq(Contact("S01"));
   const uint64_t correction = Seq(Correct(contact, ContactData("S01", {"M1"}, 30)));
   const uint64_t retraction = Seq(Retract(Seq(Contact("S01"))));
-  EXPECT_TRUE(Refused(kReference, "target " + std::to_string(correction) + " is itself a correction or retraction",
-                      Retract(correction)));
-  EXPECT_TRUE(Refused(kReference, "target " + std::to_string(retraction) + " is itself a correction or retraction",
-                      Retract(retraction)));
+  EXPECT_TRUE(Refused(
+      kReference, "target " + std::to_string(correction) + " is itself a correction or retraction",
+      Retract(correction)));
+  EXPECT_TRUE(Refused(
+      kReference, "target " + std::to_string(retraction) + " is itself a correction or retraction",
+      Retract(retraction)));
   EXPECT_TRUE(Accepted(Retract(contact)));
 }
 
 TEST_F(RulesTest, RetractingARetractedEventIsRefused) {
   const uint64_t contact = Seq(Contact("S01"));
   ASSERT_TRUE(Accepted(Retract(contact)));
-  EXPECT_TRUE(Refused(kReference, "target " + std::to_string(contact) + " is retracted", Retract(contact)));
+  EXPECT_TRUE(
+      Refused(kReference, "target " + std::to_string(contact) + " is retracted", Retract(contact)));
 }
 
 TEST_F(RulesTest, RegistryEventsCannotBeRetracted) {
   for (uint64_t target : {kC1, kM1, kS01}) {
-    EXPECT_TRUE(Refused(kReference, "registry events are corrected, never retracted", Retract(target)));
+    EXPECT_TRUE(
+        Refused(kReference, "registry events are corrected, never retracted", Retract(target)));
   }
 }
 
 TEST_F(RulesTest, CaseOpenedWithALiveResolutionCannotBeRetracted) {
   const uint64_t opened = Seq(OpenCase("S01", "K1"));
   const uint64_t resolved = Seq(ResolveCase("S01", "K1"));
-  EXPECT_TRUE(Refused(kReference, "the live resolution at seq " + std::to_string(resolved) + " depends on it",
+  EXPECT_TRUE(Refused(kReference,
+                      "the live resolution at seq " + std::to_string(resolved) + " depends on it",
                       Retract(opened)));
   ASSERT_TRUE(Accepted(Retract(resolved)));
   EXPECT_TRUE(Accepted(Retract(opened)));
-  EXPECT_TRUE(Refused(kReference, "case \"K1\" is not open in studio \"S01\"", ResolveCase("S01", "K1")));
+  EXPECT_TRUE(
+      Refused(kReference, "case \"K1\" is not open in studio \"S01\"", ResolveCase("S01", "K1")));
 }
 
 TEST_F(RulesTest, SuggestionSubmittedWithALiveAdoptionCannotBeRetracted) {
   const uint64_t submitted = Seq(Submit("S01", "G1"));
   const uint64_t adopted = Seq(Adopt("S01", "G1"));
-  EXPECT_TRUE(Refused(kReference, "the live adoption at seq " + std::to_string(adopted) + " depends on it",
+  EXPECT_TRUE(Refused(kReference,
+                      "the live adoption at seq " + std::to_string(adopted) + " depends on it",
                       Retract(submitted)));
   ASSERT_TRUE(Accepted(Retract(adopted)));
   EXPECT_TRUE(Accepted(Retract(submitted)));
@@ -641,11 +735,13 @@ TEST_F(RulesTest, SuggestionSubmittedWithALiveAdoptionCannotBeRetracted) {
 TEST_F(RulesTest, FindingRaisedWithALiveRectificationCannotBeRetracted) {
   const uint64_t raised = Seq(Raise("S01", "F1"));
   const uint64_t rectified = Seq(Rectify("S01", "F1"));
-  EXPECT_TRUE(Refused(kReference, "the live rectification at seq " + std::to_string(rectified) + " depends on it",
-                      Retract(raised)));
+  EXPECT_TRUE(Refused(
+      kReference, "the live rectification at seq " + std::to_string(rectified) + " depends on it",
+      Retract(raised)));
   ASSERT_TRUE(Accepted(Retract(rectified)));
   EXPECT_TRUE(Accepted(Retract(raised)));
-  EXPECT_TRUE(Refused(kReference, "finding \"F1\" is not open in studio \"S01\"", Rectify("S01", "F1")));
+  EXPECT_TRUE(
+      Refused(kReference, "finding \"F1\" is not open in studio \"S01\"", Rectify("S01", "F1")));
 }
 
 TEST_F(RulesTest, RetractingAResolutionReopensTheCase) {
@@ -690,7 +786,8 @@ TEST_F(RulesTest, RetractingAJoinRemovesTheMembership) {
 TEST_F(RulesTest, RetractingAJoinIsRefusedWhileALaterLeaveDependsOnIt) {
   const uint64_t join = Seq(Join("S01", "M2"));
   const uint64_t leave = Seq(Leave("S01", "M2"));
-  EXPECT_TRUE(Refused(kReference, "a later membership event of member \"M2\" in studio \"S01\" depends on it",
+  EXPECT_TRUE(Refused(kReference,
+                      "a later membership event of member \"M2\" in studio \"S01\" depends on it",
                       Retract(join)));
   // Retracting the leave first puts the member back; then the join can go.
   ASSERT_TRUE(Accepted(Retract(leave)));
@@ -718,10 +815,11 @@ TEST_F(RulesTest, LeaveCanBeRetractedOnceTheRejoinAfterItIs) {
 
 TEST_F(RulesTest, LaterEventsOfABatchSeeEarlierOnes) {
   EXPECT_TRUE(Accepted({Member("M9"), Contact("S01", "M9")}));
-  EXPECT_TRUE(Accepted({Committee("C9"), Member("M8", {"C9"}), Studio("S03", "M8", "C9"), Join("S03", "M9"),
-                        OpenCase("S03", "K1", "M8"), ResolveCase("S03", "K1")}));
+  EXPECT_TRUE(Accepted({Committee("C9"), Member("M8", {"C9"}), Studio("S03", "M8", "C9"),
+                        Join("S03", "M9"), OpenCase("S03", "K1", "M8"), ResolveCase("S03", "K1")}));
   const uint64_t next = head() + 1;
-  EXPECT_TRUE(Accepted({Contact("S01"), Correct(next, ContactData("S01", {"M1"}, 30)), Retract(next)}));
+  EXPECT_TRUE(
+      Accepted({Contact("S01"), Correct(next, ContactData("S01", {"M1"}, 30)), Retract(next)}));
 }
 
 TEST_F(RulesTest, ARefusalAnywhereInABatchAppendsNothing) {
@@ -740,34 +838,48 @@ TEST_F(RulesTest, ARefusalAnywhereInABatchAppendsNothing) {
 
 TEST_F(RulesTest, LineAloneProblemsAreInvalidEventEvenWhenTheLogWouldRefuseToo) {
   // An unknown studio and member, and a bad channel.
-  EXPECT_TRUE(Refused(kInvalid, "data.channel",
-                      Line("ContactRecorded", R"({"studio":"S99","members":["M9"],"channel":"letter","peopleReached":3,"topic":"t"})")));
+  EXPECT_TRUE(Refused(
+      kInvalid, "data.channel",
+      Line(
+          "ContactRecorded",
+          R"({"studio":"S99","members":["M9"],"channel":"letter","peopleReached":3,"topic":"t"})")));
   // An unknown case, and a bad outcome.
-  EXPECT_TRUE(Refused(kInvalid, "data.outcome",
-                      Line("CaseResolved", R"({"studio":"S01","case":"K9","outcome":"closed","summary":"s"})")));
+  EXPECT_TRUE(Refused(
+      kInvalid, "data.outcome",
+      Line("CaseResolved", R"({"studio":"S01","case":"K9","outcome":"closed","summary":"s"})")));
   // The lead member joining twice, with an unknown field.
-  EXPECT_TRUE(Refused(kInvalid, "\"since\" is not a field",
-                      Line("MemberJoinedStudio", R"({"studio":"S01","member":"M1","since":"2025-01-01"})")));
+  EXPECT_TRUE(Refused(
+      kInvalid, "\"since\" is not a field",
+      Line("MemberJoinedStudio", R"({"studio":"S01","member":"M1","since":"2025-01-01"})")));
   // A committee registered twice, with an empty name.
   EXPECT_TRUE(Refused(kInvalid, "data.name", Line("CommitteeRegistered", CommitteeData("C1", ""))));
   // An unknown lead member, and a locality studio without its town.
-  EXPECT_TRUE(Refused(kInvalid, "data.town",
-                      Line("StudioLicensed", R"({"studio":"S03","name":"n","linkType":"locality","leadMember":"M9","committee":"C1","partyOrg":"p","batch":1,"licensedOn":"2025-01-01"})")));
+  EXPECT_TRUE(Refused(
+      kInvalid, "data.town",
+      Line(
+          "StudioLicensed",
+          R"({"studio":"S03","name":"n","linkType":"locality","leadMember":"M9","committee":"C1","partyOrg":"p","batch":1,"licensedOn":"2025-01-01"})")));
   // A correction of a target that does not exist, without a reason.
-  EXPECT_TRUE(Refused(kInvalid, "\"reason\" is missing",
-                      Line("EventCorrected", R"({"target":1000,"data":)" + ContactData("S01") + "}")));
+  EXPECT_TRUE(
+      Refused(kInvalid, "\"reason\" is missing",
+              Line("EventCorrected", R"({"target":1000,"data":)" + ContactData("S01") + "}")));
   // A retraction of target 0, which cannot exist.
-  EXPECT_TRUE(Refused(kInvalid, "data.target", Line("EventRetracted", R"({"target":0,"reason":"r"})")));
+  EXPECT_TRUE(
+      Refused(kInvalid, "data.target", Line("EventRetracted", R"({"target":0,"reason":"r"})")));
   // A retraction of a registry event with an empty reason.
-  EXPECT_TRUE(Refused(kInvalid, "data.reason", Line("EventRetracted", R"({"target":1,"reason":""})")));
+  EXPECT_TRUE(
+      Refused(kInvalid, "data.reason", Line("EventRetracted", R"({"target":1,"reason":""})")));
   // An event of an unknown studio, too far in the future.
-  EXPECT_TRUE(Refused(kInvalid, "occurredAt", Event("x1", "ContactRecorded", ContactData("S99"), "2025-07-01T00:00:00+08:00")));
+  EXPECT_TRUE(
+      Refused(kInvalid, "occurredAt",
+              Event("x1", "ContactRecorded", ContactData("S99"), "2025-07-01T00:00:00+08:00")));
 }
 
 // ---- ids of refused events ---------------------------------------------------------------
 
 TEST_F(RulesTest, ARefusedEventDoesNotUseItsId) {
-  ASSERT_TRUE(Refused(kReference, "studio \"S99\" is not licensed", Event("x1", "ContactRecorded", ContactData("S99"))));
+  ASSERT_TRUE(Refused(kReference, "studio \"S99\" is not licensed",
+                      Event("x1", "ContactRecorded", ContactData("S99"))));
   EXPECT_TRUE(Accepted(Event("x1", "ContactRecorded", ContactData("S01"))));
 }
 

@@ -22,17 +22,32 @@ std::vector<std::string> EveryType() {
       Event("e1", "MemberJoinedStudio", R"({"studio":"S01","member":"M2"})"),
       Event("e2", "MemberLeftStudio", R"({"studio":"S01","member":"M2"})"),
       Event("e3", "StudioRuleAdopted", R"({"studio":"S01","rule":"R1","title":"接待日制度"})"),
-      Event("e4", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"platform","peopleReached":25,"topic":"停车难"})"),
-      Event("e5", "ConsultationHeld", R"({"studio":"S01","members":["M1","M2"],"form":"research","partners":["区商会"],"attendees":30,"topic":"老旧小区改造","outcome":"形成建议"})"),
-      Event("e6", "CaseOpened", R"({"studio":"S01","case":"K1","kind":"dispute","members":["M1"],"summary":"邻里纠纷"})"),
-      Event("e7", "CaseResolved", R"({"studio":"S01","case":"K1","outcome":"resolved","summary":"调解成功"})"),
-      Event("e8", "SuggestionSubmitted", R"({"studio":"S01","suggestion":"G1","members":["M1"],"title":"增设停车位","channel":"proposal"})"),
+      Event(
+          "e4", "ContactRecorded",
+          R"({"studio":"S01","members":["M1"],"channel":"platform","peopleReached":25,"topic":"停车难"})"),
+      Event(
+          "e5", "ConsultationHeld",
+          R"({"studio":"S01","members":["M1","M2"],"form":"research","partners":["区商会"],"attendees":30,"topic":"老旧小区改造","outcome":"形成建议"})"),
+      Event(
+          "e6", "CaseOpened",
+          R"({"studio":"S01","case":"K1","kind":"dispute","members":["M1"],"summary":"邻里纠纷"})"),
+      Event("e7", "CaseResolved",
+            R"({"studio":"S01","case":"K1","outcome":"resolved","summary":"调解成功"})"),
+      Event(
+          "e8", "SuggestionSubmitted",
+          R"({"studio":"S01","suggestion":"G1","members":["M1"],"title":"增设停车位","channel":"proposal"})"),
       Event("e9", "SuggestionAdopted", R"({"studio":"S01","suggestion":"G1","by":"区政府办公室"})"),
-      Event("e10", "SupervisionVisited", R"({"studio":"S01","visit":"V1","inspectors":["督导组甲"],"notes":"台账齐全"})"),
-      Event("e11", "FindingRaised", R"({"studio":"S01","finding":"F1","severity":"medium","summary":"制度未上墙","dueOn":"2025-04-01"})"),
+      Event("e10", "SupervisionVisited",
+            R"({"studio":"S01","visit":"V1","inspectors":["督导组甲"],"notes":"台账齐全"})"),
+      Event(
+          "e11", "FindingRaised",
+          R"({"studio":"S01","finding":"F1","severity":"medium","summary":"制度未上墙","dueOn":"2025-04-01"})"),
       Event("e12", "FindingRectified", R"({"studio":"S01","finding":"F1","summary":"已整改"})"),
-      Event("e13", "StudioStatusChanged", R"({"studio":"S02","status":"suspended","reason":"整顿"})"),
-      Event("e14", "EventCorrected", R"({"target":11,"reason":"人数有误","data":{"studio":"S01","members":["M1"],"channel":"platform","peopleReached":52,"topic":"停车难"}})"),
+      Event("e13", "StudioStatusChanged",
+            R"({"studio":"S02","status":"suspended","reason":"整顿"})"),
+      Event(
+          "e14", "EventCorrected",
+          R"({"target":11,"reason":"人数有误","data":{"studio":"S01","members":["M1"],"channel":"platform","peopleReached":52,"topic":"停车难"}})"),
       Event("e15", "EventRetracted", R"({"target":12,"reason":"重复录入"})"),
   };
 }
@@ -68,11 +83,15 @@ TEST(StoreTest, EveryEventTypeRoundTrips) {
     }
     EXPECT_NE(exported.find(data), std::string::npos) << data;
   }
-  EXPECT_NE(exported.find(R"({"seq":1,"id":"r1","stream":"committee/C1","version":1,"occurredAt":"2025-03-01T09:30:00+08:00","recordedAt":"2025-06-30T12:00:00+08:00","actor":"local","hash":")"),
-            std::string::npos)
+  EXPECT_NE(
+      exported.find(
+          R"({"seq":1,"id":"r1","stream":"committee/C1","version":1,"occurredAt":"2025-03-01T09:30:00+08:00","recordedAt":"2025-06-30T12:00:00+08:00","actor":"local","hash":")"),
+      std::string::npos)
       << exported.substr(0, 300);
-  EXPECT_NE(exported.find(R"("type":"CommitteeRegistered","data":{"committee":"C1","name":"经济委","supervises":false}})"),
-            std::string::npos);
+  EXPECT_NE(
+      exported.find(
+          R"("type":"CommitteeRegistered","data":{"committee":"C1","name":"经济委","supervises":false}})"),
+      std::string::npos);
   EXPECT_NE(exported.find(R"("stream":"studio/S01","version":14,)"), std::string::npos);
 }
 
@@ -94,7 +113,9 @@ TEST(StoreTest, AssignsGaplessSeqStreamsVersionsAndChain) {
 TEST(StoreTest, SameIdSameContentReturnsTheOriginalResult) {
   TestLedger t;
   ASSERT_TRUE(t.Append(Registry()).ok());
-  const std::string e = Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})");
+  const std::string e =
+      Event("c1", "ContactRecorded",
+            R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})");
   std::vector<AppendResult> first, again;
   ASSERT_TRUE(t.Append(e, &first).ok());
   t.set_now("2025-07-01T00:00:00+08:00");
@@ -105,8 +126,10 @@ TEST(StoreTest, SameIdSameContentReturnsTheOriginalResult) {
   EXPECT_TRUE(again[0].duplicate);
   EXPECT_EQ(t.ledger().GetHead().seq, 8u);
   // A retry with the same expectedVersion is still the same request.
-  const std::string v = Event("c2", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})",
-                              "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":2)");
+  const std::string v =
+      Event("c2", "ContactRecorded",
+            R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})",
+            "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":2)");
   ASSERT_TRUE(t.Append(v).ok());
   ASSERT_TRUE(t.Append(v).ok());
   EXPECT_EQ(t.ledger().GetHead().seq, 9u);
@@ -115,11 +138,21 @@ TEST(StoreTest, SameIdSameContentReturnsTheOriginalResult) {
 TEST(StoreTest, SameIdDifferentContentIsDuplicateId) {
   TestLedger t;
   ASSERT_TRUE(t.Append(Registry()).ok());
-  ASSERT_TRUE(t.Append(Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})")).ok());
-  Status s = t.Append(Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":4,"topic":"t"})"));
+  ASSERT_TRUE(
+      t
+          .Append(Event(
+              "c1", "ContactRecorded",
+              R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})"))
+          .ok());
+  Status s = t.Append(Event(
+      "c1", "ContactRecorded",
+      R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":4,"topic":"t"})"));
   EXPECT_EQ(s.code(), Code::kDuplicateId);
   EXPECT_EQ(s.ExitCode(), 3);
-  s = t.Append(Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})", "2025-03-02T09:30:00+08:00"));
+  s = t.Append(
+      Event("c1", "ContactRecorded",
+            R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})",
+            "2025-03-02T09:30:00+08:00"));
   EXPECT_EQ(s.code(), Code::kDuplicateId);
   EXPECT_EQ(t.ledger().GetHead().seq, 8u);
 }
@@ -128,8 +161,10 @@ TEST(StoreTest, ExpectedVersionGuardsTheStream) {
   TestLedger t;
   ASSERT_TRUE(t.Append(Registry()).ok());
   auto contact = [](const std::string& id, const std::string& expected) {
-    return Event(id, "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})",
-                 "2025-03-01T09:30:00+08:00", ",\"expectedVersion\":" + expected);
+    return Event(
+        id, "ContactRecorded",
+        R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})",
+        "2025-03-01T09:30:00+08:00", ",\"expectedVersion\":" + expected);
   };
   EXPECT_EQ(t.Append(contact("a", "5")).code(), Code::kVersionConflict);
   EXPECT_EQ(t.Append(contact("a", "-1")).code(), Code::kVersionConflict);
@@ -137,17 +172,23 @@ TEST(StoreTest, ExpectedVersionGuardsTheStream) {
   EXPECT_TRUE(t.Append(contact("a", "1")).ok());
   EXPECT_TRUE(t.Append(contact("b", "2")).ok());
   EXPECT_EQ(t.Append(contact("c", "2")).code(), Code::kVersionConflict);
-  EXPECT_TRUE(t.Append(Event("m9", "MemberRegistered", R"({"member":"M9","name":"赵六","sector":"科技界","committees":[]})",
-                             "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":-1)")).ok());
-  EXPECT_EQ(t.Append(Event("m9b", "MemberRegistered", R"({"member":"M9","name":"赵六","sector":"科技界","committees":[]})",
-                           "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":-1)")).code(),
+  EXPECT_TRUE(t.Append(Event("m9", "MemberRegistered",
+                             R"({"member":"M9","name":"赵六","sector":"科技界","committees":[]})",
+                             "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":-1)"))
+                  .ok());
+  EXPECT_EQ(t.Append(Event("m9b", "MemberRegistered",
+                           R"({"member":"M9","name":"赵六","sector":"科技界","committees":[]})",
+                           "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":-1)"))
+                .code(),
             Code::kVersionConflict);
 }
 
 TEST(StoreTest, ABatchIsAtomic) {
   TestLedger t;
   std::vector<std::string> batch = Registry();
-  batch.push_back(Event("bad", "ContactRecorded", R"({"studio":"S99","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})"));
+  batch.push_back(Event(
+      "bad", "ContactRecorded",
+      R"({"studio":"S99","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})"));
   Status s = t.Append(batch);
   EXPECT_EQ(s.code(), Code::kReferenceError);
   ASSERT_TRUE(s.index().has_value());
@@ -163,13 +204,32 @@ TEST(StoreTest, RecordedAtNeverDecreasesAndFutureEventsAreRefused) {
   ASSERT_TRUE(t.Append(Registry()).ok());
   t.set_now("2025-01-01T00:00:00+08:00");
   std::vector<AppendResult> r;
-  ASSERT_TRUE(t.Append(Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})", "2024-12-31T00:00:00+08:00"), &r).ok());
+  ASSERT_TRUE(
+      t.Append(
+           Event(
+               "c1", "ContactRecorded",
+               R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})",
+               "2024-12-31T00:00:00+08:00"),
+           &r)
+          .ok());
   std::string bytes;
   ASSERT_TRUE(t.ledger().Get(r[0].seq, &bytes).ok());
   EXPECT_NE(bytes.find("2025-06-30T12:00:00+08:00"), std::string::npos);
-  EXPECT_EQ(t.Append(Event("c2", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})", "2025-01-01T00:05:01+08:00")).code(),
-            Code::kInvalidEvent);
-  EXPECT_TRUE(t.Append(Event("c3", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})", "2025-01-01T00:05:00+08:00")).ok());
+  EXPECT_EQ(
+      t
+          .Append(Event(
+              "c2", "ContactRecorded",
+              R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})",
+              "2025-01-01T00:05:01+08:00"))
+          .code(),
+      Code::kInvalidEvent);
+  EXPECT_TRUE(
+      t
+          .Append(Event(
+              "c3", "ContactRecorded",
+              R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})",
+              "2025-01-01T00:05:00+08:00"))
+          .ok());
 }
 
 TEST(StoreTest, ReopenKeepsTheHead) {
@@ -181,7 +241,12 @@ TEST(StoreTest, ReopenKeepsTheHead) {
   EXPECT_EQ(after.seq, before.seq);
   EXPECT_EQ(after.chain, before.chain);
   EXPECT_EQ(after.recorded_at_micros, before.recorded_at_micros);
-  EXPECT_TRUE(t.Append(Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})")).ok());
+  EXPECT_TRUE(
+      t
+          .Append(Event(
+              "c1", "ContactRecorded",
+              R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})"))
+          .ok());
 }
 
 // ---- verify against tampering ---------------------------------------------------------
@@ -203,12 +268,14 @@ class TamperTest : public ::testing::Test {
     t_.Close();
     {
       std::vector<rocksdb::ColumnFamilyDescriptor> families;
-      for (const char* name : {"default", "events", "ids", "streams", "state", "merkle", "targets"}) {
+      for (const char* name :
+           {"default", "events", "ids", "streams", "state", "merkle", "targets"}) {
         families.emplace_back(name, rocksdb::ColumnFamilyOptions());
       }
       std::vector<rocksdb::ColumnFamilyHandle*> handles;
       rocksdb::DB* db = nullptr;
-      EXPECT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), t_.db_dir(), families, &handles, &db).ok());
+      EXPECT_TRUE(
+          rocksdb::DB::Open(rocksdb::DBOptions(), t_.db_dir(), families, &handles, &db).ok());
       edit(db, handles[1]);
       for (auto* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
       delete db;
@@ -286,7 +353,8 @@ TEST_F(TamperTest, RewrittenEventWithRecomputedHashIsCaughtByTheChain) {
     e.adoptChain(kj::mv(chain));
     auto flat = capnp::messageToFlatArray(message);
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), events, Key(11),
-                        rocksdb::Slice(flat.asChars().begin(), flat.asChars().size())).ok());
+                        rocksdb::Slice(flat.asChars().begin(), flat.asChars().size()))
+                    .ok());
   });
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.first_bad_seq, 11u);
@@ -309,13 +377,21 @@ Submissions Parsed(const std::vector<std::string>& lines) {
 TEST(AppendGroupTest, EachRequestStandsAloneAndAllShareOneWrite) {
   TestLedger t;
   ASSERT_TRUE(t.Append(Registry()).ok());
-  const std::string contact = R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})";
+  const std::string contact =
+      R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})";
   // The second request registers M9 and then fails: M9 must not exist for the third.
   Submissions a = Parsed({Event("a1", "ContactRecorded", contact)});
-  Submissions b = Parsed({Event("b1", "MemberRegistered", R"({"member":"M9","name":"九","sector":"s","committees":[]})"),
-                          Event("b2", "ContactRecorded", R"({"studio":"S99","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})")});
-  Submissions c = Parsed({Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M9"],"channel":"visit","peopleReached":3,"topic":"t"})")});
-  Submissions d = Parsed({Event("d1", "ContactRecorded", contact), Event("d2", "ContactRecorded", contact)});
+  Submissions b = Parsed(
+      {Event("b1", "MemberRegistered",
+             R"({"member":"M9","name":"九","sector":"s","committees":[]})"),
+       Event(
+           "b2", "ContactRecorded",
+           R"({"studio":"S99","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})")});
+  Submissions c = Parsed({Event(
+      "c1", "ContactRecorded",
+      R"({"studio":"S01","members":["M9"],"channel":"visit","peopleReached":3,"topic":"t"})")});
+  Submissions d =
+      Parsed({Event("d1", "ContactRecorded", contact), Event("d2", "ContactRecorded", contact)});
   std::vector<Status> statuses;
   std::vector<std::vector<AppendResult>> results;
   AppendOptions options;
@@ -335,7 +411,9 @@ TEST(AppendGroupTest, EachRequestStandsAloneAndAllShareOneWrite) {
   ASSERT_TRUE(t.ledger().Verify(VerifyOptions{}, &report).ok());
   EXPECT_TRUE(report.ok) << report.problem;
   // The refused request left nothing: M9 can be registered now, once.
-  EXPECT_TRUE(t.Append(Event("b1", "MemberRegistered", R"({"member":"M9","name":"九","sector":"s","committees":[]})")).ok());
+  EXPECT_TRUE(t.Append(Event("b1", "MemberRegistered",
+                             R"({"member":"M9","name":"九","sector":"s","committees":[]})"))
+                  .ok());
 }
 
 }  // namespace

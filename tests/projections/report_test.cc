@@ -38,13 +38,17 @@ struct Recorded {
 std::vector<Recorded> History() {
   return {
       {RuleAt("ru", "2024-11-10T10:00:00+08:00", "R1"), "2024-11-10T10:00:00+08:00"},
-      {CaseOpenedAt("k1", "2025-02-01T10:00:00+08:00", "K1", "S01", "M1"), "2025-02-01T10:00:00+08:00"},
+      {CaseOpenedAt("k1", "2025-02-01T10:00:00+08:00", "K1", "S01", "M1"),
+       "2025-02-01T10:00:00+08:00"},
       {ContactAt("a", "2025-03-01T10:00:00+08:00", "S01", "M1", 10), "2025-03-01T11:00:00+08:00"},
-      {ConsultationAt("h", "2025-03-02T10:00:00+08:00", "S01", "M1", "meeting"), "2025-03-02T10:00:00+08:00"},
-      {FindingAt("f1", "2025-03-03T10:00:00+08:00", "F1", "2025-03-09"), "2025-03-03T10:00:00+08:00"},
+      {ConsultationAt("h", "2025-03-02T10:00:00+08:00", "S01", "M1", "meeting"),
+       "2025-03-02T10:00:00+08:00"},
+      {FindingAt("f1", "2025-03-03T10:00:00+08:00", "F1", "2025-03-09"),
+       "2025-03-03T10:00:00+08:00"},
       {ContactAt("b", "2025-03-05T10:00:00+08:00", "S01", "M2", 7), "2025-03-20T10:00:00+08:00"},
       {CaseResolvedAt("k1r", "2025-03-08T22:00:00+08:00", "K1"), "2025-03-21T10:00:00+08:00"},
-      {Correct("x1", "2025-03-25T10:00:00+08:00", 10, data::Contact("S01", "M2", 99)), "2025-03-25T10:00:00+08:00"},
+      {Correct("x1", "2025-03-25T10:00:00+08:00", 10, data::Contact("S01", "M2", 99)),
+       "2025-03-25T10:00:00+08:00"},
       {Retract("x2", "2025-03-26T10:00:00+08:00", 11), "2025-03-26T10:00:00+08:00"},
       {ContactAt("c", "2025-03-15T10:00:00+08:00", "S01", "M1", 5), "2025-03-26T10:00:00+08:00"},
       {RectifiedAt("f1r", "2025-04-01T10:00:00+08:00", "F1"), "2025-04-01T10:00:00+08:00"},
@@ -96,13 +100,15 @@ TEST_F(ReportTest, TheRecordedAxisShowsWhatTheLedgerHeldAtT) {
   const std::string s01 = JsonAt(r, "studios/0");
   ASSERT_EQ(JsonAt(s01, "id"), "\"S01\"");
   // The late contact b, the resolution, the correction and the retraction are not there yet.
-  EXPECT_EQ(JsonAt(s01, "totals"),
-            R"({"contacts":1,"peopleReached":10,"consultations":1,"casesOpened":1,"casesResolved":0,"casesOpen":1,)"
-            R"("suggestions":0,"suggestionsAdopted":0,"rules":1,"visits":0,"findingsOpen":1,"findingsRectified":0})");
+  EXPECT_EQ(
+      JsonAt(s01, "totals"),
+      R"({"contacts":1,"peopleReached":10,"consultations":1,"casesOpened":1,"casesResolved":0,"casesOpen":1,)"
+      R"("suggestions":0,"suggestionsAdopted":0,"rules":1,"visits":0,"findingsOpen":1,"findingsRectified":0})");
   EXPECT_EQ(JsonAt(s01, "medianDaysToResolve"), "null");
   EXPECT_EQ(JsonAt(s01, "flags"), R"(["OVERDUE_CASES","OVERDUE_FINDINGS"])");
   EXPECT_EQ(JsonAt(r, "members/0/id"), "\"M1\"");
-  EXPECT_EQ(JsonAt(r, "members/0/totals"), R"({"contacts":1,"consultations":1,"cases":1,"suggestions":0})");
+  EXPECT_EQ(JsonAt(r, "members/0/totals"),
+            R"({"contacts":1,"consultations":1,"cases":1,"suggestions":0})");
   EXPECT_EQ(JsonAt(r, "members/0/score"), R"({"2025":3})");
   EXPECT_EQ(JsonAt(r, "members/1/score"), "{}");
   EXPECT_EQ(JsonAt(r, "committees/0/id"), "\"C1\"");
@@ -116,28 +122,37 @@ TEST_F(ReportTest, TheOccurredAxisAppliesEveryCorrectionAndRetractionKnownNow) {
   EXPECT_EQ(JsonAt(r, "overview/events"), "16");  // seq 17 and 18 occurred after T
   const std::string s01 = JsonAt(r, "studios/0");
   // b occurred before T; a is corrected (99 people, M2); h is retracted; K1 is resolved.
-  EXPECT_EQ(JsonAt(s01, "totals"),
-            R"({"contacts":2,"peopleReached":106,"consultations":0,"casesOpened":1,"casesResolved":1,"casesOpen":0,)"
-            R"("suggestions":0,"suggestionsAdopted":0,"rules":1,"visits":0,"findingsOpen":1,"findingsRectified":0})");
+  EXPECT_EQ(
+      JsonAt(s01, "totals"),
+      R"({"contacts":2,"peopleReached":106,"consultations":0,"casesOpened":1,"casesResolved":1,"casesOpen":0,)"
+      R"("suggestions":0,"suggestionsAdopted":0,"rules":1,"visits":0,"findingsOpen":1,"findingsRectified":0})");
   EXPECT_EQ(JsonAt(s01, "medianDaysToResolve"), "35.5");
   EXPECT_EQ(JsonAt(s01, "lastActivityAt"), "\"2025-03-08T22:00:00+08:00\"");
-  EXPECT_EQ(JsonAt(s01, "byMonth/2025-03"),
-            R"({"contacts":2,"peopleReached":106,"consultations":0,"casesOpened":0,"casesResolved":1,"suggestions":0})");
+  EXPECT_EQ(
+      JsonAt(s01, "byMonth/2025-03"),
+      R"({"contacts":2,"peopleReached":106,"consultations":0,"casesOpened":0,"casesResolved":1,"suggestions":0})");
   EXPECT_EQ(JsonAt(s01, "flags"), R"(["OVERDUE_FINDINGS"])");  // rectified only after T
-  EXPECT_EQ(JsonAt(r, "members/0/totals"), R"({"contacts":0,"consultations":0,"cases":1,"suggestions":0})");
+  EXPECT_EQ(JsonAt(r, "members/0/totals"),
+            R"({"contacts":0,"consultations":0,"cases":1,"suggestions":0})");
   EXPECT_EQ(JsonAt(r, "members/0/score"), R"({"2025":3})");  // the resolution of K1
-  EXPECT_EQ(JsonAt(r, "members/1/totals"), R"({"contacts":2,"consultations":0,"cases":0,"suggestions":0})");
+  EXPECT_EQ(JsonAt(r, "members/1/totals"),
+            R"({"contacts":2,"consultations":0,"cases":0,"suggestions":0})");
   EXPECT_EQ(JsonAt(r, "members/1/score"), R"({"2025":2})");
 }
 
 // Both windows include T itself: recordedAt ≤ T, occurredAt ≤ T.
 TEST_F(ReportTest, AnEventAtExactlyTCountsOnBothAxes) {
   Append({ContactAt("t0", kT, "S01", "M1", 4), kT});
-  Append({ContactAt("t1", "2025-03-10T00:00:00.001+08:00", "S01", "M1", 5), "2025-03-11T00:00:00+08:00"});
+  Append({ContactAt("t1", "2025-03-10T00:00:00.001+08:00", "S01", "M1", 5),
+          "2025-03-11T00:00:00+08:00"});
   EXPECT_EQ(JsonAt(Report(Axis::kRecorded), "studios/0/totals/peopleReached"), "4");
   EXPECT_EQ(JsonAt(Report(Axis::kOccurred), "studios/0/totals/peopleReached"), "4");
-  EXPECT_EQ(JsonAt(Report(Axis::kOccurred, "2025-03-09T23:59:59.999+08:00"), "studios/0/totals/peopleReached"), "0");
-  EXPECT_EQ(JsonAt(Report(Axis::kOccurred, "2025-03-10T00:00:00.001+08:00"), "studios/0/totals/peopleReached"), "9");
+  EXPECT_EQ(JsonAt(Report(Axis::kOccurred, "2025-03-09T23:59:59.999+08:00"),
+                   "studios/0/totals/peopleReached"),
+            "0");
+  EXPECT_EQ(JsonAt(Report(Axis::kOccurred, "2025-03-10T00:00:00.001+08:00"),
+                   "studios/0/totals/peopleReached"),
+            "9");
 }
 
 TEST_F(ReportTest, FlagsAreRelativeToT) {
@@ -155,7 +170,8 @@ TEST_F(ReportTest, FlagsAreRelativeToT) {
 
 TEST_F(ReportTest, ARecordedAxisReportNeverChanges) {
   AppendHistory(0, kRecordedByT);
-  const std::string json = Report(Axis::kRecorded), md = Report(Axis::kRecorded, kT, Format::kMarkdown);
+  const std::string json = Report(Axis::kRecorded),
+                    md = Report(Axis::kRecorded, kT, Format::kMarkdown);
   const std::string occurred = Report(Axis::kOccurred);
   AppendHistory(kRecordedByT, History().size());  // late events, a correction, a retraction
   EXPECT_EQ(Report(Axis::kRecorded), json);
@@ -175,9 +191,10 @@ TEST_F(ReportTest, TheHeadIsTheLedgersAtThePrefix) {
   EXPECT_EQ(JsonAt(Report(Axis::kRecorded), "head"),
             R"({"seq":12,"chain":")" + ToHex(chain) + R"(","root":")" + ToHex(root) + R"("})");
   // Before the first event: the empty tree.
-  EXPECT_EQ(JsonAt(Report(Axis::kRecorded, "2024-01-01T00:00:00+08:00"), "head"),
-            R"({"seq":0,"chain":"0000000000000000000000000000000000000000000000000000000000000000",)"
-            R"("root":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"})");
+  EXPECT_EQ(
+      JsonAt(Report(Axis::kRecorded, "2024-01-01T00:00:00+08:00"), "head"),
+      R"({"seq":0,"chain":"0000000000000000000000000000000000000000000000000000000000000000",)"
+      R"("root":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"})");
   // An event recorded exactly at T is included.
   EXPECT_EQ(JsonAt(Report(Axis::kRecorded, "2025-03-03T10:00:00+08:00"), "head/seq"), "12");
   EXPECT_EQ(JsonAt(Report(Axis::kRecorded, "2025-03-03T09:59:59.999+08:00"), "head/seq"), "11");
@@ -225,7 +242,8 @@ TEST_F(ReportCliTest, TheSameArgumentsGiveTheSameBytes) {
   AppendHistory(0, History().size());
   for (const char* axis : {"recorded", "occurred"}) {
     for (const char* format : {"json", "md", "csv", "html"}) {
-      const std::string args = std::string("--as-of 2025-03-20T00:00:00+08:00 --axis ") + axis + " --format " + format;
+      const std::string args =
+          std::string("--as-of 2025-03-20T00:00:00+08:00 --axis ") + axis + " --format " + format;
       Output first = Report(args), second = Report(args);
       EXPECT_EQ(first.exit_code, 0) << args << first.out;
       EXPECT_GT(first.out.size(), 500u) << args;
@@ -261,16 +279,26 @@ TEST_F(ReportCliTest, TheHeadMatchesWulianHeadAtTheSameSize) {
 TEST_F(ReportCliTest, HostileArgumentsAreUsageErrors) {
   AppendHistory(0, 2);
   const std::string t = std::string(" --as-of ") + kT;
-  for (const std::string& args : {
-           std::string("--format xml") + t, std::string("--format JSON") + t, std::string("--format ''") + t,
-           std::string("--format 'json '") + t, std::string("--format 'json;md'") + t,
-           std::string("--axis both") + t, std::string("--axis ''") + t, std::string("--axis Recorded") + t,
-           std::string("--axis 'recorded occurred'") + t,
-           std::string(""), std::string("--as-of ''"), std::string("--as-of yesterday"),
-           std::string("--as-of 2025-03-10"), std::string("--as-of 2025-03-10T00:00:00"),
-           std::string("--as-of 2025-13-01T00:00:00+08:00"), std::string("--as-of 2025-02-30T00:00:00+08:00"),
-           std::string("--as-of '2025-03-10T00:00:00+08:00 '"), std::string("--as-of '2025-03-10T00:00:00+08:00;'"),
-           std::string("--as-of -1"), std::string("extra") + t}) {
+  for (const std::string& args : {std::string("--format xml") + t,
+                                  std::string("--format JSON") + t,
+                                  std::string("--format ''") + t,
+                                  std::string("--format 'json '") + t,
+                                  std::string("--format 'json;md'") + t,
+                                  std::string("--axis both") + t,
+                                  std::string("--axis ''") + t,
+                                  std::string("--axis Recorded") + t,
+                                  std::string("--axis 'recorded occurred'") + t,
+                                  std::string(""),
+                                  std::string("--as-of ''"),
+                                  std::string("--as-of yesterday"),
+                                  std::string("--as-of 2025-03-10"),
+                                  std::string("--as-of 2025-03-10T00:00:00"),
+                                  std::string("--as-of 2025-13-01T00:00:00+08:00"),
+                                  std::string("--as-of 2025-02-30T00:00:00+08:00"),
+                                  std::string("--as-of '2025-03-10T00:00:00+08:00 '"),
+                                  std::string("--as-of '2025-03-10T00:00:00+08:00;'"),
+                                  std::string("--as-of -1"),
+                                  std::string("extra") + t}) {
     Output r = Report(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
     EXPECT_EQ(r.out.rfind(R"({"error":{"code":)", 0), 0u) << args << "\n" << r.out;

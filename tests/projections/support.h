@@ -140,7 +140,8 @@ inline std::vector<std::string> EarlyRegistry() {
     const std::string old = "\"occurredAt\":\"2025-03-01T09:30:00+08:00\"";
     const size_t at = line.find(old);
     EXPECT_NE(at, std::string::npos) << line;
-    if (at != std::string::npos) line.replace(at, old.size(), "\"occurredAt\":\"" + std::string(kRegistryAt) + "\"");
+    if (at != std::string::npos)
+      line.replace(at, old.size(), "\"occurredAt\":\"" + std::string(kRegistryAt) + "\"");
   }
   return lines;
 }
@@ -161,26 +162,31 @@ inline std::string List(const std::string& items) {
 namespace data {
 inline std::string Contact(const std::string& studio, const std::string& members, int people) {
   return R"({"studio":")" + studio + R"(","members":)" + List(members) +
-         R"(,"channel":"visit","peopleReached":)" + std::to_string(people) + R"(,"topic":"停车难"})";
+         R"(,"channel":"visit","peopleReached":)" + std::to_string(people) +
+         R"(,"topic":"停车难"})";
 }
 inline std::string Consultation(const std::string& studio, const std::string& members,
                                 const std::string& form) {
   return R"({"studio":")" + studio + R"(","members":)" + List(members) + R"(,"form":")" + form +
          R"(","partners":["区商会"],"attendees":30,"topic":"老旧小区改造","outcome":"形成建议"})";
 }
-inline std::string CaseOpened(const std::string& studio, const std::string& id, const std::string& members) {
+inline std::string CaseOpened(const std::string& studio, const std::string& id,
+                              const std::string& members) {
   return R"({"studio":")" + studio + R"(","case":")" + id + R"(","kind":"dispute","members":)" +
          List(members) + R"(,"summary":"邻里纠纷"})";
 }
-inline std::string CaseResolved(const std::string& studio, const std::string& id, const std::string& outcome) {
+inline std::string CaseResolved(const std::string& studio, const std::string& id,
+                                const std::string& outcome) {
   return R"({"studio":")" + studio + R"(","case":")" + id + R"(","outcome":")" + outcome +
          R"(","summary":"调解"})";
 }
-inline std::string Suggestion(const std::string& studio, const std::string& id, const std::string& members) {
-  return R"({"studio":")" + studio + R"(","suggestion":")" + id + R"(","members":)" + List(members) +
-         R"(,"title":"增设停车位","channel":"proposal"})";
+inline std::string Suggestion(const std::string& studio, const std::string& id,
+                              const std::string& members) {
+  return R"({"studio":")" + studio + R"(","suggestion":")" + id + R"(","members":)" +
+         List(members) + R"(,"title":"增设停车位","channel":"proposal"})";
 }
-inline std::string Finding(const std::string& studio, const std::string& id, const std::string& due) {
+inline std::string Finding(const std::string& studio, const std::string& id,
+                           const std::string& due) {
   return R"({"studio":")" + studio + R"(","finding":")" + id +
          R"(","severity":"medium","summary":"制度未上墙","dueOn":")" + due + R"("})";
 }
@@ -188,10 +194,12 @@ inline std::string Status(const std::string& studio, const std::string& status) 
   return R"({"studio":")" + studio + R"(","status":")" + status + R"(","reason":"整顿"})";
 }
 inline std::string Member(const std::string& id, const std::string& committees) {
-  return R"({"member":")" + id + R"(","name":"王五","sector":"教育界","committees":)" + List(committees) + "}";
+  return R"({"member":")" + id + R"(","name":"王五","sector":"教育界","committees":)" +
+         List(committees) + "}";
 }
 inline std::string Studio(const std::string& id, const std::string& name, const std::string& link,
-                          const std::string& lead, const std::string& committee, const std::string& licensed) {
+                          const std::string& lead, const std::string& committee,
+                          const std::string& licensed) {
   return R"({"studio":")" + id + R"(","name":")" + name + R"(","linkType":")" + link +
          R"(","leadMember":")" + lead + R"(","committee":")" + committee +
          R"(","partyOrg":"区委","town":"鱼洞街道","batch":2,"licensedOn":")" + licensed + R"("})";
@@ -199,49 +207,62 @@ inline std::string Studio(const std::string& id, const std::string& name, const 
 }  // namespace data
 
 // Event lines of every type; `at` is occurredAt.
-inline std::string ContactAt(const std::string& id, const std::string& at, const std::string& studio = "S01",
-                             const std::string& members = "M1", int people = 3) {
+inline std::string ContactAt(const std::string& id, const std::string& at,
+                             const std::string& studio = "S01", const std::string& members = "M1",
+                             int people = 3) {
   return Event(id, "ContactRecorded", data::Contact(studio, members, people), at);
 }
-inline std::string ConsultationAt(const std::string& id, const std::string& at, const std::string& studio = "S01",
-                                  const std::string& members = "M1", const std::string& form = "meeting") {
+inline std::string ConsultationAt(const std::string& id, const std::string& at,
+                                  const std::string& studio = "S01",
+                                  const std::string& members = "M1",
+                                  const std::string& form = "meeting") {
   return Event(id, "ConsultationHeld", data::Consultation(studio, members, form), at);
 }
-inline std::string CaseOpenedAt(const std::string& id, const std::string& at, const std::string& kase,
-                                const std::string& studio = "S01", const std::string& members = "M1") {
+inline std::string CaseOpenedAt(const std::string& id, const std::string& at,
+                                const std::string& kase, const std::string& studio = "S01",
+                                const std::string& members = "M1") {
   return Event(id, "CaseOpened", data::CaseOpened(studio, kase, members), at);
 }
-inline std::string CaseResolvedAt(const std::string& id, const std::string& at, const std::string& kase,
-                                  const std::string& outcome = "resolved", const std::string& studio = "S01") {
+inline std::string CaseResolvedAt(const std::string& id, const std::string& at,
+                                  const std::string& kase, const std::string& outcome = "resolved",
+                                  const std::string& studio = "S01") {
   return Event(id, "CaseResolved", data::CaseResolved(studio, kase, outcome), at);
 }
-inline std::string SuggestionAt(const std::string& id, const std::string& at, const std::string& suggestion,
-                                const std::string& studio = "S01", const std::string& members = "M1") {
+inline std::string SuggestionAt(const std::string& id, const std::string& at,
+                                const std::string& suggestion, const std::string& studio = "S01",
+                                const std::string& members = "M1") {
   return Event(id, "SuggestionSubmitted", data::Suggestion(studio, suggestion, members), at);
 }
-inline std::string AdoptedAt(const std::string& id, const std::string& at, const std::string& suggestion,
-                             const std::string& studio = "S01") {
-  return Event(id, "SuggestionAdopted",
-               R"({"studio":")" + studio + R"(","suggestion":")" + suggestion + R"(","by":"区政府办公室"})", at);
+inline std::string AdoptedAt(const std::string& id, const std::string& at,
+                             const std::string& suggestion, const std::string& studio = "S01") {
+  return Event(
+      id, "SuggestionAdopted",
+      R"({"studio":")" + studio + R"(","suggestion":")" + suggestion + R"(","by":"区政府办公室"})",
+      at);
 }
 inline std::string RuleAt(const std::string& id, const std::string& at, const std::string& rule,
                           const std::string& studio = "S01") {
   return Event(id, "StudioRuleAdopted",
-               R"({"studio":")" + studio + R"(","rule":")" + rule + R"(","title":"接待日制度"})", at);
+               R"({"studio":")" + studio + R"(","rule":")" + rule + R"(","title":"接待日制度"})",
+               at);
 }
 inline std::string VisitAt(const std::string& id, const std::string& at, const std::string& visit,
                            const std::string& studio = "S01") {
   return Event(id, "SupervisionVisited",
-               R"({"studio":")" + studio + R"(","visit":")" + visit + R"(","inspectors":["督导组甲"],"notes":"台账齐全"})", at);
+               R"({"studio":")" + studio + R"(","visit":")" + visit +
+                   R"(","inspectors":["督导组甲"],"notes":"台账齐全"})",
+               at);
 }
-inline std::string FindingAt(const std::string& id, const std::string& at, const std::string& finding,
-                             const std::string& due, const std::string& studio = "S01") {
+inline std::string FindingAt(const std::string& id, const std::string& at,
+                             const std::string& finding, const std::string& due,
+                             const std::string& studio = "S01") {
   return Event(id, "FindingRaised", data::Finding(studio, finding, due), at);
 }
-inline std::string RectifiedAt(const std::string& id, const std::string& at, const std::string& finding,
-                               const std::string& studio = "S01") {
-  return Event(id, "FindingRectified",
-               R"({"studio":")" + studio + R"(","finding":")" + finding + R"(","summary":"已整改"})", at);
+inline std::string RectifiedAt(const std::string& id, const std::string& at,
+                               const std::string& finding, const std::string& studio = "S01") {
+  return Event(
+      id, "FindingRectified",
+      R"({"studio":")" + studio + R"(","finding":")" + finding + R"(","summary":"已整改"})", at);
 }
 inline std::string StatusAt(const std::string& id, const std::string& at, const std::string& status,
                             const std::string& studio = "S01") {
@@ -249,18 +270,24 @@ inline std::string StatusAt(const std::string& id, const std::string& at, const 
 }
 inline std::string JoinAt(const std::string& id, const std::string& at, const std::string& member,
                           const std::string& studio = "S01") {
-  return Event(id, "MemberJoinedStudio", R"({"studio":")" + studio + R"(","member":")" + member + R"("})", at);
+  return Event(id, "MemberJoinedStudio",
+               R"({"studio":")" + studio + R"(","member":")" + member + R"("})", at);
 }
 inline std::string LeaveAt(const std::string& id, const std::string& at, const std::string& member,
                            const std::string& studio = "S01") {
-  return Event(id, "MemberLeftStudio", R"({"studio":")" + studio + R"(","member":")" + member + R"("})", at);
+  return Event(id, "MemberLeftStudio",
+               R"({"studio":")" + studio + R"(","member":")" + member + R"("})", at);
 }
-inline std::string Correct(const std::string& id, const std::string& at, uint64_t target, const std::string& data) {
-  return Event(id, "EventCorrected",
-               R"({"target":)" + std::to_string(target) + R"(,"reason":"录入有误","data":)" + data + "}", at);
+inline std::string Correct(const std::string& id, const std::string& at, uint64_t target,
+                           const std::string& data) {
+  return Event(
+      id, "EventCorrected",
+      R"({"target":)" + std::to_string(target) + R"(,"reason":"录入有误","data":)" + data + "}",
+      at);
 }
 inline std::string Retract(const std::string& id, const std::string& at, uint64_t target) {
-  return Event(id, "EventRetracted", R"({"target":)" + std::to_string(target) + R"(,"reason":"重复录入"})", at);
+  return Event(id, "EventRetracted",
+               R"({"target":)" + std::to_string(target) + R"(,"reason":"重复录入"})", at);
 }
 
 // ------------------------------------------------------------------ a ledger with views

@@ -32,7 +32,8 @@ constexpr char kZeroTotals[] =
 
 // S03: licensed on 2025-03-01, lead M3, committee LIA.
 std::string LicenseS03() {
-  return Event("s3", "StudioLicensed", data::Studio("S03", "新区工作室", "locality", "M3", "LIA", "2025-03-01"),
+  return Event("s3", "StudioLicensed",
+               data::Studio("S03", "新区工作室", "locality", "M3", "LIA", "2025-03-01"),
                "2025-03-01T09:00:00+08:00");
 }
 
@@ -74,24 +75,26 @@ constexpr char kRichTotals[] =
 TEST(StudioViewTest, ShowsEveryField) {
   ViewsLedger t;
   RichHistory(t);
-  EXPECT_EQ(t.Studio("S01"),
-            std::string(R"({"id":"S01","name":"鱼洞街道委员工作室","linkType":"locality","status":"active",)"
-                        R"("leadMember":"M1","committee":"C1","partyOrg":"鱼洞街道党工委","town":"鱼洞街道",)"
-                        R"("batch":1,"licensedOn":"2024-11-08","members":["M1","M2"],"totals":)") +
-                kRichTotals +
-                R"(,"lastActivityAt":"2025-06-10T10:00:00+08:00","medianDaysToResolve":2.5,"byMonth":{)"
-                R"("2025-03":{"contacts":1,"peopleReached":25,"consultations":0,"casesOpened":0,"casesResolved":0,"suggestions":0},)"
-                R"("2025-04":{"contacts":1,"peopleReached":5,"consultations":1,"casesOpened":2,"casesResolved":1,"suggestions":1},)"
-                R"("2025-05":{"contacts":0,"peopleReached":0,"consultations":0,"casesOpened":0,"casesResolved":0,"suggestions":0},)"
-                R"("2025-06":{"contacts":0,"peopleReached":0,"consultations":0,"casesOpened":1,"casesResolved":0,"suggestions":1}},)"
-                R"("flags":[]})");
+  EXPECT_EQ(
+      t.Studio("S01"),
+      std::string(
+          R"({"id":"S01","name":"鱼洞街道委员工作室","linkType":"locality","status":"active",)"
+          R"("leadMember":"M1","committee":"C1","partyOrg":"鱼洞街道党工委","town":"鱼洞街道",)"
+          R"("batch":1,"licensedOn":"2024-11-08","members":["M1","M2"],"totals":)") +
+          kRichTotals +
+          R"(,"lastActivityAt":"2025-06-10T10:00:00+08:00","medianDaysToResolve":2.5,"byMonth":{)"
+          R"("2025-03":{"contacts":1,"peopleReached":25,"consultations":0,"casesOpened":0,"casesResolved":0,"suggestions":0},)"
+          R"("2025-04":{"contacts":1,"peopleReached":5,"consultations":1,"casesOpened":2,"casesResolved":1,"suggestions":1},)"
+          R"("2025-05":{"contacts":0,"peopleReached":0,"consultations":0,"casesOpened":0,"casesResolved":0,"suggestions":0},)"
+          R"("2025-06":{"contacts":0,"peopleReached":0,"consultations":0,"casesOpened":1,"casesResolved":0,"suggestions":1}},)"
+          R"("flags":[]})");
 }
 
 // Instants are compared as instants and printed in +08:00, whatever offset they were sent in.
 TEST(StudioViewTest, OffsetsAreNormalisedToTheLedgerTimeZone) {
   ViewsLedger t;
-  t.Add(ContactAt("c1", "2025-03-31T16:30:00Z"));               // 2025-04-01T00:30:00+08:00
-  t.Add(ContactAt("c2", "2025-04-30T11:30:00-05:00"));          // 2025-05-01T00:30:00+08:00
+  t.Add(ContactAt("c1", "2025-03-31T16:30:00Z"));       // 2025-04-01T00:30:00+08:00
+  t.Add(ContactAt("c2", "2025-04-30T11:30:00-05:00"));  // 2025-05-01T00:30:00+08:00
   t.Add(ContactAt("c3", "2025-04-30T23:59:59.250+08:00"), "2025-05-01T00:30:00+08:00");
   const std::string s = t.Studio("S01");
   EXPECT_EQ(JsonAt(s, "byMonth/2025-03"), "<missing>");
@@ -107,12 +110,14 @@ TEST(StudioViewTest, OffsetsAreNormalisedToTheLedgerTimeZone) {
 TEST(StudioViewTest, AStudioWithoutActivityHasNullsAndEmptyMonths) {
   ViewsLedger t;
   RichHistory(t);
-  EXPECT_EQ(t.Studio("S02"),
-            std::string(R"({"id":"S02","name":"商贸物流委员工作室","linkType":"industry","status":"active",)"
-                        R"("leadMember":"M2","committee":"C1","partyOrg":"区商务委党组","town":null,)"
-                        R"("batch":1,"licensedOn":"2024-11-08","members":["M2"],"totals":)") +
-                kZeroTotals +
-                R"(,"lastActivityAt":null,"medianDaysToResolve":null,"byMonth":{},"flags":["INACTIVE","NO_RULES"]})");
+  EXPECT_EQ(
+      t.Studio("S02"),
+      std::string(
+          R"({"id":"S02","name":"商贸物流委员工作室","linkType":"industry","status":"active",)"
+          R"("leadMember":"M2","committee":"C1","partyOrg":"区商务委党组","town":null,)"
+          R"("batch":1,"licensedOn":"2024-11-08","members":["M2"],"totals":)") +
+          kZeroTotals +
+          R"(,"lastActivityAt":null,"medianDaysToResolve":null,"byMonth":{},"flags":["INACTIVE","NO_RULES"]})");
 }
 
 TEST(StudioViewTest, StudiosListsEveryStudioSortedWithItsAsOf) {
@@ -145,11 +150,13 @@ TEST(StudioViewTest, MedianDaysToResolveCountsOnlyResolvedCases) {
   t.Add(CaseOpenedAt("k3", "2025-04-01T12:00:00+08:00", "K3"));
   t.Add(CaseOpenedAt("k4", "2025-04-01T13:00:00+08:00", "K4"));
   t.Add(CaseOpenedAt("k5", "2025-04-01T14:00:00+08:00", "K5"));
-  t.Add(CaseResolvedAt("k3r", "2025-04-01T18:00:00+08:00", "K3"));                // 0.25 days
-  t.Add(CaseResolvedAt("k1r", "2025-04-02T22:00:00+08:00", "K1"));                // 1.5 days
-  t.Add(CaseResolvedAt("k2r", "2025-04-04T11:00:00+08:00", "K2"));                // 3 days
-  t.Add(CaseResolvedAt("k4r", "2025-04-11T13:00:00+08:00", "K4", "referred"));   // 10 days: not counted
-  t.Add(CaseResolvedAt("k5r", "2025-04-11T14:00:00+08:00", "K5", "withdrawn"));  // 10 days: not counted
+  t.Add(CaseResolvedAt("k3r", "2025-04-01T18:00:00+08:00", "K3"));  // 0.25 days
+  t.Add(CaseResolvedAt("k1r", "2025-04-02T22:00:00+08:00", "K1"));  // 1.5 days
+  t.Add(CaseResolvedAt("k2r", "2025-04-04T11:00:00+08:00", "K2"));  // 3 days
+  t.Add(CaseResolvedAt("k4r", "2025-04-11T13:00:00+08:00", "K4",
+                       "referred"));  // 10 days: not counted
+  t.Add(CaseResolvedAt("k5r", "2025-04-11T14:00:00+08:00", "K5",
+                       "withdrawn"));  // 10 days: not counted
   std::string s = t.Studio("S01");
   EXPECT_EQ(JsonAt(s, "medianDaysToResolve"), "1.5");  // odd count: the middle one
   EXPECT_EQ(JsonAt(s, "totals/casesOpened"), "5");
@@ -173,10 +180,11 @@ TEST(MemberViewTest, ShowsEveryField) {
             R"("totals":{"contacts":2,"consultations":1,"cases":2,"suggestions":1},)"
             R"("lastActivityAt":"2025-04-25T10:00:00+08:00","score":{"2025":12}})");
   // M2: contact 1, suggestions G1 and G2 2×2, G1 adopted 3; the open case K2 earns nothing yet.
-  EXPECT_EQ(t.Member("M2"),
-            R"({"id":"M2","name":"李四","sector":"农业界","committees":["C1"],"studios":["S01","S02"],)"
-            R"("totals":{"contacts":1,"consultations":0,"cases":1,"suggestions":2},)"
-            R"("lastActivityAt":"2025-06-10T10:00:00+08:00","score":{"2025":8}})");
+  EXPECT_EQ(
+      t.Member("M2"),
+      R"({"id":"M2","name":"李四","sector":"农业界","committees":["C1"],"studios":["S01","S02"],)"
+      R"("totals":{"contacts":1,"consultations":0,"cases":1,"suggestions":2},)"
+      R"("lastActivityAt":"2025-06-10T10:00:00+08:00","score":{"2025":8}})");
   // M3 joined and left S01 and is listed on nothing.
   EXPECT_EQ(t.Member("M3"),
             R"({"id":"M3","name":"王五","sector":"教育界","committees":[],"studios":[],)"
@@ -187,28 +195,29 @@ TEST(MemberViewTest, ShowsEveryField) {
 // Points go to the year (+08:00) of the earning event: the resolution, the adoption.
 TEST(MemberViewTest, ScoreFollowsThePolicyWeightsAndTheYearOfTheEarningEvent) {
   ViewsLedger t;
-  t.Add(SuggestionAt("g1", "2024-12-15T10:00:00+08:00", "G1", "S01", "M1"));             // 2024: 2
-  t.Add(CaseOpenedAt("k1", "2024-12-20T10:00:00+08:00", "K1", "S01", "M1,M2"));          // nothing yet
-  t.Add(ConsultationAt("h1", "2024-12-31T23:30:00+08:00", "S01", "M1", "research"));     // 2024: 3
-  t.Add(ContactAt("c1", "2025-01-01T00:30:00+08:00", "S01", "M1"));                      // 2025: 1 (16:30Z)
-  t.Add(CaseResolvedAt("k1r", "2025-01-05T10:00:00+08:00", "K1"));                       // 2025: 3 each
+  t.Add(SuggestionAt("g1", "2024-12-15T10:00:00+08:00", "G1", "S01", "M1"));          // 2024: 2
+  t.Add(CaseOpenedAt("k1", "2024-12-20T10:00:00+08:00", "K1", "S01", "M1,M2"));       // nothing yet
+  t.Add(ConsultationAt("h1", "2024-12-31T23:30:00+08:00", "S01", "M1", "research"));  // 2024: 3
+  t.Add(ContactAt("c1", "2025-01-01T00:30:00+08:00", "S01", "M1"));  // 2025: 1 (16:30Z)
+  t.Add(CaseResolvedAt("k1r", "2025-01-05T10:00:00+08:00", "K1"));   // 2025: 3 each
   t.Add(CaseOpenedAt("k2", "2025-01-10T10:00:00+08:00", "K2", "S01", "M2"));
-  t.Add(CaseResolvedAt("k2r", "2025-01-11T10:00:00+08:00", "K2", "referred"));           // nothing
-  t.Add(AdoptedAt("g1a", "2025-02-01T10:00:00+08:00", "G1"));                            // 2025: 3
-  t.Add(ConsultationAt("h2", "2025-02-02T10:00:00+08:00", "S01", "M2", "forum"));        // 2025: 2
+  t.Add(CaseResolvedAt("k2r", "2025-01-11T10:00:00+08:00", "K2", "referred"));     // nothing
+  t.Add(AdoptedAt("g1a", "2025-02-01T10:00:00+08:00", "G1"));                      // 2025: 3
+  t.Add(ConsultationAt("h2", "2025-02-02T10:00:00+08:00", "S01", "M2", "forum"));  // 2025: 2
   EXPECT_EQ(t.Score("M1"), R"({"2024":5,"2025":7})");
   EXPECT_EQ(t.Score("M2"), R"({"2025":5})");
   EXPECT_EQ(t.Score("M3"), "{}");
-  EXPECT_EQ(JsonAt(t.Member("M2"), "totals"), R"({"contacts":0,"consultations":1,"cases":2,"suggestions":0})");
+  EXPECT_EQ(JsonAt(t.Member("M2"), "totals"),
+            R"({"contacts":0,"consultations":1,"cases":2,"suggestions":0})");
 }
 
 TEST(MemberViewTest, TotalsCountOnlyActivityListingTheMember) {
   ViewsLedger t;
   t.Add(ContactAt("c1", "2025-04-01T10:00:00+08:00", "S01", "M1"));
-  t.Add(ContactAt("c2", "2025-04-02T10:00:00+08:00", "S01", "M2"));   // M1's studio, not M1
+  t.Add(ContactAt("c2", "2025-04-02T10:00:00+08:00", "S01", "M2"));  // M1's studio, not M1
   t.Add(SuggestionAt("g1", "2025-04-03T10:00:00+08:00", "G1", "S01", "M2"));
-  t.Add(AdoptedAt("g1a", "2025-04-20T10:00:00+08:00", "G1"));           // lists nobody
-  t.Add(ContactAt("c3", "2025-04-05T10:00:00+08:00", "S02", "M1"));   // another studio
+  t.Add(AdoptedAt("g1a", "2025-04-20T10:00:00+08:00", "G1"));        // lists nobody
+  t.Add(ContactAt("c3", "2025-04-05T10:00:00+08:00", "S02", "M1"));  // another studio
   const std::string m1 = t.Member("M1");
   EXPECT_EQ(JsonAt(m1, "totals"), R"({"contacts":2,"consultations":0,"cases":0,"suggestions":0})");
   EXPECT_EQ(JsonAt(m1, "lastActivityAt"), "\"2025-04-05T10:00:00+08:00\"");
@@ -241,12 +250,14 @@ TEST(MemberViewTest, StudiosAreThoseWhoseCurrentMembersIncludeThemWhateverTheirS
 TEST(CommitteeViewTest, ShowsEveryField) {
   ViewsLedger t;
   RichHistory(t);
-  EXPECT_EQ(t.Committee("C1"), std::string(R"({"id":"C1","name":"经济委","supervises":false,"studios":["S01","S02"],)"
-                                           R"("members":["M1","M2"],"totals":)") +
-                                   kRichTotals + R"(,"findingsOpen":1,"flaggedStudios":["S02"]})");
-  EXPECT_EQ(t.Committee("LIA"), std::string(R"({"id":"LIA","name":"联络委","supervises":true,"studios":[],)"
-                                            R"("members":[],"totals":)") +
-                                    kZeroTotals + R"(,"findingsOpen":0,"flaggedStudios":[]})");
+  EXPECT_EQ(t.Committee("C1"),
+            std::string(R"({"id":"C1","name":"经济委","supervises":false,"studios":["S01","S02"],)"
+                        R"("members":["M1","M2"],"totals":)") +
+                kRichTotals + R"(,"findingsOpen":1,"flaggedStudios":["S02"]})");
+  EXPECT_EQ(t.Committee("LIA"),
+            std::string(R"({"id":"LIA","name":"联络委","supervises":true,"studios":[],)"
+                        R"("members":[],"totals":)") +
+                kZeroTotals + R"(,"findingsOpen":0,"flaggedStudios":[]})");
 }
 
 TEST(CommitteeViewTest, StudiosIncludeSuspendedAndRevokedOnes) {
@@ -277,9 +288,11 @@ TEST(CommitteeViewTest, StudiosIncludeSuspendedAndRevokedOnes) {
 TEST(OverviewViewTest, ShowsEveryField) {
   ViewsLedger t;
   RichHistory(t);
-  EXPECT_EQ(t.Overview(), R"({"events":26,"studios":2,"members":3,"committees":2,)"
-                          R"("byLinkType":{"industry":1,"interest":0,"locality":1,"professional":0,"sector":0},)"
-                          R"("byFlag":{"INACTIVE":1,"LATE_RECORDING":0,"NO_RULES":1,"OVERDUE_CASES":0,"OVERDUE_FINDINGS":0}})");
+  EXPECT_EQ(
+      t.Overview(),
+      R"({"events":26,"studios":2,"members":3,"committees":2,)"
+      R"("byLinkType":{"industry":1,"interest":0,"locality":1,"professional":0,"sector":0},)"
+      R"("byFlag":{"INACTIVE":1,"LATE_RECORDING":0,"NO_RULES":1,"OVERDUE_CASES":0,"OVERDUE_FINDINGS":0}})");
 }
 
 TEST(OverviewViewTest, AnEmptyLedgerListsAllFiveKeys) {
@@ -289,10 +302,12 @@ TEST(OverviewViewTest, AnEmptyLedgerListsAllFiveKeys) {
   ASSERT_TRUE(views->CatchUp(ledger.ledger()).ok());
   std::string json;
   ASSERT_TRUE(views->Overview(At(kR), Policy{}, &json).ok());
-  EXPECT_EQ(json, R"({"events":0,"studios":0,"members":0,"committees":0,)"
-                  R"("byLinkType":{"industry":0,"interest":0,"locality":0,"professional":0,"sector":0},)"
-                  R"("byFlag":{"INACTIVE":0,"LATE_RECORDING":0,"NO_RULES":0,"OVERDUE_CASES":0,"OVERDUE_FINDINGS":0},)"
-                  R"("asOf":{"seq":0,"chain":"0000000000000000000000000000000000000000000000000000000000000000"}})");
+  EXPECT_EQ(
+      json,
+      R"({"events":0,"studios":0,"members":0,"committees":0,)"
+      R"("byLinkType":{"industry":0,"interest":0,"locality":0,"professional":0,"sector":0},)"
+      R"("byFlag":{"INACTIVE":0,"LATE_RECORDING":0,"NO_RULES":0,"OVERDUE_CASES":0,"OVERDUE_FINDINGS":0},)"
+      R"("asOf":{"seq":0,"chain":"0000000000000000000000000000000000000000000000000000000000000000"}})");
 }
 
 // ------------------------------------------------------------------ flags
@@ -386,14 +401,17 @@ TEST(FlagsTest, LateRecordingNeedsMoreThanTwentyPercentRecordedLate) {
   t.Add(ContactAt("c1", "2025-05-01T10:00:00+08:00"));
   t.Add(ContactAt("c2", "2025-05-02T10:00:00+08:00"));
   t.Add(ContactAt("c3", "2025-05-03T10:00:00+08:00"));
-  t.Add(ContactAt("c4", "2025-05-04T10:00:00+08:00"), "2025-05-11T10:00:00+08:00");  // 7 days: not late
+  t.Add(ContactAt("c4", "2025-05-04T10:00:00+08:00"),
+        "2025-05-11T10:00:00+08:00");  // 7 days: not late
   t.Add(ContactAt("c5", "2025-05-05T10:00:00+08:00"), "2025-05-12T10:00:01+08:00");  // late
   EXPECT_EQ(t.Flags("S01"), kNoFlags);  // 1 of 5: exactly 20%
   t.Add(ContactAt("c6", "2025-05-13T10:00:00+08:00"), "2025-05-20T10:00:01+08:00");  // late
-  EXPECT_EQ(t.Flags("S01"), R"(["LATE_RECORDING"])");  // 2 of 6
+  EXPECT_EQ(t.Flags("S01"), R"(["LATE_RECORDING"])");                                // 2 of 6
   // Once c1..c5 leave the window, one late event of one is too few.
   std::string json;
-  ASSERT_TRUE(t.views().Studio("S01", At("2025-05-05T10:00:00+08:00") + 90 * kDay + 1, Policy{}, &json).ok());
+  ASSERT_TRUE(t.views()
+                  .Studio("S01", At("2025-05-05T10:00:00+08:00") + 90 * kDay + 1, Policy{}, &json)
+                  .ok());
   EXPECT_EQ(JsonAt(json, "flags"), kNoFlags);
   // The window is by occurredAt: c6 occurred after this R, so c1..c5 alone count.
   EXPECT_EQ(t.Flags("S01", "2025-05-12T00:00:00+08:00"), kNoFlags);
@@ -428,7 +446,8 @@ TEST(FlagsTest, CorrectionsRecordedLaterDoNotMakeTheirTargetsLate) {
   t.Add(RuleAt("ru", "2025-03-01T10:00:00+08:00", "R1"));
   std::vector<uint64_t> contacts;
   for (int day = 1; day <= 5; ++day) {
-    contacts.push_back(t.Add(ContactAt("c" + std::to_string(day), "2025-05-0" + std::to_string(day) + "T10:00:00+08:00")));
+    contacts.push_back(t.Add(ContactAt("c" + std::to_string(day),
+                                       "2025-05-0" + std::to_string(day) + "T10:00:00+08:00")));
   }
   t.Add(Correct("x1", "2025-06-20T10:00:00+08:00", contacts[0], data::Contact("S01", "M2", 1)));
   t.Add(Correct("x2", "2025-06-20T10:00:00+08:00", contacts[1], data::Contact("S01", "M2", 1)));
@@ -446,8 +465,9 @@ TEST(FlagsTest, ARevokedStudioHasNoFlagsASuspendedOneKeepsThem) {
   EXPECT_EQ(t.Flags("S02"), all);
   t.Add(StatusAt("st2", "2025-06-02T10:00:00+08:00", "revoked", "S02"));
   EXPECT_EQ(t.Flags("S02"), kNoFlags);
-  EXPECT_EQ(JsonAt(t.Overview(), "byFlag"),
-            R"({"INACTIVE":1,"LATE_RECORDING":0,"NO_RULES":1,"OVERDUE_CASES":0,"OVERDUE_FINDINGS":0})");  // S01
+  EXPECT_EQ(
+      JsonAt(t.Overview(), "byFlag"),
+      R"({"INACTIVE":1,"LATE_RECORDING":0,"NO_RULES":1,"OVERDUE_CASES":0,"OVERDUE_FINDINGS":0})");  // S01
   EXPECT_EQ(JsonAt(t.Overview(), "byLinkType/industry"), "1");  // still counted
 }
 
@@ -497,9 +517,10 @@ TEST(CorrectionTest, MembersMoveTotalsLastActivityAndScore) {
   const uint64_t c1 = t.Add(ContactAt("c1", "2025-04-02T10:00:00+08:00", "S01", "M1"));
   EXPECT_EQ(t.Score("M1"), R"({"2025":1})");
   t.Add(Correct("x1", "2025-06-01T10:00:00+08:00", c1, data::Contact("S01", "M2,M3", 3)));
-  EXPECT_EQ(t.Member("M1"), R"({"id":"M1","name":"张三","sector":"经济界","committees":["C1"],"studios":["S01"],)"
-                            R"("totals":{"contacts":0,"consultations":0,"cases":0,"suggestions":0},)"
-                            R"("lastActivityAt":null,"score":{}})");
+  EXPECT_EQ(t.Member("M1"),
+            R"({"id":"M1","name":"张三","sector":"经济界","committees":["C1"],"studios":["S01"],)"
+            R"("totals":{"contacts":0,"consultations":0,"cases":0,"suggestions":0},)"
+            R"("lastActivityAt":null,"score":{}})");
   for (const char* m : {"M2", "M3"}) {
     const std::string member = t.Member(m);
     EXPECT_EQ(JsonAt(member, "totals/contacts"), "1") << m;
@@ -510,9 +531,11 @@ TEST(CorrectionTest, MembersMoveTotalsLastActivityAndScore) {
 
 TEST(CorrectionTest, AConsultationCorrectedToResearchScoresThree) {
   ViewsLedger t;
-  const uint64_t h1 = t.Add(ConsultationAt("h1", "2025-04-03T10:00:00+08:00", "S01", "M1", "meeting"));
+  const uint64_t h1 =
+      t.Add(ConsultationAt("h1", "2025-04-03T10:00:00+08:00", "S01", "M1", "meeting"));
   EXPECT_EQ(t.Score("M1"), R"({"2025":2})");
-  t.Add(Correct("x1", "2025-06-01T10:00:00+08:00", h1, data::Consultation("S01", "M1", "research")));
+  t.Add(
+      Correct("x1", "2025-06-01T10:00:00+08:00", h1, data::Consultation("S01", "M1", "research")));
   EXPECT_EQ(t.Score("M1"), R"({"2025":3})");
   EXPECT_EQ(JsonAt(t.Studio("S01"), "totals/consultations"), "1");
   EXPECT_EQ(JsonAt(t.Member("M1"), "totals/consultations"), "1");
@@ -556,7 +579,8 @@ TEST(CorrectionTest, AResolutionCorrectedToReferredNoLongerCountsAsResolved) {
   t.Add(CaseOpenedAt("k1", "2025-04-10T10:00:00+08:00", "K1", "S01", "M1"));
   const uint64_t k1r = t.Add(CaseResolvedAt("k1r", "2025-04-12T22:00:00+08:00", "K1"));
   EXPECT_EQ(t.Score("M1"), R"({"2025":3})");
-  t.Add(Correct("x1", "2025-06-01T10:00:00+08:00", k1r, data::CaseResolved("S01", "K1", "referred")));
+  t.Add(
+      Correct("x1", "2025-06-01T10:00:00+08:00", k1r, data::CaseResolved("S01", "K1", "referred")));
   std::string s = t.Studio("S01");
   EXPECT_EQ(JsonAt(s, "totals/casesResolved"), "0");
   EXPECT_EQ(JsonAt(s, "totals/casesOpen"), "0");
@@ -564,7 +588,8 @@ TEST(CorrectionTest, AResolutionCorrectedToReferredNoLongerCountsAsResolved) {
   EXPECT_EQ(JsonAt(s, "byMonth/2025-04/casesResolved"), "0");
   EXPECT_EQ(t.Score("M1"), "{}");
   // Back to resolved, by a later correction of the same target.
-  t.Add(Correct("x2", "2025-06-02T10:00:00+08:00", k1r, data::CaseResolved("S01", "K1", "resolved")));
+  t.Add(
+      Correct("x2", "2025-06-02T10:00:00+08:00", k1r, data::CaseResolved("S01", "K1", "resolved")));
   s = t.Studio("S01");
   EXPECT_EQ(JsonAt(s, "totals/casesResolved"), "1");
   EXPECT_EQ(JsonAt(s, "medianDaysToResolve"), "2.5");
@@ -608,9 +633,10 @@ TEST(CorrectionTest, ARectifiedFindingWithACorrectedDueDateReopensAtTheNewDate) 
 
 TEST(CorrectionTest, ALicenceCorrectionChangesNameAndLinkType) {
   ViewsLedger t;
-  t.Add(Correct("x1", "2025-06-01T10:00:00+08:00", 7,
-                R"({"studio":"S02","name":"物流委员工作室","linkType":"professional","leadMember":"M2",)"
-                R"("committee":"C1","partyOrg":"区商务委党组","batch":2,"licensedOn":"2025-05-01"})"));
+  t.Add(Correct(
+      "x1", "2025-06-01T10:00:00+08:00", 7,
+      R"({"studio":"S02","name":"物流委员工作室","linkType":"professional","leadMember":"M2",)"
+      R"("committee":"C1","partyOrg":"区商务委党组","batch":2,"licensedOn":"2025-05-01"})"));
   const std::string s = t.Studio("S02");
   EXPECT_EQ(JsonAt(s, "name"), "\"物流委员工作室\"");
   EXPECT_EQ(JsonAt(s, "linkType"), "\"professional\"");
@@ -620,7 +646,8 @@ TEST(CorrectionTest, ALicenceCorrectionChangesNameAndLinkType) {
   EXPECT_EQ(JsonAt(s, "flags"), kNoFlags);  // licensed less than 90 days ago now
   const std::string o = t.Overview();
   EXPECT_EQ(JsonAt(o, "studios"), "2");
-  EXPECT_EQ(JsonAt(o, "byLinkType"), R"({"industry":0,"interest":0,"locality":1,"professional":1,"sector":0})");
+  EXPECT_EQ(JsonAt(o, "byLinkType"),
+            R"({"industry":0,"interest":0,"locality":1,"professional":1,"sector":0})");
   EXPECT_EQ(JsonAt(t.Committee("C1"), "studios"), R"(["S01","S02"])");
 }
 
@@ -655,14 +682,16 @@ TEST(RetractionTest, EachActivityTypeLosesItsContribution) {
   ViewsLedger t;
   t.Add(RuleAt("ru", "2025-03-01T10:00:00+08:00", "R1"));
   const uint64_t c = t.Add(ContactAt("c1", "2025-04-02T10:00:00+08:00", "S01", "M1", 25));
-  const uint64_t h = t.Add(ConsultationAt("h1", "2025-04-03T10:00:00+08:00", "S01", "M1", "research"));
+  const uint64_t h =
+      t.Add(ConsultationAt("h1", "2025-04-03T10:00:00+08:00", "S01", "M1", "research"));
   const uint64_t k = t.Add(CaseOpenedAt("k1", "2025-04-04T10:00:00+08:00", "K1", "S01", "M2"));
   const uint64_t g = t.Add(SuggestionAt("g1", "2025-04-05T10:00:00+08:00", "G1", "S01", "M2"));
   const uint64_t v = t.Add(VisitAt("v1", "2025-04-06T10:00:00+08:00", "V1"));
   const uint64_t f = t.Add(FindingAt("f1", "2025-04-07T10:00:00+08:00", "F1", "2025-04-30"));
-  EXPECT_EQ(JsonAt(t.Studio("S01"), "totals"),
-            R"({"contacts":1,"peopleReached":25,"consultations":1,"casesOpened":1,"casesResolved":0,"casesOpen":1,)"
-            R"("suggestions":1,"suggestionsAdopted":0,"rules":1,"visits":1,"findingsOpen":1,"findingsRectified":0})");
+  EXPECT_EQ(
+      JsonAt(t.Studio("S01"), "totals"),
+      R"({"contacts":1,"peopleReached":25,"consultations":1,"casesOpened":1,"casesResolved":0,"casesOpen":1,)"
+      R"("suggestions":1,"suggestionsAdopted":0,"rules":1,"visits":1,"findingsOpen":1,"findingsRectified":0})");
   EXPECT_EQ(t.Flags("S01"), R"(["OVERDUE_CASES","OVERDUE_FINDINGS"])");
   const std::string at = "2025-06-01T10:00:00+08:00";
   t.Add(Retract("x1", at, c));
@@ -682,9 +711,10 @@ TEST(RetractionTest, EachActivityTypeLosesItsContribution) {
   t.Add(Retract("x5", at, v));
   t.Add(Retract("x6", at, f));
   const std::string s = t.Studio("S01");
-  EXPECT_EQ(JsonAt(s, "totals"),
-            R"({"contacts":0,"peopleReached":0,"consultations":0,"casesOpened":0,"casesResolved":0,"casesOpen":0,)"
-            R"("suggestions":0,"suggestionsAdopted":0,"rules":1,"visits":0,"findingsOpen":0,"findingsRectified":0})");
+  EXPECT_EQ(
+      JsonAt(s, "totals"),
+      R"({"contacts":0,"peopleReached":0,"consultations":0,"casesOpened":0,"casesResolved":0,"casesOpen":0,)"
+      R"("suggestions":0,"suggestionsAdopted":0,"rules":1,"visits":0,"findingsOpen":0,"findingsRectified":0})");
   EXPECT_EQ(JsonAt(s, "byMonth"), "{}");
   EXPECT_EQ(JsonAt(s, "lastActivityAt"), "null");
   EXPECT_EQ(JsonAt(s, "flags"), R"(["INACTIVE"])");
@@ -755,8 +785,10 @@ TEST(RetractionTest, RetractingAResolutionReopensTheCase) {
 TEST(RetractionTest, RetractingACorrectedResolutionTakesAwayTheCorrectedData) {
   ViewsLedger t;
   t.Add(CaseOpenedAt("k1", "2025-04-10T10:00:00+08:00", "K1", "S01", "M1"));
-  const uint64_t resolved = t.Add(CaseResolvedAt("k1r", "2025-04-12T22:00:00+08:00", "K1", "referred"));
-  t.Add(Correct("x1", "2025-06-01T10:00:00+08:00", resolved, data::CaseResolved("S01", "K1", "resolved")));
+  const uint64_t resolved =
+      t.Add(CaseResolvedAt("k1r", "2025-04-12T22:00:00+08:00", "K1", "referred"));
+  t.Add(Correct("x1", "2025-06-01T10:00:00+08:00", resolved,
+                data::CaseResolved("S01", "K1", "resolved")));
   EXPECT_EQ(JsonAt(t.Studio("S01"), "totals/casesResolved"), "1");
   t.Add(Retract("x2", "2025-06-02T10:00:00+08:00", resolved));
   const std::string s = t.Studio("S01");
@@ -823,7 +855,8 @@ std::string FirstDifference(const std::string& a, const std::string& b) {
   auto la = SplitLines(a), lb = SplitLines(b);
   for (size_t i = 0; i < std::max(la.size(), lb.size()); ++i) {
     const std::string x = i < la.size() ? la[i] : "<none>", y = i < lb.size() ? lb[i] : "<none>";
-    if (x != y) return "line " + std::to_string(i) + ":\n  " + x.substr(0, 2000) + "\n  " + y.substr(0, 2000);
+    if (x != y)
+      return "line " + std::to_string(i) + ":\n  " + x.substr(0, 2000) + "\n  " + y.substr(0, 2000);
   }
   return "";
 }
@@ -840,7 +873,8 @@ TEST(IncrementalTest, CatchingUpInStepsEqualsAFullRebuild) {
     ASSERT_TRUE(Views::Open(t.dir() + "/stepped", &stepped).ok());
     ASSERT_TRUE(Views::Open(t.dir() + "/rebuilt", &rebuilt).ok());
     std::vector<demo::DemoEvent> events;
-    demo::Generate(demo::DemoOptions{seed, kEvents}, [&](const demo::DemoEvent& e) { events.push_back(e); });
+    demo::Generate(demo::DemoOptions{seed, kEvents},
+                   [&](const demo::DemoEvent& e) { events.push_back(e); });
     ASSERT_EQ(events.size(), kEvents);
     Codec codec;
     AppendOptions append;
@@ -883,7 +917,8 @@ TEST(IncrementalTest, ViewsOfAnotherLogAreRebuilt) {
   a.Add(ContactAt("c1", "2025-04-01T10:00:00+08:00", "S01", "M1", 25));
   a.Add(ContactAt("c2", "2025-04-02T10:00:00+08:00", "S01", "M1", 25));
   b.Add(ContactAt("other", "2025-04-01T10:00:00+08:00", "S01", "M1", 7));
-  for (int i = 0; i < 4; ++i) c.Add(ContactAt("c" + std::to_string(i), "2025-04-01T10:00:00+08:00", "S01", "M1", 1));
+  for (int i = 0; i < 4; ++i)
+    c.Add(ContactAt("c" + std::to_string(i), "2025-04-01T10:00:00+08:00", "S01", "M1", 1));
   TempDir dir;
   std::unique_ptr<Views> views;
   ASSERT_TRUE(Views::Open(dir.path() + "/views", &views).ok());
@@ -912,7 +947,8 @@ std::string RunAndKillAtFirstProgress(const std::string& dir, std::vector<std::s
   for (char** e = environ; *e != nullptr; ++e) {
     if (std::string(*e).rfind("WULIAN_NOW=", 0) != 0) env_strings.push_back(*e);
   }
-  std::vector<char*> argv = {const_cast<char*>("wulian"), const_cast<char*>("--data"), const_cast<char*>(data.c_str())};
+  std::vector<char*> argv = {const_cast<char*>("wulian"), const_cast<char*>("--data"),
+                             const_cast<char*>(data.c_str())};
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::vector<char*> envp;
@@ -934,7 +970,8 @@ std::string RunAndKillAtFirstProgress(const std::string& dir, std::vector<std::s
   std::string seen;
   char buf[256];
   ssize_t n;
-  while (seen.find(" events applied\n") == std::string::npos && (n = read(err[0], buf, sizeof buf)) > 0) {
+  while (seen.find(" events applied\n") == std::string::npos &&
+         (n = read(err[0], buf, sizeof buf)) > 0) {
     seen.append(buf, static_cast<size_t>(n));
   }
   kill(pid, SIGKILL);
@@ -948,8 +985,8 @@ std::string RunAndKillAtFirstProgress(const std::string& dir, std::vector<std::s
 // Every view the CLI shows for the demo ledger: overview, studios, committees, some members.
 std::string CliViews(const std::string& dir) {
   std::string all;
-  for (const std::string q : {"overview", "studios", "committee C-LIAISON", "committee C-ECON", "member M001",
-                              "member M002", "member M010", "member M050"}) {
+  for (const std::string q : {"overview", "studios", "committee C-LIAISON", "committee C-ECON",
+                              "member M001", "member M002", "member M010", "member M050"}) {
     testing::Output r = testing::Wulian(dir, "query " + q);
     EXPECT_EQ(r.exit_code, 0) << q << ": " << r.out;
     all += r.out;
@@ -976,7 +1013,9 @@ TEST(CrashTest, CatchUpKilledMidwayResumesToTheStateOfARebuild) {
   ASSERT_EQ(testing::Wulian(dir.path(), "import " + first).exit_code, 0);
   ASSERT_EQ(testing::Wulian(dir.path(), "query overview").exit_code, 0);
   ASSERT_EQ(testing::Wulian(dir.path(), "import " + whole).exit_code, 0);
-  EXPECT_EQ(RunAndKillAtFirstProgress(dir.path(), {"query", "overview"}).rfind("views: 40000 events applied\n", 0), 0u);
+  EXPECT_EQ(RunAndKillAtFirstProgress(dir.path(), {"query", "overview"})
+                .rfind("views: 40000 events applied\n", 0),
+            0u);
 
   const std::string resumed = CliViews(dir.path());
   EXPECT_NE(resumed.find(R"({"events":60000,)"), std::string::npos) << resumed.substr(0, 300);
@@ -992,7 +1031,9 @@ TEST(CrashTest, RebuildKilledMidwayLeavesViewsThatCatchUpToTheSameState) {
   ASSERT_EQ(testing::Wulian(dir.path(), "demo --events 60000").exit_code, 0);
   const std::string before = CliViews(dir.path());  // catches up from nothing
   EXPECT_NE(before.find(R"({"events":60000,)"), std::string::npos) << before.substr(0, 300);
-  EXPECT_EQ(RunAndKillAtFirstProgress(dir.path(), {"rebuild"}).rfind("views: 20000 events applied\n", 0), 0u);
+  EXPECT_EQ(
+      RunAndKillAtFirstProgress(dir.path(), {"rebuild"}).rfind("views: 20000 events applied\n", 0),
+      0u);
   const std::string after = CliViews(dir.path());
   EXPECT_TRUE(before == after) << FirstDifference(before, after);
 }

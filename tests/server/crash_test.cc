@@ -53,7 +53,8 @@ pid_t Serve(const std::string& data, uint16_t* port) {
     close(out[0]);
     const int devnull = ::open("/dev/null", O_WRONLY);
     dup2(devnull, 2);
-    execl(testing::Bin().c_str(), "wulian", "--data", data.c_str(), "serve", "--listen", "127.0.0.1:0", nullptr);
+    execl(testing::Bin().c_str(), "wulian", "--data", data.c_str(), "serve", "--listen",
+          "127.0.0.1:0", nullptr);
     _exit(127);
   }
   close(out[1]);
@@ -86,9 +87,12 @@ TEST(CrashTest, KilledUnderConcurrentAppendsLosesNoAcknowledgedEvent) {
     clients.emplace_back([&, t] {
       for (int n = 0; n < 100000 && !dead; ++n) {
         const std::string id = "k-" + std::to_string(t) + "-" + std::to_string(n);
-        auto [status, body] = Post(port, token, testing::Event(id, "ContactRecorded",
-            R"({"studio":"S01","members":["M001"],"channel":"online","peopleReached":1,"topic":"负载"})",
-            "2026-10-31T12:00:00+08:00"));
+        auto [status, body] = Post(
+            port, token,
+            testing::Event(
+                id, "ContactRecorded",
+                R"({"studio":"S01","members":["M001"],"channel":"online","peopleReached":1,"topic":"负载"})",
+                "2026-10-31T12:00:00+08:00"));
         if (status == 0) return;
         ASSERT_EQ(status, 201) << body;
         std::lock_guard<std::mutex> lock(mu);
@@ -114,7 +118,8 @@ TEST(CrashTest, KilledUnderConcurrentAppendsLosesNoAcknowledgedEvent) {
     stored[std::stoull(line.substr(7))] = line.substr(at, line.find('"', at) - at);
   }
   ASSERT_GE(stored.size(), acked.size());
-  for (const auto& [id, seq] : acked) EXPECT_EQ(stored[seq], id) << "acknowledged event " << seq << " lost or moved";
+  for (const auto& [id, seq] : acked)
+    EXPECT_EQ(stored[seq], id) << "acknowledged event " << seq << " lost or moved";
 
   // The views the server left behind catch up to exactly what a full rebuild gives.
   const std::string now = "WULIAN_NOW=2026-11-26T10:00:00+08:00";

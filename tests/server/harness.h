@@ -1,15 +1,15 @@
 // A real server on a loopback port inside the test process, and a small HTTP client.
 #pragma once
 
-#include <utility>
-
+// clang-format off
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+// clang-format on
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <thread>
 
 #include "events/signing.h"
@@ -65,7 +65,8 @@ class ServedLedger {
 
   // One request on a fresh connection; `role` empty sends no token.
   Reply Call(http::verb method, const std::string& target, const std::string& role = "admin",
-             const std::string& body = "", const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+             const std::string& body = "",
+             const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     net::io_context ioc;
     beast::tcp_stream stream(ioc);
     beast::error_code ec;
@@ -88,7 +89,9 @@ class ServedLedger {
     reply.content_type = std::string(res[http::field::content_type]);
     return reply;
   }
-  Reply Get(const std::string& target, const std::string& role = "admin") { return Call(http::verb::get, target, role); }
+  Reply Get(const std::string& target, const std::string& role = "admin") {
+    return Call(http::verb::get, target, role);
+  }
   Reply Post(const std::string& body, const std::string& role = "admin") {
     return Call(http::verb::post, "/v1/events", role, body);
   }
@@ -113,7 +116,8 @@ class ServedLedger {
  private:
   void StartServer() {
     server_ = std::make_unique<server::Server>(
-        server::ServerParts{&ledger_.ledger(), views_.get(), tokens_.get(), &policy_, key_.get()}, options_);
+        server::ServerParts{&ledger_.ledger(), views_.get(), tokens_.get(), &policy_, key_.get()},
+        options_);
     EXPECT_TRUE(server_->Start().ok());
     thread_ = std::thread([this] { server_->Run(); });
   }

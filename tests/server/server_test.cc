@@ -16,14 +16,18 @@ namespace http = testing::http;
 using testing::Reply;
 using testing::ServedLedger;
 
-const std::string kContactData = R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"停车难"})";
+const std::string kContactData =
+    R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"停车难"})";
 
 std::string Contact(const std::string& id, const std::string& studio = "S01") {
   return Event(id, "ContactRecorded",
-               R"({"studio":")" + studio + R"(","members":["M1"],"channel":"visit","peopleReached":3,"topic":"停车难"})");
+               R"({"studio":")" + studio +
+                   R"(","members":["M1"],"channel":"visit","peopleReached":3,"topic":"停车难"})");
 }
 
-bool Has(const Reply& r, const std::string& fragment) { return r.body.find(fragment) != std::string::npos; }
+bool Has(const Reply& r, const std::string& fragment) {
+  return r.body.find(fragment) != std::string::npos;
+}
 
 TEST(ServerTest, HealthNeedsNoTokenAndEveryOtherRouteDoes) {
   ServedLedger s;
@@ -31,7 +35,10 @@ TEST(ServerTest, HealthNeedsNoTokenAndEveryOtherRouteDoes) {
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(Has(r, R"({"ok":true,"seq":7})")) << r.body;
   EXPECT_EQ(s.Get("/v1/overview", "").status, 401);
-  EXPECT_EQ(s.Call(http::verb::get, "/v1/overview", "", "", {{"Authorization", "Bearer wl_nonsense"}}).status, 401);
+  EXPECT_EQ(
+      s.Call(http::verb::get, "/v1/overview", "", "", {{"Authorization", "Bearer wl_nonsense"}})
+          .status,
+      401);
   EXPECT_EQ(s.Get("/", "").status, 200);
 }
 
@@ -83,10 +90,13 @@ TEST(ServerTest, AppendsAnswerLikeTheCliWithTheStatusesOfTheSpec) {
   r = s.Post(R"({"events":[)" + Contact("b3") + "," + Contact("b4", "S99") + "]}");
   EXPECT_EQ(r.status, 422);
   EXPECT_TRUE(Has(r, R"("code":"REFERENCE_ERROR")") && Has(r, R"("index":1)")) << r.body;
-  r = s.Post(Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M2"],"channel":"visit","peopleReached":3,"topic":"t"})"));
+  r = s.Post(Event(
+      "c1", "ContactRecorded",
+      R"({"studio":"S01","members":["M2"],"channel":"visit","peopleReached":3,"topic":"t"})"));
   EXPECT_EQ(r.status, 409);
   EXPECT_TRUE(Has(r, "DUPLICATE_ID"));
-  r = s.Post(Event("v1", "ContactRecorded", kContactData, "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":1)"));
+  r = s.Post(Event("v1", "ContactRecorded", kContactData, "2025-03-01T09:30:00+08:00",
+                   R"(,"expectedVersion":1)"));
   EXPECT_EQ(r.status, 409);
   EXPECT_TRUE(Has(r, "VERSION_CONFLICT"));
   r = s.Post(R"({"id":"x","type":"ContactRecorded"})");
@@ -126,41 +136,62 @@ TEST(ServerTest, RolesAreEnforcedOnEveryRoute) {
   };
   for (const auto& read : reads) {
     for (size_t i = 0; i < roles.size(); ++i) {
-      EXPECT_EQ(s.Get(read.target, roles[i]).status, read.expected[i]) << read.target << " as " << roles[i];
+      EXPECT_EQ(s.Get(read.target, roles[i]).status, read.expected[i])
+          << read.target << " as " << roles[i];
     }
     EXPECT_EQ(s.Get(read.target, "").status, 401) << read.target;
   }
   // A recorder sees only its studios in the list.
   EXPECT_FALSE(Has(s.Get("/v1/studios", "recorder"), R"("id":"S02")"));
   // Writes: activity of S01 by its recorder; registry by the supervisor; nothing by the auditor.
-  const std::string registry = Event("m9", "MemberRegistered", R"({"member":"M9","name":"九","sector":"s","committees":[]})");
+  const std::string registry = Event("m9", "MemberRegistered",
+                                     R"({"member":"M9","name":"九","sector":"s","committees":[]})");
   EXPECT_EQ(s.Post(Contact("rec1"), "recorder").status, 201);
   EXPECT_EQ(s.Post(Contact("rec2", "S02"), "recorder").status, 403);
   EXPECT_EQ(s.Post(registry, "recorder").status, 403);
   EXPECT_EQ(s.Post(Contact("a1"), "auditor").status, 403);
   EXPECT_EQ(s.Post(Contact("s1"), "supervisor").status, 403);
   EXPECT_EQ(s.Post(registry, "supervisor").status, 201);
-  EXPECT_EQ(s.Post(Event("v1", "SupervisionVisited", R"({"studio":"S02","visit":"V1","inspectors":["甲"],"notes":"n"})"), "supervisor").status, 201);
-  EXPECT_EQ(s.Post(Event("v2", "SupervisionVisited", R"({"studio":"S01","visit":"V2","inspectors":["甲"],"notes":"n"})"), "recorder").status, 403);
+  EXPECT_EQ(s.Post(Event("v1", "SupervisionVisited",
+                         R"({"studio":"S02","visit":"V1","inspectors":["甲"],"notes":"n"})"),
+                   "supervisor")
+                .status,
+            201);
+  EXPECT_EQ(s.Post(Event("v2", "SupervisionVisited",
+                         R"({"studio":"S01","visit":"V2","inspectors":["甲"],"notes":"n"})"),
+                   "recorder")
+                .status,
+            403);
   // Corrections: a recorder corrects its own studio's events only.
-  const std::string fix8 = Event("f8", "EventCorrected", R"({"target":8,"reason":"r","data":)" + kContactData + "}");
-  const std::string fix3 = Event("f3", "EventCorrected", R"({"target":3,"reason":"r","data":{"member":"M1","name":"张三丰","sector":"经济界","committees":["C1"]}})");
+  const std::string fix8 =
+      Event("f8", "EventCorrected", R"({"target":8,"reason":"r","data":)" + kContactData + "}");
+  const std::string fix3 = Event(
+      "f3", "EventCorrected",
+      R"({"target":3,"reason":"r","data":{"member":"M1","name":"张三丰","sector":"经济界","committees":["C1"]}})");
   EXPECT_EQ(s.Post(fix3, "recorder").status, 403);
   EXPECT_EQ(s.Post(fix8, "recorder").status, 201);
   EXPECT_EQ(s.Post(fix3, "supervisor").status, 201);
   // The token list of a batch is checked event by event.
-  EXPECT_EQ(s.Post(R"({"events":[)" + Contact("rec3") + "," + Contact("rec4", "S02") + "]}", "recorder").status, 403);
+  EXPECT_EQ(
+      s.Post(R"({"events":[)" + Contact("rec3") + "," + Contact("rec4", "S02") + "]}", "recorder")
+          .status,
+      403);
 }
 
 TEST(ServerTest, HostileHttpGetsTheRightStatusAndTheServerStaysUp) {
   ServedLedger s(/*request_timeout_ms=*/300);
   EXPECT_EQ(s.Call(http::verb::delete_, "/v1/events").status, 405);
   EXPECT_EQ(s.Call(http::verb::put, "/v1/overview").status, 405);
-  EXPECT_NE(s.Raw("BREW /v1/overview HTTP/1.1\r\nHost: x\r\n\r\n").find("HTTP/1.1 501"), std::string::npos);
-  EXPECT_NE(s.Raw("GET /v1/overview HTTP/9.9\r\n\r\n").find("HTTP/1.1 400"), std::string::npos);
-  EXPECT_NE(s.Raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nnot a chunk\r\n").find("HTTP/1.1 400"),
+  EXPECT_NE(s.Raw("BREW /v1/overview HTTP/1.1\r\nHost: x\r\n\r\n").find("HTTP/1.1 501"),
             std::string::npos);
-  EXPECT_NE(s.Raw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(server::kHeaderBytesMax, 'a') + "\r\n\r\n").find("HTTP/1.1 431"),
+  EXPECT_NE(s.Raw("GET /v1/overview HTTP/9.9\r\n\r\n").find("HTTP/1.1 400"), std::string::npos);
+  EXPECT_NE(s.Raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                  "chunked\r\n\r\nzz\r\nnot a chunk\r\n")
+                .find("HTTP/1.1 400"),
+            std::string::npos);
+  EXPECT_NE(s.Raw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                  std::string(server::kHeaderBytesMax, 'a') + "\r\n\r\n")
+                .find("HTTP/1.1 431"),
             std::string::npos);
   EXPECT_EQ(s.Post(std::string(server::kRequestBodyBytesMax + 1, ' ')).status, 413);
   // A slow client is cut off after the request timeout: Raw returns when the server closes.
@@ -211,8 +242,10 @@ TEST(ServerTest, LiveSubscriptionCatchesUpThenFollowsWithoutGaps) {
   net::io_context ioc;
   net::ip::tcp::socket socket(ioc);
   socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port()));
-  net::write(socket, net::buffer("GET /v1/events/live?from=3 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                                 s.token("auditor") + "\r\n\r\n"));
+  net::write(
+      socket,
+      net::buffer("GET /v1/events/live?from=3 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                  s.token("auditor") + "\r\n\r\n"));
   std::string pending, seen;
   std::vector<uint64_t> ids = ReadIds(socket, pending, 7, &seen);
   EXPECT_EQ(ids, (std::vector<uint64_t>{3, 4, 5, 6, 7}));
@@ -232,8 +265,11 @@ TEST(ServerTest, LiveSubscriptionResumesAfterARestartFromLastEventId) {
   net::io_context ioc;
   net::ip::tcp::socket socket(ioc);
   socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), s->port()));
-  net::write(socket, net::buffer("GET /v1/events/live HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 9\r\nAuthorization: Bearer " +
-                                 s->token("auditor") + "\r\n\r\n"));
+  net::write(
+      socket,
+      net::buffer(
+          "GET /v1/events/live HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 9\r\nAuthorization: Bearer " +
+          s->token("auditor") + "\r\n\r\n"));
   std::string pending;
   EXPECT_EQ(ReadIds(socket, pending, 13), (std::vector<uint64_t>{10, 11, 12, 13}));
 }

@@ -62,8 +62,8 @@ class AuditTest : public ::testing::Test {
 
 TEST_F(AuditTest, ConsistencyBetweenPublishedHeadsChecksOffline) {
   Save("p.json", Wulian(dir_.path(), "proof consistency 7 12"));
-  Output r = Check("consistency --pubkey " + Path("key.json") + " --old " + Path("h7.json") + " --new " +
-                   Path("h12.json") + " --proof " + Path("p.json"));
+  Output r = Check("consistency --pubkey " + Path("key.json") + " --old " + Path("h7.json") +
+                   " --new " + Path("h12.json") + " --proof " + Path("p.json"));
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out, "{\"ok\":true,\"from\":7,\"to\":12}\n");
   // The heads swapped, or a proof between other sizes, prove nothing.
@@ -79,8 +79,8 @@ TEST_F(AuditTest, ConsistencyBetweenPublishedHeadsChecksOffline) {
 TEST_F(AuditTest, InclusionOfAnExportedEventChecksOffline) {
   Save("p.json", Wulian(dir_.path(), "proof inclusion 9"));
   Save("e.json", Wulian(dir_.path(), "export --from 9 --to 9"));
-  const std::string args = "inclusion --pubkey " + Path("key.json") + " --head " + Path("h12.json") +
-                           " --proof " + Path("p.json");
+  const std::string args = "inclusion --pubkey " + Path("key.json") + " --head " +
+                           Path("h12.json") + " --proof " + Path("p.json");
   Output r = Check(args + " --event " + Path("e.json"));
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out, "{\"ok\":true,\"seq\":9,\"size\":12}\n");
@@ -92,19 +92,26 @@ TEST_F(AuditTest, InclusionOfAnExportedEventChecksOffline) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("does not hash to the proven leaf"), std::string::npos) << r.out;
   // A proof for another size does not fit the head.
-  r = Check("inclusion --pubkey " + Path("key.json") + " --head " + Path("h7.json") + " --proof " + Path("p.json"));
+  r = Check("inclusion --pubkey " + Path("key.json") + " --head " + Path("h7.json") + " --proof " +
+            Path("p.json"));
   EXPECT_EQ(r.exit_code, 1);
 }
 
 TEST_F(AuditTest, CorrectionsCheckOfflineToo) {
-  ASSERT_EQ(Wulian(dir_.path(), "append",
-                   Event("fix", "EventCorrected", R"({"target":9,"reason":"人数有误","data":{"studio":"S01","members":["M1"],"channel":"visit","peopleReached":30,"topic":"停车难"}})") + "\n")
-                .exit_code, 0);
+  ASSERT_EQ(
+      Wulian(
+          dir_.path(), "append",
+          Event(
+              "fix", "EventCorrected",
+              R"({"target":9,"reason":"人数有误","data":{"studio":"S01","members":["M1"],"channel":"visit","peopleReached":30,"topic":"停车难"}})") +
+              "\n")
+          .exit_code,
+      0);
   Publish("h13.json");
   Save("p.json", Wulian(dir_.path(), "proof inclusion 13"));
   Save("e.json", Wulian(dir_.path(), "export --from 13"));
-  Output r = Check("inclusion --pubkey " + Path("key.json") + " --head " + Path("h13.json") + " --proof " +
-                   Path("p.json") + " --event " + Path("e.json"));
+  Output r = Check("inclusion --pubkey " + Path("key.json") + " --head " + Path("h13.json") +
+                   " --proof " + Path("p.json") + " --event " + Path("e.json"));
   EXPECT_EQ(r.exit_code, 0) << r.out;
 }
 
@@ -114,8 +121,8 @@ TEST_F(AuditTest, ForgedOrForeignHeadsAreRejected) {
   head[root] = head[root] == 'a' ? 'b' : 'a';
   Write(Path("forged.json"), head);
   Save("p.json", Wulian(dir_.path(), "proof consistency 7 12"));
-  Output r = Check("consistency --pubkey " + Path("key.json") + " --old " + Path("h7.json") + " --new " +
-                   Path("forged.json") + " --proof " + Path("p.json"));
+  Output r = Check("consistency --pubkey " + Path("key.json") + " --old " + Path("h7.json") +
+                   " --new " + Path("forged.json") + " --proof " + Path("p.json"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("signature"), std::string::npos) << r.out;
   EXPECT_EQ(Wulian(dir_.path(), "verify --against " + Path("forged.json")).exit_code, 1);
@@ -123,16 +130,20 @@ TEST_F(AuditTest, ForgedOrForeignHeadsAreRejected) {
   TempDir other;
   ASSERT_EQ(Wulian(other.path(), "init").exit_code, 0);
   Write(Path("other-key.json"), Wulian(other.path(), "pubkey").out);
-  r = Check("consistency --pubkey " + Path("other-key.json") + " --old " + Path("h7.json") + " --new " +
-            Path("h12.json") + " --proof " + Path("p.json"));
+  r = Check("consistency --pubkey " + Path("other-key.json") + " --old " + Path("h7.json") +
+            " --new " + Path("h12.json") + " --proof " + Path("p.json"));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(Wulian(dir_.path(), "verify --against " + Path("h12.json") + " --pubkey " + Path("other-key.json")).exit_code, 1);
+  EXPECT_EQ(Wulian(dir_.path(),
+                   "verify --against " + Path("h12.json") + " --pubkey " + Path("other-key.json"))
+                .exit_code,
+            1);
   EXPECT_EQ(Check("consistency --pubkey " + Path("nope.json")).exit_code, 2);
 }
 
 TEST_F(AuditTest, VerifyAgainstCatchesAFullRewriteWithRecomputedHashes) {
   EXPECT_EQ(Wulian(dir_.path(), "verify --against " + Path("h7.json")).exit_code, 0);
-  Output ok = Wulian(dir_.path(), "verify --against " + Path("h12.json") + " --pubkey " + Path("key.json"));
+  Output ok =
+      Wulian(dir_.path(), "verify --against " + Path("h12.json") + " --pubkey " + Path("key.json"));
   EXPECT_EQ(ok.exit_code, 0);
   EXPECT_NE(ok.out.find(R"("against":{"size":12,"consistent":true})"), std::string::npos) << ok.out;
 
@@ -171,10 +182,16 @@ TEST_F(AuditTest, HeadsOfEarlierSizesAreSignedToo) {
 }
 
 TEST_F(AuditTest, HistoryListsEachCorrectionAndRetraction) {
-  ASSERT_EQ(Wulian(dir_.path(), "append",
-                   Lines({Event("fix", "EventCorrected", R"({"target":9,"reason":"人数有误","data":{"studio":"S01","members":["M1"],"channel":"visit","peopleReached":30,"topic":"停车难"}})"),
-                          Event("drop", "EventRetracted", R"({"target":9,"reason":"重复录入"})")}))
-                .exit_code, 0);
+  ASSERT_EQ(
+      Wulian(
+          dir_.path(), "append",
+          Lines(
+              {Event(
+                   "fix", "EventCorrected",
+                   R"({"target":9,"reason":"人数有误","data":{"studio":"S01","members":["M1"],"channel":"visit","peopleReached":30,"topic":"停车难"}})"),
+               Event("drop", "EventRetracted", R"({"target":9,"reason":"重复录入"})")}))
+          .exit_code,
+      0);
   Output r = Wulian(dir_.path(), "query history 9");
   ASSERT_EQ(r.exit_code, 0);
   const size_t event = r.out.find(R"({"event":{"seq":9,)");

@@ -28,7 +28,11 @@ TEST(CliTest, InitCreatesAnEmptyLedgerOnce) {
   TempDir dir;
   Output r = Wulian(dir.path(), "init");
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find(R"("head":{"seq":0,"chain":"0000000000000000000000000000000000000000000000000000000000000000","root":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"})"), std::string::npos) << r.out;
+  EXPECT_NE(
+      r.out.find(
+          R"("head":{"seq":0,"chain":"0000000000000000000000000000000000000000000000000000000000000000","root":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"})"),
+      std::string::npos)
+      << r.out;
   r = Wulian(dir.path(), "init");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("INVALID_ARGUMENT"), std::string::npos);
@@ -45,13 +49,22 @@ TEST(CliTest, AppendPrintsOneResultALineAndStopsAtTheFirstRefusal) {
   TempDir dir;
   ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
   std::string batch = R"({"events":[)" + Contact("b1") + "," + Contact("b2") + "]}";
-  Output r = Wulian(dir.path(), "append -", Lines(Registry()) + batch + "\n" + Contact("x", "S99") + "\n" + Contact("never") + "\n");
+  Output r = Wulian(
+      dir.path(), "append -",
+      Lines(Registry()) + batch + "\n" + Contact("x", "S99") + "\n" + Contact("never") + "\n");
   EXPECT_EQ(r.exit_code, 2);
   auto lines = SplitLines(r.out);
   ASSERT_EQ(lines.size(), 9u) << r.out;
-  EXPECT_EQ(lines[0].rfind(R"({"seq":1,"stream":"committee/C1","version":1,"hash":")", 0), 0u) << lines[0];
-  EXPECT_EQ(lines[7].rfind(R"({"results":[{"seq":8,"stream":"studio/S01","version":2,)", 0), 0u) << lines[7];
-  EXPECT_EQ(lines[8].rfind(R"({"error":{"code":"REFERENCE_ERROR","message":"studio \"S99\" is not licensed","line":9)", 0), 0u) << lines[8];
+  EXPECT_EQ(lines[0].rfind(R"({"seq":1,"stream":"committee/C1","version":1,"hash":")", 0), 0u)
+      << lines[0];
+  EXPECT_EQ(lines[7].rfind(R"({"results":[{"seq":8,"stream":"studio/S01","version":2,)", 0), 0u)
+      << lines[7];
+  EXPECT_EQ(
+      lines[8].rfind(
+          R"({"error":{"code":"REFERENCE_ERROR","message":"studio \"S99\" is not licensed","line":9)",
+          0),
+      0u)
+      << lines[8];
   EXPECT_NE(Wulian(dir.path(), "head").out.find(R"({"size":9,)"), std::string::npos);
 }
 
@@ -60,17 +73,28 @@ TEST(CliTest, AppendExitCodesFollowTheSpec) {
   ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
   ASSERT_EQ(Wulian(dir.path(), "append", Lines(Registry())).exit_code, 0);
   ASSERT_EQ(Wulian(dir.path(), "append", Contact("c1") + "\n").exit_code, 0);
-  Output r = Wulian(dir.path(), "append", Event("c1", "ContactRecorded", R"({"studio":"S01","members":["M2"],"channel":"visit","peopleReached":3,"topic":"t"})") + "\n");
+  Output r = Wulian(
+      dir.path(), "append",
+      Event(
+          "c1", "ContactRecorded",
+          R"({"studio":"S01","members":["M2"],"channel":"visit","peopleReached":3,"topic":"t"})") +
+          "\n");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.out.find("DUPLICATE_ID"), std::string::npos);
-  r = Wulian(dir.path(), "append", Event("c2", "ContactRecorded", R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})", "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":7)") + "\n");
+  r = Wulian(
+      dir.path(), "append",
+      Event("c2", "ContactRecorded",
+            R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})",
+            "2025-03-01T09:30:00+08:00", R"(,"expectedVersion":7)") +
+          "\n");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.out.find("VERSION_CONFLICT"), std::string::npos);
   r = Wulian(dir.path(), "append", "{\"id\":\"bad\"\n");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find(R"("code":"INVALID_EVENT")"), std::string::npos);
   EXPECT_NE(r.out.find(R"("line":1)"), std::string::npos);
-  r = Wulian(dir.path(), "append", R"({"events":[)" + Contact("b1") + "," + Contact("b2", "S99") + "]}\n");
+  r = Wulian(dir.path(), "append",
+             R"({"events":[)" + Contact("b1") + "," + Contact("b2", "S99") + "]}\n");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find(R"("line":1,"index":1})"), std::string::npos) << r.out;
   r = Wulian(dir.path(), "append", Contact("late") + "\n", "WULIAN_NOW=not-a-time");
@@ -81,10 +105,17 @@ TEST(CliTest, AppendRefusesAHugeLineAndInvalidUtf8WithTheirLineNumbers) {
   TempDir dir;
   ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
   ASSERT_EQ(Wulian(dir.path(), "append", Lines(Registry())).exit_code, 0);
-  Output r = Wulian(dir.path(), "append", Contact("ok1") + "\n" + std::string(kLineBytesMax + 10, 'x') + "\n");
+  Output r = Wulian(dir.path(), "append",
+                    Contact("ok1") + "\n" + std::string(kLineBytesMax + 10, 'x') + "\n");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.out.find(R"(longer than 16777216 bytes","line":2)"), std::string::npos) << r.out.substr(0, 400);
-  r = Wulian(dir.path(), "append", "\n" + Event("u", "ContactRecorded", "{\"studio\":\"S01\",\"members\":[\"M1\"],\"channel\":\"visit\",\"peopleReached\":3,\"topic\":\"\xc3\x28\"}") + "\n");
+  EXPECT_NE(r.out.find(R"(longer than 16777216 bytes","line":2)"), std::string::npos)
+      << r.out.substr(0, 400);
+  r = Wulian(dir.path(), "append",
+             "\n" +
+                 Event("u", "ContactRecorded",
+                       "{\"studio\":\"S01\",\"members\":[\"M1\"],\"channel\":\"visit\","
+                       "\"peopleReached\":3,\"topic\":\"\xc3\x28\"}") +
+                 "\n");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find(R"(UTF-8","line":2)"), std::string::npos) << r.out;
   EXPECT_NE(Wulian(dir.path(), "head").out.find(R"({"size":8,)"), std::string::npos);
@@ -95,10 +126,12 @@ TEST(CliTest, ImportIsAllOrNothingAndListsEveryRefusedLine) {
   ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
   std::vector<std::string> lines = Registry();
   lines.push_back(Contact("c1"));
-  lines.push_back("{not json");                                  // line 9
-  lines.push_back(Contact("c2", "S77"));                          // line 10
+  lines.push_back("{not json");           // line 9
+  lines.push_back(Contact("c2", "S77"));  // line 10
   lines.push_back(Contact("c3"));
-  lines.push_back(Event("k1", "CaseResolved", R"({"studio":"S01","case":"K9","outcome":"resolved","summary":"s"})"));  // 12
+  lines.push_back(
+      Event("k1", "CaseResolved",
+            R"({"studio":"S01","case":"K9","outcome":"resolved","summary":"s"})"));  // 12
   const std::string file = dir.path() + "/in.jsonl";
   std::ofstream(file) << Lines(lines);
   Output r = Wulian(dir.path(), "import " + file);
@@ -117,7 +150,9 @@ TEST(CliTest, ImportIsAllOrNothingAndListsEveryRefusedLine) {
   std::ofstream(file) << Lines(lines);
   r = Wulian(dir.path(), "import " + file);
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find(R"({"lines":9,"appended":9,"duplicates":0,"head":{"seq":9,)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(R"({"lines":9,"appended":9,"duplicates":0,"head":{"seq":9,)"),
+            std::string::npos)
+      << r.out;
   r = Wulian(dir.path(), "import " + file);
   EXPECT_NE(r.out.find(R"({"lines":9,"appended":0,"duplicates":9,)"), std::string::npos) << r.out;
   EXPECT_EQ(Wulian(dir.path(), "verify").exit_code, 0);
@@ -175,14 +210,16 @@ void ImportAndKill(const std::string& dir, const std::string& file) {
     dup2(err[1], 2);
     close(err[0]);
     const std::string data = dir + "/ledger";
-    execl(testing::Bin().c_str(), "wulian", "--data", data.c_str(), "import", file.c_str(), nullptr);
+    execl(testing::Bin().c_str(), "wulian", "--data", data.c_str(), "import", file.c_str(),
+          nullptr);
     _exit(127);
   }
   close(err[1]);
   std::string seen;
   char buf[256];
   ssize_t n;
-  while (seen.find("lines checked") == std::string::npos && (n = read(err[0], buf, sizeof buf)) > 0) {
+  while (seen.find("lines checked") == std::string::npos &&
+         (n = read(err[0], buf, sizeof buf)) > 0) {
     seen.append(buf, static_cast<size_t>(n));
   }
   kill(pid, SIGKILL);
@@ -240,7 +277,8 @@ TEST(CliTest, ImportKilledMidwayLeavesAVerifiedPrefixAndARerunCompletesIt) {
 
   Output rerun = Wulian(dir.path(), "import " + file);
   EXPECT_EQ(rerun.exit_code, 0) << rerun.out;
-  EXPECT_NE(rerun.out.find("\"duplicates\":" + std::to_string(stored.size())), std::string::npos) << rerun.out;
+  EXPECT_NE(rerun.out.find("\"duplicates\":" + std::to_string(stored.size())), std::string::npos)
+      << rerun.out;
   EXPECT_EQ(Wulian(dir.path(), "verify").exit_code, 0);
   EXPECT_EQ(ids_of(SplitLines(Wulian(dir.path(), "export").out)), wanted);
 }

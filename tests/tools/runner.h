@@ -22,7 +22,7 @@ inline std::string Bin() { return WULIAN_BIN; }
 
 // Runs `wulian --data DIR ARGS` through the shell, stdin from `input` (if any).
 inline Output Wulian(const std::string& dir, const std::string& args, const std::string& input = "",
-           const std::string& env = "WULIAN_NOW=2026-11-26T10:00:00+08:00") {
+                     const std::string& env = "WULIAN_NOW=2026-11-26T10:00:00+08:00") {
   std::string in_path = dir + "/.stdin";
   std::ofstream(in_path, std::ios::binary) << input;
   const std::string cmd =
@@ -45,7 +45,8 @@ inline std::string Lines(const std::vector<std::string>& lines) {
 
 inline std::string Contact(const std::string& id, const std::string& studio = "S01") {
   return Event(id, "ContactRecorded",
-               R"({"studio":")" + studio + R"(","members":["M1"],"channel":"visit","peopleReached":3,"topic":"停车难"})");
+               R"({"studio":")" + studio +
+                   R"(","members":["M1"],"channel":"visit","peopleReached":3,"topic":"停车难"})");
 }
 
 inline std::vector<std::string> SplitLines(const std::string& s) {
