@@ -19,7 +19,8 @@ namespace {
 // The one place where a failed connection or operation is logged.
 void Fail(const beast::error_code& ec, const char* what) {
   if (ec == net::error::operation_aborted || ec == beast::error::timeout || ec == net::error::eof ||
-      ec == http::error::end_of_stream) {
+      ec == http::error::end_of_stream || ec == net::error::connection_reset ||
+      ec == net::error::broken_pipe) {
     spdlog::debug("{}: {}", what, ec.message());
     return;
   }

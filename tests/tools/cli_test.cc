@@ -200,35 +200,6 @@ TEST(CliTest, LeafHashesMatchCapnpCanonicalForm) {
   EXPECT_GE(checked, 8);
 }
 
-// Runs `wulian import` and SIGKILLs it as soon as it reports its first checked chunk.
-void ImportAndKill(const std::string& dir, const std::string& file) {
-  int err[2];
-  ASSERT_EQ(pipe(err), 0);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    dup2(err[1], 2);
-    close(err[0]);
-    const std::string data = dir + "/ledger";
-    execl(testing::Bin().c_str(), "wulian", "--data", data.c_str(), "import", file.c_str(),
-          nullptr);
-    _exit(127);
-  }
-  close(err[1]);
-  std::string seen;
-  char buf[256];
-  ssize_t n;
-  while (seen.find("lines checked") == std::string::npos &&
-         (n = read(err[0], buf, sizeof buf)) > 0) {
-    seen.append(buf, static_cast<size_t>(n));
-  }
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(err[0]);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "import finished before it could be killed: " << seen;
-}
-
 // A crash during the replacement of the database leaves the old or the new ledger.
 TEST(CliTest, AnInterruptedReplacementIsFinishedOrUndone) {
   TempDir dir;
@@ -255,7 +226,7 @@ TEST(CliTest, ImportKilledMidwayLeavesAVerifiedPrefixAndARerunCompletesIt) {
   ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
   const std::string file = dir.path() + "/demo.jsonl";
   ASSERT_EQ(Wulian(dir.path(), "demo --events 40000 --jsonl " + file).exit_code, 0);
-  ImportAndKill(dir.path(), file);
+  testing::RunAndKillAt(dir.path(), {"import", file}, "lines checked");
 
   Output verify = Wulian(dir.path(), "verify");
   EXPECT_EQ(verify.exit_code, 0) << verify.out;

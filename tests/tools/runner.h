@@ -1,7 +1,10 @@
 // Runs the `wulian` program for end-to-end tests.
 #pragma once
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -54,6 +57,51 @@ inline std::vector<std::string> SplitLines(const std::string& s) {
   std::istringstream in(s);
   for (std::string line; std::getline(in, line);) out.push_back(line);
   return out;
+}
+
+// Runs `wulian --data DIR/ledger ARGS…` (with a fixed WULIAN_NOW) and SIGKILLs it as soon as
+// its stderr contains `marker`; returns what it had printed there. No sleeps: the kill is
+// timed by the program's own progress output.
+inline std::string RunAndKillAt(const std::string& dir, std::vector<std::string> args,
+                                const std::string& marker) {
+  // Everything the child needs is made before fork: it only redirects and execs.
+  const std::string bin = Bin(), data = dir + "/ledger";
+  std::vector<std::string> env_strings = {"WULIAN_NOW=2026-11-26T10:00:00+08:00"};
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string(*e).rfind("WULIAN_NOW=", 0) != 0) env_strings.push_back(*e);
+  }
+  std::vector<char*> argv = {const_cast<char*>("wulian"), const_cast<char*>("--data"),
+                             const_cast<char*>(data.c_str())};
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const int null = open("/dev/null", O_WRONLY);
+  int err[2];
+  EXPECT_EQ(pipe(err), 0);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(err[1], 2);
+    dup2(null, 1);
+    close(err[0]);
+    execve(bin.c_str(), argv.data(), envp.data());
+    _exit(127);
+  }
+  close(null);
+  close(err[1]);
+  std::string seen;
+  char buf[256];
+  ssize_t n;
+  while (seen.find(marker) == std::string::npos && (n = read(err[0], buf, sizeof buf)) > 0) {
+    seen.append(buf, static_cast<size_t>(n));
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(err[0]);
+  EXPECT_TRUE(WIFSIGNALED(status)) << "finished before it could be killed: " << seen;
+  return seen;
 }
 
 }  // namespace wulian::testing
