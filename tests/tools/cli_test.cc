@@ -200,6 +200,23 @@ TEST(CliTest, LeafHashesMatchCapnpCanonicalForm) {
   EXPECT_GE(checked, 8);
 }
 
+TEST(CliTest, BackupIsAConsistentLedgerThatVerifies) {
+  TempDir dir;
+  ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
+  ASSERT_EQ(Wulian(dir.path(), "append", Lines(Registry())).exit_code, 0);
+  const std::string copy = dir.path() + "/copy";
+  Output r = Wulian(dir.path(), "backup " + copy);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Wulian(dir.path(), "backup " + copy).exit_code, 2);  // never overwrites
+  // The copy is a ledger of its own: same head, same key.
+  std::filesystem::rename(dir.path() + "/ledger", dir.path() + "/original");
+  std::filesystem::rename(copy, dir.path() + "/ledger");
+  Output verify = Wulian(dir.path(), "verify");
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_NE(verify.out.find(R"("events":7,)"), std::string::npos);
+  EXPECT_EQ(Wulian(dir.path(), "pubkey").exit_code, 0);
+}
+
 // A crash during the replacement of the database leaves the old or the new ledger.
 TEST(CliTest, AnInterruptedReplacementIsFinishedOrUndone) {
   TempDir dir;
