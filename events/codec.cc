@@ -193,7 +193,7 @@ Status CheckObject(JsonValue::Reader v, capnp::StructSchema schema) {
   if (!v.isObject()) return Status::InvalidEvent("must be an object");
   std::set<std::string_view> present;
   for (auto field : v.getObject()) {
-    std::string_view name = field.getName().cStr();
+    std::string_view name = View(field.getName());
     if (!present.insert(name).second) return Status::InvalidEvent(Quote(name) + " given twice");
     KJ_IF_MAYBE (f, schema.findFieldByName(field.getName())) {
       const FieldRules rules = RulesOf(*f);
@@ -215,46 +215,102 @@ Status CheckObject(JsonValue::Reader v, capnp::StructSchema schema) {
   return Status::OK();
 }
 
-// Rejects what the JSON codec would silently accept in the raw text: invalid UTF-8 and
-// \u escapes of lone surrogates.
-Status CheckRawText(std::string_view line) {
-  if (!IsValidUtf8(line)) return Status::InvalidEvent("line is not valid UTF-8");
-  auto hex4 = [&](size_t at, unsigned* out) {
-    if (at + 4 > line.size()) return false;
-    unsigned v = 0;
-    for (size_t i = at; i < at + 4; ++i) {
-      const char c = line[i];
-      v <<= 4;
-      if (c >= '0' && c <= '9')
-        v |= c - '0';
-      else if (c >= 'a' && c <= 'f')
-        v |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F')
-        v |= c - 'A' + 10;
-      else
-        return false;
-    }
-    *out = v;
-    return true;
-  };
-  for (size_t i = 0; i < line.size(); ++i) {
-    if (line[i] != '\\') continue;
-    if (i + 1 < line.size() && line[i + 1] == 'u') {
-      unsigned cp;
-      if (!hex4(i + 2, &cp)) return Status::InvalidEvent("bad \\u escape");
-      if (cp >= 0xDC00 && cp <= 0xDFFF) return Status::InvalidEvent("lone surrogate escape");
-      if (cp >= 0xD800 && cp <= 0xDBFF) {
-        unsigned low;
-        if (i + 12 > line.size() || line[i + 6] != '\\' || line[i + 7] != 'u' ||
-            !hex4(i + 8, &low) || low < 0xDC00 || low > 0xDFFF) {
-          return Status::InvalidEvent("lone surrogate escape");
-        }
-        i += 6;
-      }
-      i += 5;
+// Reads exactly four hex digits at `at`.
+bool Hex4(std::string_view text, size_t at, unsigned* out) {
+  if (at + 4 > text.size()) return false;
+  unsigned v = 0;
+  for (size_t i = at; i < at + 4; ++i) {
+    const char c = text[i];
+    v <<= 4;
+    if (c >= '0' && c <= '9') {
+      v |= c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      v |= c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+      v |= c - 'A' + 10;
     } else {
-      ++i;  // skip the escaped character, which may itself be a backslash
+      return false;
     }
+  }
+  *out = v;
+  return true;
+}
+
+// Checks one string literal starting at the quote at `*i`; leaves *i on its closing quote.
+Status CheckStringLiteral(std::string_view text, size_t* i) {
+  for (++*i; *i < text.size(); ++*i) {
+    const unsigned char c = static_cast<unsigned char>(text[*i]);
+    if (c == '"') return Status::OK();
+    if (c < 0x20) return Status::InvalidEvent("control character inside a string");
+    if (c != '\\') continue;
+    if (++*i >= text.size()) break;
+    const char e = text[*i];
+    if (e != 'u') {
+      if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
+        return Status::InvalidEvent("bad escape in a string");
+      }
+      continue;
+    }
+    unsigned cp;
+    if (!Hex4(text, *i + 1, &cp)) return Status::InvalidEvent("bad \\u escape");
+    if (cp == 0) return Status::InvalidEvent("U+0000 in a string");
+    if (cp >= 0xDC00 && cp <= 0xDFFF) return Status::InvalidEvent("lone surrogate escape");
+    *i += 4;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      unsigned low;
+      if (*i + 6 >= text.size() || text[*i + 1] != '\\' || text[*i + 2] != 'u' ||
+          !Hex4(text, *i + 3, &low) || low < 0xDC00 || low > 0xDFFF) {
+        return Status::InvalidEvent("lone surrogate escape");
+      }
+      *i += 6;
+    }
+  }
+  return Status::InvalidEvent("unterminated string");
+}
+
+// Checks a number at `*i` against RFC 8259's grammar; leaves *i on its last character.
+Status CheckNumberLiteral(std::string_view text, size_t* i) {
+  size_t p = *i;
+  auto digits = [&] {
+    const size_t start = p;
+    while (p < text.size() && text[p] >= '0' && text[p] <= '9') ++p;
+    return p - start;
+  };
+  if (text[p] == '-') ++p;
+  if (p < text.size() && text[p] == '0') {
+    ++p;
+  } else if (digits() == 0) {
+    return Status::InvalidEvent("bad number");
+  }
+  if (p < text.size() && text[p] == '.') {
+    ++p;
+    if (digits() == 0) return Status::InvalidEvent("bad number");
+  }
+  if (p < text.size() && (text[p] == 'e' || text[p] == 'E')) {
+    ++p;
+    if (p < text.size() && (text[p] == '+' || text[p] == '-')) ++p;
+    if (digits() == 0) return Status::InvalidEvent("bad number");
+  }
+  *i = p - 1;
+  return Status::OK();
+}
+
+// Rejects what the JSON codec would silently accept in the raw text: invalid UTF-8, control
+// characters, U+0000, lone surrogates and bad escapes in strings, and numbers outside
+// RFC 8259's grammar (such as "25." or "01").
+Status CheckRawText(std::string_view text) {
+  if (!IsValidUtf8(text)) return Status::InvalidEvent("line is not valid UTF-8");
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    Status s;
+    if (c == '"') {
+      s = CheckStringLiteral(text, &i);
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      s = CheckNumberLiteral(text, &i);
+    } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      s = Status::InvalidEvent("control character outside a string");
+    }
+    if (!s.ok()) return s;
   }
   return Status::OK();
 }
@@ -331,33 +387,35 @@ struct Codec::Impl {
       types.emplace(CapitalizeFirst(f.getProto().getName()), f);
   }
 
-  Status CheckEnvelope(JsonValue::Reader v, Submission* out) const;
+  Status CheckEnvelope(JsonValue::Reader v, Submission* out,
+                       std::optional<capnp::StructSchema::Field>* payload) const;
   Status ParseEvent(JsonValue::Reader v, Submission* out) const;
 };
 
-Status Codec::Impl::CheckEnvelope(JsonValue::Reader v, Submission* out) const {
+Status Codec::Impl::CheckEnvelope(JsonValue::Reader v, Submission* out,
+                                  std::optional<capnp::StructSchema::Field>* payload_out) const {
   if (!v.isObject()) return Status::InvalidEvent("an event must be a JSON object");
   std::set<std::string_view> present;
-  std::optional<capnp::StructSchema::Field> payload;
+  std::optional<capnp::StructSchema::Field>& payload = *payload_out;
   JsonValue::Reader data;
   for (auto field : v.getObject()) {
-    std::string_view name = field.getName().cStr();
+    std::string_view name = View(field.getName());
     auto value = field.getValue();
     if (!present.insert(name).second) return Status::InvalidEvent(Quote(name) + " given twice");
     if (name == "id") {
       if (!value.isString()) return Status::InvalidEvent("id: must be a string");
-      Status s = CheckId(value.getString().cStr(), kEventIdBytesMax, true);
+      Status s = CheckId(View(value.getString()), kEventIdBytesMax, true);
       if (!s.ok()) return std::move(s).Within("id");
     } else if (name == "type") {
       if (!value.isString()) return Status::InvalidEvent("type: must be a string");
-      auto it = types.find(std::string_view(value.getString().cStr()));
+      auto it = types.find(View(value.getString()));
       if (it == types.end()) {
-        return Status::InvalidEvent("type: unknown event type " + Quote(value.getString().cStr()));
+        return Status::InvalidEvent("type: unknown event type " + Quote(View(value.getString())));
       }
       payload = it->second;
     } else if (name == "occurredAt") {
       if (!value.isString()) return Status::InvalidEvent("occurredAt: must be a string");
-      auto micros = ParseInstant(value.getString().cStr());
+      auto micros = ParseInstant(View(value.getString()));
       if (!micros) return Status::InvalidEvent("occurredAt: must be RFC 3339 with an offset");
       if (*micros < kEarliestOccurredMicros) {
         return Status::InvalidEvent("occurredAt: must not be before 2000-01-01");
@@ -386,13 +444,21 @@ Status Codec::Impl::CheckEnvelope(JsonValue::Reader v, Submission* out) const {
 }
 
 Status Codec::Impl::ParseEvent(JsonValue::Reader v, Submission* out) const {
-  Status s = CheckEnvelope(v, out);
+  std::optional<capnp::StructSchema::Field> payload;
+  Status s = CheckEnvelope(v, out, &payload);
   if (!s.ok()) return s;
   auto root = out->message.initRoot<schema::Event>();
   try {
     json.decode(v, capnp::toDynamic(root));
   } catch (const kj::Exception& e) {
     return Status::InvalidEvent(std::string("cannot decode: ") + e.getDescription().cStr());
+  }
+  // What was checked is what was decoded.
+  capnp::DynamicStruct::Reader decoded = root.asReader();
+  KJ_IF_MAYBE (field, decoded.which()) {
+    if (*field != *payload) return Status::InvalidEvent("type: does not match the decoded data");
+  } else {
+    return Status::InvalidEvent("type: does not match the decoded data");
   }
   if (root.isStudioLicensed()) {
     auto licensed = root.getStudioLicensed();

@@ -276,3 +276,62 @@ TEST(CodecTest, IsValidUtf8) {
 
 }  // namespace
 }  // namespace wulian
+
+namespace wulian {
+namespace {
+
+TEST(CodecStrictTest, RefusesNulAndControlCharactersAnywhere) {
+  const std::string c =
+      R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"t"})";
+  ExpectInvalid(
+      R"({"id":"x\u0000junk","type":"ContactRecorded","occurredAt":"2025-03-01T09:30:00+08:00","data":)" +
+          c + "}",
+      "U+0000");
+  ExpectInvalid(
+      R"({"id":"x","type":"ContactRecorded\u0000","occurredAt":"2025-03-01T09:30:00+08:00","data":)" +
+          c + "}",
+      "U+0000");
+  ExpectInvalid(
+      R"({"id":"x","type":"ContactRecorded","occurredAt":"2025-03-01T09:30:00+08:00\u0000z","data":)" +
+          c + "}",
+      "U+0000");
+  ExpectInvalid(
+      R"({"id\u0000":"x","type":"ContactRecorded","occurredAt":"2025-03-01T09:30:00+08:00","data":)" +
+          c + "}",
+      "U+0000");
+  ExpectInvalid(Event("x", "ContactRecorded",
+                      "{\"studio\":\"S01\",\"members\":[\"M1\"],\"channel\":\"visit\","
+                      "\"peopleReached\":1,\"topic\":\"a\x01b\"}"),
+                "control character inside a string");
+  ExpectInvalid(Event("x", "ContactRecorded", c) + "\x01", "control character");
+  ExpectInvalid(
+      Event(
+          "x", "ContactRecorded",
+          R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"a\qb"})"),
+      "bad escape");
+}
+
+TEST(CodecStrictTest, RefusesNumbersOutsideTheJsonGrammar) {
+  for (std::string n : {"25.", "025", "+1", "1e", "-", ".5", "1.e3", "0x10"}) {
+    Status s =
+        Parse(Event("x", "ContactRecorded",
+                    R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":)" + n +
+                        R"(,"topic":"t"})"));
+    EXPECT_EQ(s.code(), Code::kInvalidEvent) << n;
+  }
+  EXPECT_TRUE(
+      Parse(
+          Event(
+              "x", "ContactRecorded",
+              R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":25,"topic":"t"})"))
+          .ok());
+  EXPECT_TRUE(
+      Parse(
+          Event(
+              "x", "ContactRecorded",
+              R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":2.5e1,"topic":"t"})"))
+          .ok());
+}
+
+}  // namespace
+}  // namespace wulian
