@@ -167,11 +167,41 @@ net::awaitable<bool> WaitFor(Hub& hub, uint64_t target, int timeout_ms) {
   co_return hub.reached() >= target;
 }
 
-// Who may append `event`: recorders their studios' activity, rules, memberships,
-// rectifications and corrections; supervisors registry, supervision, status and
-// corrections; admins anything; auditors nothing.
-Status MayAppend(const Call& c, schema::Event::Reader e) {
+// The studio of a type a recorder may append, or "" for any other type: activity, rules,
+// memberships and rectifications.
+std::string RecorderStudio(schema::Event::Reader e) {
   using E = schema::Event;
+  switch (e.which()) {
+    case E::CONTACT_RECORDED:
+      return e.getContactRecorded().getStudio().cStr();
+    case E::CONSULTATION_HELD:
+      return e.getConsultationHeld().getStudio().cStr();
+    case E::CASE_OPENED:
+      return e.getCaseOpened().getStudio().cStr();
+    case E::CASE_RESOLVED:
+      return e.getCaseResolved().getStudio().cStr();
+    case E::SUGGESTION_SUBMITTED:
+      return e.getSuggestionSubmitted().getStudio().cStr();
+    case E::SUGGESTION_ADOPTED:
+      return e.getSuggestionAdopted().getStudio().cStr();
+    case E::STUDIO_RULE_ADOPTED:
+      return e.getStudioRuleAdopted().getStudio().cStr();
+    case E::MEMBER_JOINED_STUDIO:
+      return e.getMemberJoinedStudio().getStudio().cStr();
+    case E::MEMBER_LEFT_STUDIO:
+      return e.getMemberLeftStudio().getStudio().cStr();
+    case E::FINDING_RECTIFIED:
+      return e.getFindingRectified().getStudio().cStr();
+    default:
+      return "";
+  }
+}
+
+// Who may append `event`: recorders their studios' activity, rules, memberships and
+// rectifications, and corrections and retractions of those (never of supervision, status or
+// registry events, so a studio cannot undo its own supervision); supervisors registry,
+// supervision, status and corrections; admins anything; auditors nothing.
+Status MayAppend(const Call& c, schema::Event::Reader e) {
   if (c.who.role == Role::kAdmin) return Status::OK();
   const bool correction = e.isEventCorrected() || e.isEventRetracted();
   if (c.who.role == Role::kSupervisor) {
@@ -181,47 +211,14 @@ Status MayAppend(const Call& c, schema::Event::Reader e) {
     return allowed ? Status::OK() : Status::InvalidArgument("forbidden");
   }
   if (c.who.role != Role::kRecorder) return Status::InvalidArgument("forbidden");
-  std::string studio;
+  std::string studio = RecorderStudio(e);
   if (correction) {
     const uint64_t t = e.isEventCorrected() ? e.getEventCorrected().getTarget()
                                             : e.getEventRetracted().getTarget();
     std::string bytes;
-    if (c.impl.parts.ledger->Get(t, &bytes).ok())
-      studio = StudioOfStream(StoredMessage(bytes).event().getStream().cStr());
-  } else {
-    switch (e.which()) {
-      case E::CONTACT_RECORDED:
-        studio = e.getContactRecorded().getStudio().cStr();
-        break;
-      case E::CONSULTATION_HELD:
-        studio = e.getConsultationHeld().getStudio().cStr();
-        break;
-      case E::CASE_OPENED:
-        studio = e.getCaseOpened().getStudio().cStr();
-        break;
-      case E::CASE_RESOLVED:
-        studio = e.getCaseResolved().getStudio().cStr();
-        break;
-      case E::SUGGESTION_SUBMITTED:
-        studio = e.getSuggestionSubmitted().getStudio().cStr();
-        break;
-      case E::SUGGESTION_ADOPTED:
-        studio = e.getSuggestionAdopted().getStudio().cStr();
-        break;
-      case E::STUDIO_RULE_ADOPTED:
-        studio = e.getStudioRuleAdopted().getStudio().cStr();
-        break;
-      case E::MEMBER_JOINED_STUDIO:
-        studio = e.getMemberJoinedStudio().getStudio().cStr();
-        break;
-      case E::MEMBER_LEFT_STUDIO:
-        studio = e.getMemberLeftStudio().getStudio().cStr();
-        break;
-      case E::FINDING_RECTIFIED:
-        studio = e.getFindingRectified().getStudio().cStr();
-        break;
-      default:
-        break;
+    if (c.impl.parts.ledger->Get(t, &bytes).ok()) {
+      StoredMessage target(bytes);
+      studio = RecorderStudio(target.event());
     }
   }
   return !studio.empty() && OwnStudio(c.who, studio) ? Status::OK()

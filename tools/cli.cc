@@ -38,13 +38,19 @@ Status LockDataDir(const std::string& data_dir) {
 // new one the replacement was complete; with no database, the old one goes back.
 Status RecoverReplacement(const std::string& data_dir) {
   const std::string db = DatabaseDir(data_dir), old = data_dir + "/db.replaced";
+  const std::string marker = db + "/" + kReplacementMarker;
   std::error_code error;
-  if (!std::filesystem::exists(old)) return Status::OK();
-  if (!std::filesystem::exists(db + "/CURRENT")) {
-    std::filesystem::remove_all(db, error);
-    std::filesystem::rename(old, db, error);
+  if (!std::filesystem::exists(old)) {
+    std::filesystem::remove(marker, error);  // the replacement had finished
+  } else if (std::filesystem::exists(marker)) {
+    std::filesystem::remove_all(old, error);  // the new database was in place: finish
+    if (!error) std::filesystem::remove(marker, error);
+  } else if (!std::filesystem::exists(db)) {
+    std::filesystem::rename(old, db, error);  // the new database never arrived: undo
   } else {
-    std::filesystem::remove_all(old, error);
+    return Status::Corruption(data_dir +
+                              " holds both db.replaced and a db that did not replace it;"
+                              " keep the one you want and move the other away");
   }
   return error ? Status::IOError("cannot recover " + data_dir + ": " + error.message())
                : Status::OK();
@@ -141,6 +147,11 @@ std::string SigningKeyPath(const std::string& data_dir) { return data_dir + "/si
 
 std::string ViewsDir(const std::string& data_dir) { return data_dir + "/views"; }
 
+bool LedgerExists(const std::string& data_dir) {
+  return std::filesystem::exists(DatabaseDir(data_dir) + "/CURRENT") ||
+         std::filesystem::exists(data_dir + "/db.replaced/CURRENT");
+}
+
 std::string AccessJournalPath(const std::string& data_dir) { return data_dir + "/access.jsonl"; }
 
 std::string PolicyPath(const std::string& data_dir) { return data_dir + "/policy.json"; }
@@ -164,6 +175,7 @@ Status CreateLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger
   std::filesystem::create_directories(data_dir, error);
   if (error) return Status::InvalidArgument("cannot create " + data_dir + ": " + error.message());
   Status locked = LockDataDir(data_dir);
+  if (locked.ok()) locked = RecoverReplacement(data_dir);
   if (!locked.ok()) return locked;
   OpenOptions options;
   options.create_if_missing = true;

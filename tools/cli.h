@@ -96,6 +96,10 @@ int Fail(const Status& status);
 // of the process, so that no other wulian process uses it meanwhile, and finishes or undoes
 // a database replacement that a crash interrupted (see Import).
 Status OpenLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger);
+// Whether `data_dir` holds a ledger (one that an interrupted import left aside included).
+bool LedgerExists(const std::string& data_dir);
+// The file an import puts in its new database before swapping it in (see Import).
+inline constexpr char kReplacementMarker[] = "WULIAN-REPLACES-DB";
 // Creates a new ledger in `data_dir`: the database and the signing key. Fails if either exists.
 Status CreateLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger);
 

@@ -94,11 +94,21 @@ Status SyncDirectory(const std::string& dir) {
   return ok ? Status::OK() : Status::IOError("cannot sync " + dir);
 }
 
-// Puts the database in `scratch` in place of the ledger's: the old one is renamed aside
-// first, so that a crash leaves either (OpenLedger finishes or undoes the rest).
+// Puts the database in `scratch` in place of the ledger's. The new database carries a marker
+// file, synced before anything moves; the old one is renamed aside first. A crash leaves the
+// old database (db.replaced, no marked db: undone) or the new one (marked db: finished) —
+// OpenLedger and CreateLedger complete the recovery before anything else.
 Status ReplaceDatabase(const std::string& data_dir, const std::string& scratch) {
   const std::string db = DatabaseDir(data_dir), old = data_dir + "/db.replaced";
   std::error_code error;
+  {
+    std::FILE* marker = std::fopen((scratch + "/" + kReplacementMarker).c_str(), "wb");
+    const bool ok = marker != nullptr && std::fflush(marker) == 0 && ::fsync(fileno(marker)) == 0;
+    if (marker != nullptr) std::fclose(marker);
+    if (!ok) return Status::IOError("cannot mark " + scratch);
+  }
+  Status synced = SyncDirectory(scratch);
+  if (!synced.ok()) return synced;
   std::filesystem::rename(db, old, error);
   Status s = error ? Status::IOError("cannot rename " + db + ": " + error.message())
                    : SyncDirectory(data_dir);
@@ -106,6 +116,7 @@ Status ReplaceDatabase(const std::string& data_dir, const std::string& scratch) 
   if (s.ok() && error) s = Status::IOError("cannot rename " + scratch + ": " + error.message());
   if (s.ok()) s = SyncDirectory(data_dir);
   if (s.ok()) std::filesystem::remove_all(old, error);
+  if (s.ok()) std::filesystem::remove(db + "/" + kReplacementMarker, error);
   return s;
 }
 

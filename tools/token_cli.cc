@@ -20,7 +20,7 @@ std::vector<std::string> SplitComma(const std::string& text) {
 }
 
 Status OpenTokens(const Args& args, std::unique_ptr<server::Tokens>* tokens, std::string* now) {
-  if (!std::filesystem::exists(DatabaseDir(args.data) + "/CURRENT")) {
+  if (!LedgerExists(args.data)) {
     return Status::InvalidArgument("no ledger in " + args.data);
   }
   int64_t micros = 0;

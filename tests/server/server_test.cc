@@ -171,6 +171,28 @@ TEST(ServerTest, RolesAreEnforcedOnEveryRoute) {
   EXPECT_EQ(s.Post(fix3, "recorder").status, 403);
   EXPECT_EQ(s.Post(fix8, "recorder").status, 201);
   EXPECT_EQ(s.Post(fix3, "supervisor").status, 201);
+  // Nor may a recorder correct or retract its studio's supervision: a visit, its status.
+  auto seq_of = [](const Reply& r) { return r.body.substr(7, r.body.find(',') - 7); };
+  Reply visit = s.Post(Event("v3", "SupervisionVisited",
+                             R"({"studio":"S01","visit":"V3","inspectors":["甲"],"notes":"n"})"),
+                       "supervisor");
+  Reply suspend = s.Post(Event("sus", "StudioStatusChanged",
+                               R"({"studio":"S01","status":"suspended","reason":"整顿"})"),
+                         "supervisor");
+  ASSERT_EQ(visit.status, 201);
+  ASSERT_EQ(suspend.status, 201);
+  for (const std::string& target : {seq_of(visit), seq_of(suspend)}) {
+    EXPECT_EQ(s.Post(Event("undo" + target, "EventRetracted",
+                           R"({"target":)" + target + R"(,"reason":"r"})"),
+                     "recorder")
+                  .status,
+              403);
+    EXPECT_EQ(s.Post(Event("fix" + target, "EventRetracted",
+                           R"({"target":)" + target + R"(,"reason":"r"})"),
+                     "supervisor")
+                  .status,
+              201);
+  }
   // The token list of a batch is checked event by event.
   EXPECT_EQ(
       s.Post(R"({"events":[)" + Contact("rec3") + "," + Contact("rec4", "S02") + "]}", "recorder")

@@ -229,13 +229,24 @@ TEST(CliTest, AnInterruptedReplacementIsFinishedOrUndone) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find(R"("events":7,)"), std::string::npos) << r.out;
   EXPECT_FALSE(std::filesystem::exists(data + "/db.replaced"));
-  // Crashed after the new database took its place, before the old one was removed.
-  std::filesystem::copy(data + "/db", data + "/db.replaced");
+  // Crashed after the new (marked) database took its place, before the old one was removed.
   ASSERT_EQ(Wulian(dir.path(), "append", Contact("c1") + "\n").exit_code, 0);
+  std::filesystem::copy(data + "/db", data + "/db.replaced");
+  std::ofstream(data + "/db/WULIAN-REPLACES-DB").close();
   r = Wulian(dir.path(), "verify");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find(R"("events":8,)"), std::string::npos) << r.out;
   EXPECT_FALSE(std::filesystem::exists(data + "/db.replaced"));
+  EXPECT_FALSE(std::filesystem::exists(data + "/db/WULIAN-REPLACES-DB"));
+  // An unmarked database beside db.replaced did not replace it: nothing is deleted.
+  std::filesystem::copy(data + "/db", data + "/db.replaced");
+  r = Wulian(dir.path(), "verify");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(data + "/db.replaced"));
+  // And init refuses to create a ledger over the remains of an interrupted import.
+  std::filesystem::remove_all(data + "/db");
+  EXPECT_EQ(Wulian(dir.path(), "init").exit_code, 2);
+  EXPECT_EQ(Wulian(dir.path(), "verify").exit_code, 0);  // recovered: db.replaced went back
 }
 
 TEST(CliTest, ImportKilledMidwayLeavesAVerifiedPrefixAndARerunCompletesIt) {
