@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 #include "events/codec.h"
@@ -79,14 +80,19 @@ Status Tokens::Open(const std::string& path, std::unique_ptr<Tokens>* tokens) {
   return Status::OK();
 }
 
-// Replays the journal from the start, checking every line's chain.
 Status Tokens::Load() {
   FileLock file(path_);
   if (file.fd() < 0) return Status::IOError("cannot open " + path_);
+  return LoadFrom(file.fd());
+}
+
+// Replays the journal from the start, checking every line's chain.
+Status Tokens::LoadFrom(int fd) {
   std::string text;
   char buf[65536];
   ssize_t n;
-  while ((n = ::read(file.fd(), buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+  if (::lseek(fd, 0, SEEK_SET) != 0) return Status::IOError("cannot read " + path_);
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
   live_.clear();
   lines_.clear();
   chain_ = Hash{};
@@ -138,28 +144,31 @@ Status Tokens::Load() {
   return Status::OK();
 }
 
-Status Tokens::AppendLine(const std::string& body) {
-  const std::string line = body + kChainField + ToHex(ChainOf(chain_, body)) + "\"}\n";
+// Re-reads the journal and appends the line `body` builds from it, all under the file's
+// lock, so that two processes granting at once cannot both write the same seq.
+Status Tokens::Append(const std::function<Status(std::string*)>& body) {
   FileLock file(path_);
+  if (file.fd() < 0) return Status::IOError("cannot open " + path_);
+  Status s = LoadFrom(file.fd());
+  std::string text;
+  if (s.ok()) s = body(&text);
+  if (!s.ok()) return s;
+  const std::string line = text + kChainField + ToHex(ChainOf(chain_, text)) + "\"}\n";
   const bool ok =
-      file.fd() >= 0 && ::lseek(file.fd(), 0, SEEK_END) >= 0 &&
+      ::lseek(file.fd(), 0, SEEK_END) >= 0 &&
       ::write(file.fd(), line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
       ::fsync(file.fd()) == 0;
-  return ok ? Status::OK() : Status::IOError("cannot append to " + path_);
+  if (!ok) return Status::IOError("cannot append to " + path_);
+  return LoadFrom(file.fd());
 }
 
 Status Tokens::Grant(const std::string& name, Role role, const std::vector<std::string>& studios,
                      const std::string& time, std::string* secret) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Status s = Load();  // another process may have appended
-  if (!s.ok()) return s;
   if (name.empty() || name.size() > kTokenNameBytesMax || !IsValidUtf8(name) ||
       name.find_first_of("\"\\\n\r\t") != std::string::npos) {
     return Status::InvalidArgument(
         "a token name is 1-64 bytes of text without quotes or control characters");
   }
-  if (live_.count(name))
-    return Status::InvalidArgument("a live token is already named \"" + name + "\"");
   if ((role == Role::kRecorder) != !studios.empty() || studios.size() > kTokenStudiosMax) {
     return Status::InvalidArgument("a recorder token needs --studio (1-64); other roles take none");
   }
@@ -168,25 +177,27 @@ Status Tokens::Grant(const std::string& name, Role role, const std::vector<std::
   *secret = "wl_" + HexOf(random, sizeof random);
   std::string list = "[";
   for (size_t i = 0; i < studios.size(); ++i) list += (i ? "," : "") + JsonString(studios[i]);
-  const std::string body = "{\"seq\":" + std::to_string(seq_ + 1) +
-                           ",\"time\":" + JsonString(time) +
-                           ",\"action\":\"grant\",\"name\":" + JsonString(name) + ",\"role\":\"" +
-                           RoleName(role) + "\",\"studios\":" + list + "],\"tokenHash\":\"" +
-                           ToHex(Sha256(*secret)) + "\",\"prev\":\"" + ToHex(chain_) + "\"";
-  s = AppendLine(body);
-  return s.ok() ? Load() : s;
+  std::lock_guard<std::mutex> lock(mu_);
+  return Append([&](std::string* body) {
+    if (live_.count(name))
+      return Status::InvalidArgument("a live token is already named \"" + name + "\"");
+    *body = "{\"seq\":" + std::to_string(seq_ + 1) + ",\"time\":" + JsonString(time) +
+            ",\"action\":\"grant\",\"name\":" + JsonString(name) + ",\"role\":\"" + RoleName(role) +
+            "\",\"studios\":" + list + "],\"tokenHash\":\"" + ToHex(Sha256(*secret)) +
+            "\",\"prev\":\"" + ToHex(chain_) + "\"";
+    return Status::OK();
+  });
 }
 
 Status Tokens::Revoke(const std::string& name, const std::string& time) {
   std::lock_guard<std::mutex> lock(mu_);
-  Status s = Load();
-  if (!s.ok()) return s;
-  if (!live_.count(name)) return Status::NotFound("no live token named \"" + name + "\"");
-  const std::string body =
-      "{\"seq\":" + std::to_string(seq_ + 1) + ",\"time\":" + JsonString(time) +
-      ",\"action\":\"revoke\",\"name\":" + JsonString(name) + ",\"prev\":\"" + ToHex(chain_) + "\"";
-  s = AppendLine(body);
-  return s.ok() ? Load() : s;
+  return Append([&](std::string* body) {
+    if (!live_.count(name)) return Status::NotFound("no live token named \"" + name + "\"");
+    *body = "{\"seq\":" + std::to_string(seq_ + 1) + ",\"time\":" + JsonString(time) +
+            ",\"action\":\"revoke\",\"name\":" + JsonString(name) + ",\"prev\":\"" + ToHex(chain_) +
+            "\"";
+    return Status::OK();
+  });
 }
 
 std::optional<Principal> Tokens::Authenticate(const std::string& secret) {

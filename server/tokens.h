@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -58,8 +59,10 @@ class Tokens {
 
  private:
   explicit Tokens(std::string path) : path_(std::move(path)) {}
-  Status Load();                               // REQUIRES: mu_ held
-  Status AppendLine(const std::string& body);  // REQUIRES: mu_ held
+  Status Load();            // REQUIRES: mu_ held
+  Status LoadFrom(int fd);  // REQUIRES: mu_ held and the file locked
+  // Re-reads the journal and appends the line `body` builds, all under the file's lock.
+  Status Append(const std::function<Status(std::string*)>& body);  // REQUIRES: mu_ held
 
   struct Live {
     Principal principal;
