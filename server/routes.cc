@@ -294,16 +294,19 @@ Response EventsPage(Call& c) {
   Status s = UintParam(c.target, "from", &from);
   if (s.ok()) s = UintParam(c.target, "limit", &limit);
   if (!s.ok()) return ErrorResponse(c.req, s);
+  if (limit && (*limit == 0 || *limit > kEventsPageMax)) {
+    return ErrorResponse(
+        c.req, Status::InvalidArgument("limit must be 1-" + std::to_string(kEventsPageMax)));
+  }
   const uint64_t first = std::max<uint64_t>(from.value_or(1), 1);
-  const uint64_t n = std::min<uint64_t>(limit.value_or(100), kEventsPageMax);
+  const uint64_t n = limit.value_or(100);
   std::string body = "{\"events\":[";
   uint64_t count = 0, next = first;
-  s = c.impl.parts.ledger->Scan(first, n == 0 ? first - 1 : first + n - 1,
-                                [&](uint64_t seq, std::string_view bytes) {
-                                  body += (count++ ? "," : "") + EventJson(c, bytes);
-                                  next = seq + 1;
-                                  return Status::OK();
-                                });
+  s = c.impl.parts.ledger->Scan(first, first + n - 1, [&](uint64_t seq, std::string_view bytes) {
+    body += (count++ ? "," : "") + EventJson(c, bytes);
+    next = seq + 1;
+    return Status::OK();
+  });
   if (!s.ok()) return ErrorResponse(c.req, s);
   return JsonResponse(c.req, http::status::ok, body + "],\"next\":" + std::to_string(next) + "}");
 }
@@ -316,6 +319,9 @@ Response StreamPage(Call& c, const std::string& stream) {
   std::optional<uint64_t> from, limit;
   Status s = UintParam(c.target, "from", &from);
   if (s.ok()) s = UintParam(c.target, "limit", &limit);
+  if (s.ok() && limit && (*limit == 0 || *limit > kEventsPageMax)) {
+    s = Status::InvalidArgument("limit must be 1-" + std::to_string(kEventsPageMax));
+  }
   if (!s.ok()) return ErrorResponse(c.req, s);
   std::string body = "{\"stream\":" + JsonString(stream) + ",\"events\":[";
   size_t count = 0;

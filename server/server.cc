@@ -71,16 +71,18 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
     }
     Request request = parser.release();
     bool live = false;
+    // A request counts as in hand until its answer is written, so that a stop lets it finish.
     impl.in_flight.fetch_add(1);
     Response response = co_await Handle(impl, request, &live);
-    impl.in_flight.fetch_sub(1);
     impl.metrics.requests.fetch_add(1);
     if (live) {
+      impl.in_flight.fetch_sub(1);
       co_await ServeLive(impl, stream, request);
       break;
     }
     stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
     co_await http::async_write(stream, response, net::redirect_error(net::use_awaitable, ec));
+    impl.in_flight.fetch_sub(1);
     spdlog::info("{} {} {} {}", std::string(request.method_string()), std::string(request.target()),
                  response.result_int(), response.body().size());
     if (ec) {
@@ -147,7 +149,13 @@ void Server::Impl::FollowLog() {
       if (stopping) return;
     }
     Status s = parts.views->CatchUp(*parts.ledger);
-    if (!s.ok()) spdlog::error("views: {}", s.message());
+    if (!s.ok()) {
+      // Retry later rather than spin; queries keep answering from the last checkpoint.
+      spdlog::error("views: {}", s.message());
+      std::unique_lock<std::mutex> lock(follow_mu);
+      follow_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping.load(); });
+      continue;
+    }
     metrics.views_seq.store(parts.views->seq());
     projected.Notify(parts.views->seq());
   }
@@ -180,6 +188,8 @@ void Server::Run() {
   const uint64_t head = impl.parts.ledger->GetHead().seq;
   impl.metrics.head_seq.store(head);
   impl.committed.Notify(head);
+  impl.metrics.views_seq.store(impl.parts.views->seq());
+  impl.projected.Notify(impl.parts.views->seq());
   impl.committer =
       std::make_unique<GroupCommitter>(*impl.parts.ledger, impl.metrics, [&impl](uint64_t seq) {
         impl.committed.Notify(seq);
@@ -208,6 +218,7 @@ void Server::Run() {
   }
   impl.follow_cv.notify_one();
   impl.follower.join();
+  impl.blocking.stop();  // reports not yet started are dropped; their clients are gone
   impl.blocking.join();
   spdlog::info("stopped at seq {}", impl.parts.ledger->GetHead().seq);
 }
