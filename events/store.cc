@@ -577,7 +577,11 @@ class Verifier {
         {Family::kTargets, "the history index does not match the events"},
     };
     for (const auto& index : kIndexes) {
-      if (Scan(index.family) != expected_[static_cast<int>(index.family)]) return index.problem;
+      const int f = static_cast<int>(index.family);
+      // In the exact mode every expected entry was read already: only extra ones are left.
+      const bool differs =
+          exact_ ? Count(index.family) != expected_count_[f] : Scan(index.family) != expected_[f];
+      if (differs) return index.problem;
     }
     return "";
   }
@@ -587,6 +591,7 @@ class Verifier {
  private:
   // Fast mode: adds the entry to the expected set; exact mode: reads it.
   bool Expect(Family family, const std::string& key, const std::string& value) {
+    ++expected_count_[static_cast<int>(family)];
     if (!exact_) {
       expected_[static_cast<int>(family)].Add(key, value);
       return true;
@@ -629,6 +634,14 @@ class Verifier {
     return problem;
   }
 
+  uint64_t Count(Family family) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), families_[static_cast<int>(family)]));
+    uint64_t n = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+    return n;
+  }
+
   SetDigest Scan(Family family) {
     SetDigest digest;
     std::unique_ptr<rocksdb::Iterator> it(
@@ -645,6 +658,7 @@ class Verifier {
   const uint64_t root_at_size_;
   const bool exact_;
   std::array<SetDigest, kFamilies> expected_;
+  std::array<uint64_t, kFamilies> expected_count_{};
   merkle::Frontier frontier_;
   std::unordered_map<std::string, uint64_t> versions_;  // one entry per stream
   capnp::word scratch_buffer_[1024]{};                  // zeroed, as MallocMessageBuilder requires

@@ -325,6 +325,30 @@ TEST_F(TamperTest, DeletedLastEventIsCaughtByTheIndexes) {
   EXPECT_EQ(report.first_bad_seq, 22u);
 }
 
+TEST_F(TamperTest, AStrayIndexEntryIsCaughtAndNamed) {
+  t_.Close();
+  {
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", "events", "ids", "streams", "state", "merkle", "targets"}) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), t_.db_dir(), families, &handles, &db).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[3],
+                        "studio/S01" + std::string(1, '\0') + Key(99), Key(99))
+                    .ok());
+    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+    delete db;
+  }
+  t_.Reopen();
+  VerifyReport report;
+  ASSERT_TRUE(t_.ledger().Verify(VerifyOptions{}, &report).ok());
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_seq, 23u);
+  EXPECT_NE(report.problem.find("stream index"), std::string::npos) << report.problem;
+}
+
 TEST_F(TamperTest, SwappedEventsAreCaught) {
   auto report = Tamper([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
     std::string a, b;
