@@ -480,6 +480,11 @@ net::awaitable<Response> Report(Call& c) {
         c.req,
         Status::InvalidArgument("asOf=RFC3339 &axis=recorded|occurred &format=json|md|csv|html"));
   }
+  if (axis == "recorded" && *as_of > SystemNowMicros()) {
+    co_return ErrorResponse(
+        c.req, Status::InvalidArgument("asOf is in the future: a recorded-axis report is "
+                                       "final only for a moment that has passed"));
+  }
   projections::ReportOptions options;
   options.as_of_micros = *as_of;
   options.axis = axis == "recorded" ? projections::Axis::kRecorded : projections::Axis::kOccurred;

@@ -1,0 +1,66 @@
+// A short, deterministic fuzz run in the suite: seeds and their random mutations through the
+// fuzz target (tools/fuzz.sh runs the same target for as long as you like under libFuzzer).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+
+namespace wulian {
+namespace {
+
+std::vector<std::string> Seeds() {
+  return {
+      R"({"id":"c1","type":"ContactRecorded","occurredAt":"2025-03-01T09:30:00+08:00","expectedVersion":3,"data":{"studio":"S01","members":["M1","M2"],"channel":"visit","peopleReached":25,"topic":"停车难"}})",
+      R"({"events":[{"id":"a","type":"CaseOpened","occurredAt":"2025-03-01T09:30:00Z","data":{"studio":"S01","case":"K1","kind":"dispute","members":["M1"],"summary":"邻里纠纷 \ud83d\ude00"}}]})",
+      R"({"id":"f","type":"EventCorrected","occurredAt":"2025-03-01T09:30:00+08:00","data":{"target":4,"reason":"r","data":{"studio":"S01"}}})",
+      R"({"id":"s","type":"StudioLicensed","occurredAt":"2025-03-01T09:30:00+08:00","data":{"studio":"S01","name":"n","linkType":"locality","leadMember":"M1","committee":"C1","partyOrg":"p","town":"t","batch":1,"licensedOn":"2024-02-29"}})",
+      R"({"size":5,"root":"10e61b91ab39b7a69a3c4014e5b1a9d3af6a7003988055996c5a57eabf851b36","time":"2025-06-30T23:59:59+08:00","signature":"00"})",
+      R"({"algorithm":"Ed25519","publicKey":"58c19189301323c45b4e09b6d9cfa5d9fe832ed6e7d1dbca902d525763419103"})",
+      "2025-03-01T09:30:00.123456789-05:30",
+      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+  };
+}
+
+// xorshift64*: a fixed, portable sequence.
+uint64_t Next(uint64_t* x) {
+  *x ^= *x >> 12;
+  *x ^= *x << 25;
+  *x ^= *x >> 27;
+  return *x * 0x2545F4914F6CDD1Dull;
+}
+
+TEST(FuzzSmokeTest, MutatedInputsAreRefusedOrAcceptedWithoutCrashing) {
+  const auto seeds = Seeds();
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  constexpr int kRuns = 20000;
+  static const char kInteresting[] = "\"\\{}[],:0123456789-.eE+u\xff\xc3\xed\x00";
+  for (int run = 0; run < kRuns; ++run) {
+    std::string input = seeds[Next(&x) % seeds.size()];
+    const int edits = 1 + static_cast<int>(Next(&x) % 8);
+    for (int e = 0; e < edits && !input.empty(); ++e) {
+      const size_t at = Next(&x) % input.size();
+      switch (Next(&x) % 4) {
+        case 0:
+          input[at] = static_cast<char>(Next(&x));
+          break;
+        case 1:
+          input.insert(at, 1, kInteresting[Next(&x) % (sizeof kInteresting - 1)]);
+          break;
+        case 2:
+          input.erase(at, 1 + Next(&x) % 4);
+          break;
+        case 3:
+          input.insert(at, input.substr(at, Next(&x) % 16));
+          break;
+      }
+    }
+    LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()), input.size());
+  }
+  SUCCEED() << kRuns << " mutated inputs";
+}
+
+}  // namespace
+}  // namespace wulian
