@@ -12,7 +12,7 @@ fi
 dir=build-fuzz
 if [ ! -f "$dir/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWULIAN_FUZZ=ON \
-    -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -Wno-unused-command-line-argument" >/dev/null
+    -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -Wno-unused-command-line-argument" >/dev/null
 fi
 ninja -C "$dir" -j2 codec_fuzz >&2
 mkdir -p "$dir/corpus"
