@@ -70,7 +70,13 @@ Status SubProof(const NodeReader& nodes, uint64_t m, uint64_t begin, uint64_t en
 
 Hash EmptyRoot() { return Sha256(""); }
 
-Hash HashLeaf(std::string_view data) { return Sha256(std::string(1, '\0') + std::string(data)); }
+Hash HashLeaf(std::string_view data) {
+  std::string input;
+  input.reserve(data.size() + 1);
+  input.push_back('\0');
+  input.append(data);
+  return Sha256(input);
+}
 
 Hash HashChildren(const Hash& left, const Hash& right) {
   std::array<char, 1 + 2 * sizeof(Hash)> bytes;
