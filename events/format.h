@@ -35,6 +35,8 @@
 #include <string>
 #include <string_view>
 
+#include "events/be64.h"
+
 namespace wulian::format {
 
 inline constexpr uint32_t kFormatVersion = 1;
@@ -64,15 +66,9 @@ inline constexpr size_t kMembershipBytes = 2 * kSeqBytes;
 inline constexpr size_t kStatusEntryBytes = kSeqBytes + 1;
 static_assert(kPairBytes == 17 && kStatusEntryBytes == 9, "stored layouts are fixed");
 
-inline void PutBe64(std::string* out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
-}
-
-inline uint64_t GetBe64(std::string_view in, size_t at = 0) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < kSeqBytes; ++i) v = (v << 8) | static_cast<uint8_t>(in[at + i]);
-  return v;
-}
+using wulian::GetBe64;
+using wulian::PutBe64;
+static_assert(kSeqBytes == kBe64Bytes, "seqs are be64");
 
 inline std::string SeqKey(uint64_t seq) {
   std::string key;

@@ -6,22 +6,21 @@
 #include <cstring>
 
 #include "events/assert.h"
+#include "events/be64.h"
 
 namespace wulian::projections::state {
 
 std::string Be64(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+  std::string out;
+  PutBe64(&out, v);
   return out;
 }
 
 std::string Be64s(int64_t v) { return Be64(static_cast<uint64_t>(v) ^ (uint64_t{1} << 63)); }
 
 uint64_t GetBe64(std::string_view bytes, size_t at) {
-  LEDGER_ASSERT(bytes.size() >= at + 8, "short be64");
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(bytes[at + i]);
-  return v;
+  LEDGER_ASSERT(bytes.size() >= at + kBe64Bytes, "short be64");
+  return wulian::GetBe64(bytes, at);
 }
 
 int64_t GetBe64s(std::string_view bytes, size_t at) {
