@@ -10,6 +10,7 @@
 #include <chrono>
 #include <map>
 
+#include "events/answers.h"
 #include "events/codec.h"
 #include "events/time.h"
 #include "projections/report.h"
@@ -225,11 +226,6 @@ Status MayAppend(const Call& c, schema::Event::Reader e) {
                                                      : Status::InvalidArgument("forbidden");
 }
 
-std::string ResultJson(const AppendResult& r) {
-  return "{\"seq\":" + std::to_string(r.seq) + ",\"stream\":" + JsonString(r.stream) +
-         ",\"version\":" + std::to_string(r.version) + ",\"hash\":\"" + ToHex(r.hash) + "\"}";
-}
-
 net::awaitable<Response> PostEvents(Call& c) {
   if (!Can(c.who, {Role::kRecorder, Role::kSupervisor, Role::kAdmin})) {
     co_return Plain(c.req, http::status::forbidden, "FORBIDDEN", "this token cannot write");
@@ -259,12 +255,8 @@ net::awaitable<Response> PostEvents(Call& c) {
       std::chrono::duration<double>(Clock::now() - start).count());
   if (!request->status.ok()) co_return ErrorResponse(c.req, request->status, batch);
   bool appended = false;
-  std::string body;
-  for (size_t i = 0; i < request->results.size(); ++i) {
-    appended |= !request->results[i].duplicate;
-    body += (i ? "," : "") + ResultJson(request->results[i]);
-  }
-  if (batch) body = "{\"results\":[" + body + "]}";
+  for (const auto& r : request->results) appended |= !r.duplicate;
+  const std::string body = AppendResultsJson(request->results, batch);
   co_return JsonResponse(c.req, appended ? http::status::created : http::status::ok, body);
 }
 
@@ -280,10 +272,9 @@ Response Forbidden(const Request& req) {
   return Plain(req, http::status::forbidden, "FORBIDDEN", "this token may not read this");
 }
 
-std::string EventJson(Call& c, std::string_view bytes) {
+std::string EventJson(std::string_view bytes) {
   thread_local Codec codec;
   StoredMessage stored(bytes);
-  (void)c;
   return codec.Encode(stored.event());
 }
 
@@ -303,7 +294,7 @@ Response EventsPage(Call& c) {
   std::string body = "{\"events\":[";
   uint64_t count = 0, next = first;
   s = c.impl.parts.ledger->Scan(first, first + n - 1, [&](uint64_t seq, std::string_view bytes) {
-    body += (count++ ? "," : "") + EventJson(c, bytes);
+    body += (count++ ? "," : "") + EventJson(bytes);
     next = seq + 1;
     return Status::OK();
   });
@@ -328,7 +319,7 @@ Response StreamPage(Call& c, const std::string& stream) {
   s = c.impl.parts.ledger->ScanStream(stream, std::max<uint64_t>(from.value_or(1), 1),
                                       std::min<uint64_t>(limit.value_or(100), kEventsPageMax),
                                       [&](uint64_t, std::string_view bytes) {
-                                        body += (count++ ? "," : "") + EventJson(c, bytes);
+                                        body += (count++ ? "," : "") + EventJson(bytes);
                                         return Status::OK();
                                       });
   if (!s.ok()) return ErrorResponse(c.req, s);
@@ -349,16 +340,10 @@ Response History(Call& c, const std::string& seq_text) {
   const std::string studio = StudioOfStream(StoredMessage(bytes).event().getStream().cStr());
   if (!Can(c.who, kReaders) && !(c.who.role == Role::kRecorder && OwnStudio(c.who, studio)))
     return Forbidden(c.req);
-  std::vector<uint64_t> changes;
-  s = c.impl.parts.ledger->History(seq, &changes);
-  std::string body = "{\"event\":" + EventJson(c, bytes) + ",\"changes\":[";
-  for (size_t i = 0; s.ok() && i < changes.size(); ++i) {
-    std::string change;
-    s = c.impl.parts.ledger->Get(changes[i], &change);
-    if (s.ok()) body += (i ? "," : "") + EventJson(c, change);
-  }
-  if (!s.ok()) return ErrorResponse(c.req, s);
-  return JsonResponse(c.req, http::status::ok, body + "]}");
+  thread_local Codec codec;
+  std::string body;
+  s = HistoryJson(*c.impl.parts.ledger, codec, seq, &body);
+  return s.ok() ? JsonResponse(c.req, http::status::ok, body) : ErrorResponse(c.req, s);
 }
 
 // GET /v1/audit/…
@@ -383,24 +368,17 @@ Response Audit(Call& c, const std::string& what) {
     if (s.ok() && !a) s = Status::InvalidArgument("seq is required");
     Hash leaf;
     if (s.ok()) s = ledger.InclusionProof(*a, b.value_or(head), &leaf, &path);
-    body = "{\"seq\":" + std::to_string(a.value_or(0)) +
-           ",\"size\":" + std::to_string(b.value_or(head)) + ",\"leaf\":\"" + ToHex(leaf) +
-           "\",\"path\":[";
+    if (s.ok()) body = InclusionProofJson(*a, b.value_or(head), leaf, path);
   } else if (what == "proof/consistency") {
     s = UintParam(c.target, "from", &a);
     if (s.ok()) s = UintParam(c.target, "to", &b);
     if (s.ok() && !a) s = Status::InvalidArgument("from is required");
     if (s.ok()) s = ledger.ConsistencyProof(*a, b.value_or(head), &path);
-    body = "{\"from\":" + std::to_string(a.value_or(0)) +
-           ",\"to\":" + std::to_string(b.value_or(head)) + ",\"path\":[";
+    if (s.ok()) body = ConsistencyProofJson(*a, b.value_or(head), path);
   } else {
     return ErrorResponse(c.req, Status::NotFound("no route"));
   }
   if (!s.ok()) return ErrorResponse(c.req, s);
-  if (what != "head") {
-    for (size_t i = 0; i < path.size(); ++i) body += (i ? ",\"" : "\"") + ToHex(path[i]) + "\"";
-    body += "]}";
-  }
   return JsonResponse(c.req, http::status::ok, body);
 }
 

@@ -11,12 +11,6 @@
 namespace wulian::cli {
 namespace {
 
-std::string HashList(const std::vector<Hash>& hashes) {
-  std::string out = "[";
-  for (size_t i = 0; i < hashes.size(); ++i) out += (i ? ",\"" : "\"") + ToHex(hashes[i]) + "\"";
-  return out + "]";
-}
-
 Status ParseHashList(const JsonDocument& doc, std::string_view name, std::vector<Hash>* out) {
   std::vector<std::string> hex;
   Status s = doc.GetStringList(name, &hex);
@@ -186,8 +180,7 @@ int ProofCommand(const Args& args) {
     if (s.ok()) s = args.Uint("size", ledger->GetHead().seq, &size);
     if (s.ok()) s = ledger->InclusionProof(seq, size, &leaf, &path);
     if (!s.ok()) return Fail(s);
-    std::cout << "{\"seq\":" << seq << ",\"size\":" << size << ",\"leaf\":\"" << ToHex(leaf)
-              << "\",\"path\":" << HashList(path) << "}\n";
+    std::cout << InclusionProofJson(seq, size, leaf, path) << "\n";
     return 0;
   }
   if (kind == "consistency" && args.positional.size() == 3) {
@@ -196,7 +189,7 @@ int ProofCommand(const Args& args) {
     if (s.ok()) s = ParseUint(args.positional[2], &n);
     if (s.ok()) s = ledger->ConsistencyProof(m, n, &path);
     if (!s.ok()) return Fail(s);
-    std::cout << "{\"from\":" << m << ",\"to\":" << n << ",\"path\":" << HashList(path) << "}\n";
+    std::cout << ConsistencyProofJson(m, n, path) << "\n";
     return 0;
   }
   return Fail(
@@ -262,28 +255,10 @@ int HistoryCommand(const Args& args) {
   std::unique_ptr<Ledger> ledger;
   Status s = ParseUint(args.positional[1], &seq);
   if (s.ok()) s = OpenLedger(args.data, &ledger);
-  std::vector<uint64_t> changes;
-  if (s.ok()) s = ledger->History(seq, &changes);
-  Codec codec;
-  auto encode = [&](uint64_t at, std::string* out) {
-    std::string bytes;
-    Status g = ledger->Get(at, &bytes);
-    if (g.ok()) {
-      StoredMessage stored(bytes);
-      *out = codec.Encode(stored.event());
-    }
-    return g;
-  };
-  std::string event;
-  if (s.ok()) s = encode(seq, &event);
-  std::string list = "[";
-  for (size_t i = 0; s.ok() && i < changes.size(); ++i) {
-    std::string change;
-    s = encode(changes[i], &change);
-    list += (i ? "," : "") + change;
-  }
+  std::string json;
+  if (s.ok()) s = HistoryJson(*ledger, Codec(), seq, &json);
   if (!s.ok()) return Fail(s);
-  std::cout << "{\"event\":" << event << ",\"changes\":" << list << "]}\n";
+  std::cout << json << "\n";
   return 0;
 }
 

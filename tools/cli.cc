@@ -119,16 +119,6 @@ void PrintError(const Status& status, std::optional<uint64_t> line, bool in_batc
   std::cout << out << "}}\n";
 }
 
-std::string ResultJson(const AppendResult& r) {
-  return "{\"seq\":" + std::to_string(r.seq) + ",\"stream\":" + JsonString(r.stream) +
-         ",\"version\":" + std::to_string(r.version) + ",\"hash\":\"" + ToHex(r.hash) + "\"}";
-}
-
-std::string HeadJson(const Head& head) {
-  return "{\"seq\":" + std::to_string(head.seq) + ",\"chain\":\"" + ToHex(head.chain) +
-         "\",\"root\":\"" + ToHex(head.root) + "\"}";
-}
-
 Status LedgerClock(int64_t* now_micros) {
   const char* fixed = std::getenv("WULIAN_NOW");
   if (fixed != nullptr && *fixed != '\0') {

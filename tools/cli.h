@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "events/answers.h"
 #include "events/status.h"
 #include "events/store.h"
 #include "tools/demo.h"
@@ -70,12 +71,6 @@ class LineReader {
 // for refusals within a batch.
 void PrintError(const Status& status, std::optional<uint64_t> line = std::nullopt,
                 bool in_batch = false);
-
-// {"seq", "stream", "version", "hash"}
-std::string ResultJson(const AppendResult& result);
-
-// {"seq", "chain", "root"}: the last event and the Merkle root over the log.
-std::string HeadJson(const Head& head);
 
 // The ledger clock of the CLI: WULIAN_NOW (RFC 3339) if set, else the system clock, in
 // whole milliseconds. Fails if WULIAN_NOW is malformed.

@@ -93,13 +93,7 @@ int Append(const Args& args) {
       PrintError(s, reader->line_number(), is_batch);
       return s.ExitCode();
     }
-    if (results.size() == 1 && !is_batch) {
-      std::cout << ResultJson(results[0]) << "\n";
-    } else {
-      std::string out = "{\"results\":[";
-      for (size_t i = 0; i < results.size(); ++i) out += (i ? "," : "") + ResultJson(results[i]);
-      std::cout << out << "]}\n";
-    }
+    std::cout << AppendResultsJson(results, is_batch) << "\n";
     std::cout.flush();
   }
   return 0;
