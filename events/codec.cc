@@ -487,15 +487,10 @@ Status Codec::ParseLine(std::string_view line, bool allow_batch, Submissions* ou
   if (line.size() > kLineBytesMax) {
     return Status::InvalidEvent("line longer than " + std::to_string(kLineBytesMax) + " bytes");
   }
-  Status s = CheckRawText(line);
-  if (!s.ok()) return s;
   capnp::MallocMessageBuilder raw(static_cast<unsigned>(line.size() / 2 + 64));
   auto value = raw.initRoot<JsonValue>();
-  try {
-    impl_->json.decodeRaw(kj::ArrayPtr<const char>(line.data(), line.size()), value);
-  } catch (const kj::Exception& e) {
-    return Status::InvalidEvent(std::string("not JSON: ") + e.getDescription().cStr());
-  }
+  Status s = ParseStrictJson(line, kJsonDepthMax, value);
+  if (!s.ok()) return Status::InvalidEvent(s.message());
   const bool is_batch = value.isObject() && value.getObject().size() == 1 &&
                         value.getObject()[0].getName() == "events";
   if (is_batch_out != nullptr) *is_batch_out = is_batch;
@@ -593,19 +588,25 @@ std::string TypeName(schema::Event::Which which) {
   return CapitalizeFirst(fields[index].getProto().getName());
 }
 
-Status JsonDocument::Parse(std::string_view text) {
-  if (text.size() > kLineBytesMax || !IsValidUtf8(text)) {
-    return Status::InvalidArgument("not a JSON document of valid UTF-8 under the size limit");
-  }
-  message_ = std::make_unique<capnp::MallocMessageBuilder>();
-  auto root = message_->initRoot<JsonValue>();
+Status ParseStrictJson(std::string_view text, size_t depth_max, JsonValue::Builder out) {
+  Status s = CheckRawText(text);
+  if (!s.ok()) return Status::InvalidArgument(s.message());
   try {
     capnp::JsonCodec codec;
-    codec.setMaxNestingDepth(kJsonDepthMax);
-    codec.decodeRaw(kj::ArrayPtr<const char>(text.data(), text.size()), root);
+    codec.setMaxNestingDepth(depth_max);
+    codec.decodeRaw(kj::ArrayPtr<const char>(text.data(), text.size()), out);
   } catch (const kj::Exception& e) {
     return Status::InvalidArgument(std::string("not JSON: ") + e.getDescription().cStr());
   }
+  return Status::OK();
+}
+
+Status JsonDocument::Parse(std::string_view text) {
+  if (text.size() > kLineBytesMax) return Status::InvalidArgument("JSON document too large");
+  message_ = std::make_unique<capnp::MallocMessageBuilder>();
+  auto root = message_->initRoot<JsonValue>();
+  Status s = ParseStrictJson(text, kJsonDepthMax, root);
+  if (!s.ok()) return s;
   if (!root.isObject()) return Status::InvalidArgument("expected a JSON object");
   return Status::OK();
 }

@@ -88,6 +88,11 @@ class Codec {
 // "ContactRecorded" for schema::Event::CONTACT_RECORDED, and so on.
 std::string TypeName(schema::Event::Which which);
 
+// Parses `text` as strict JSON — RFC 8259's grammar, valid UTF-8, no U+0000, no lone
+// surrogate escapes, nested at most `depth_max` deep — into `out`, with Cap'n Proto's JSON
+// codec. A refusal is INVALID_ARGUMENT saying why.
+Status ParseStrictJson(std::string_view text, size_t depth_max, capnp::json::Value::Builder out);
+
 // A small JSON document read by field name (tree heads, keys, proofs), parsed with Cap'n
 // Proto's JSON codec.
 class JsonDocument {

@@ -373,42 +373,11 @@ void Derive(Report* r) {
   for (int m = first; m <= last; ++m) r->months.push_back(MonthName(m));
 }
 
-// Whether `json` has a \u escape of a lone surrogate, which the JSON codec would silently
-// turn into some other character. A lexical check of the escapes only: the codec parses.
-bool HasLoneSurrogate(std::string_view json) {
-  auto unit = [&](size_t at) {  // the UTF-16 unit of a \uXXXX at `at`, or -1
-    unsigned v = 0;
-    if (at + 6 > json.size() || json[at] != '\\' || json[at + 1] != 'u') return -1;
-    auto result = std::from_chars(json.data() + at + 2, json.data() + at + 6, v, 16);
-    return result.ptr == json.data() + at + 6 ? static_cast<int>(v) : -1;
-  };
-  for (size_t i = 0; i < json.size(); ++i) {
-    if (json[i] != '\\') continue;
-    const int u = unit(i);
-    if (u >= 0xD800 && u <= 0xDBFF) {
-      const int low = unit(i + 6);
-      if (low < 0xDC00 || low > 0xDFFF) return true;
-      i += 6;
-    } else if (u >= 0xDC00 && u <= 0xDFFF) {
-      return true;
-    }
-    i += u >= 0 ? 5 : 1;  // past the escape; the loop steps past its last character
-  }
-  return false;
-}
-
 Status Parse(const std::string& json, Report* r) {
-  if (!IsValidUtf8(json)) return Status::InvalidArgument("report: not valid UTF-8");
-  if (HasLoneSurrogate(json)) return Status::InvalidArgument("report: a lone surrogate escape");
   capnp::MallocMessageBuilder message;
   auto root = message.initRoot<JsonValue>();
-  try {
-    capnp::JsonCodec codec;
-    codec.setMaxNestingDepth(kJsonDepth);
-    codec.decodeRaw(kj::ArrayPtr<const char>(json.data(), json.size()), root);
-  } catch (const kj::Exception& e) {
-    return Status::InvalidArgument(std::string("report: not JSON: ") + e.getDescription().cStr());
-  }
+  Status parsed = ParseStrictJson(json, kJsonDepth, root);
+  if (!parsed.ok()) return Status::InvalidArgument("report: " + parsed.message());
   Status status;
   Fields f(root.asReader(), "report", &status);
   ParseHeadAndOverview(f, r, &status);
