@@ -35,7 +35,7 @@
 #include <string>
 #include <string_view>
 
-#include "events/be64.h"
+#include "events/keys.h"
 
 namespace wulian::format {
 
@@ -85,13 +85,7 @@ inline std::string StreamKey(std::string_view stream, uint64_t version) {
 
 // 'tag' a, or 'tag' a 0x00 b.
 inline std::string StateKey(char tag, std::string_view a, std::string_view b = {}) {
-  std::string key(1, tag);
-  key.append(a);
-  if (!b.empty()) {
-    key.push_back('\0');
-    key.append(b);
-  }
-  return key;
+  return TaggedKey(tag, a, b);
 }
 
 inline std::string MerkleKey(int level, uint64_t index) {

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "events/assert.h"
-#include "events/be64.h"
+#include "events/keys.h"
 
 namespace wulian::projections::state {
 
@@ -39,22 +39,10 @@ Counters DecodeCounters(std::string_view bytes, size_t size) {
   return out;
 }
 
-std::string Key(char tag, std::string_view a, std::string_view b) {
-  std::string key(1, tag);
-  key.append(a);
-  if (!b.empty()) {
-    key.push_back('\0');
-    key.append(b);
-  }
-  return key;
-}
+std::string Key(char tag, std::string_view a, std::string_view b) { return TaggedKey(tag, a, b); }
 
 std::string KeyWith(char tag, std::string_view a, std::string_view rest) {
-  std::string key(1, tag);
-  key.append(a);
-  key.push_back('\0');
-  key.append(rest);
-  return key;
+  return TaggedKey(tag, a, "") + '\0' + std::string(rest);
 }
 
 std::string ItemRecord::Encode() const {
