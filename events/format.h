@@ -20,7 +20,8 @@
 //            'v' studio 0x00 visit          → be64(seq)
 //            'x' be64(seq)                  → ""                  the event is retracted
 //            'q' stream                     → be64(version)       current stream version
-//            Pair = be64(open) be64(close) u8(retracted)    close 0: still open
+//            Pair = be64(open) be64(close)    close 0: still open; an item whose
+//                                             opening is retracted ('x') counts as closed
 //   merkle   u8(level) be64(index)          → SHA-256 node: the root of the perfect subtree
 //                                             over leaves [index·2^level, (index+1)·2^level)
 //                                             (level 0: the event hashes), RFC 6962 §2.1
@@ -61,10 +62,10 @@ inline constexpr char kRetractedTag = 'x';
 inline constexpr char kStreamVersionTag = 'q';
 
 inline constexpr size_t kSeqBytes = 8;
-inline constexpr size_t kPairBytes = 2 * kSeqBytes + 1;
+inline constexpr size_t kPairBytes = 2 * kSeqBytes;
 inline constexpr size_t kMembershipBytes = 2 * kSeqBytes;
 inline constexpr size_t kStatusEntryBytes = kSeqBytes + 1;
-static_assert(kPairBytes == 17 && kStatusEntryBytes == 9, "stored layouts are fixed");
+static_assert(kPairBytes == 16 && kStatusEntryBytes == 9, "stored layouts are fixed");
 
 using wulian::GetBe64;
 using wulian::PutBe64;

@@ -77,6 +77,7 @@ class Rules {
   // New studio events: the studio must be licensed and accept events of this kind.
   Status StudioAccepts(std::string_view studio, bool supervision);
   Status Once(char tag, std::string_view studio, std::string_view id, const char* what);
+  void WritePair(const std::string& key, uint64_t open, uint64_t close);
   Status OpenPair(char tag, std::string_view studio, std::string_view id, const char* what);
   Status ClosePair(char tag, std::string_view studio, std::string_view id, const char* what,
                    const char* state);
@@ -138,34 +139,38 @@ Status Rules::Once(char tag, std::string_view studio, std::string_view id, const
   return Status::OK();
 }
 
+void Rules::WritePair(const std::string& key, uint64_t open, uint64_t close) {
+  std::string pair;
+  PutBe64(&pair, open);
+  PutBe64(&pair, close);
+  overlay_.Put(Family::kState, key, std::move(pair));
+}
+
 Status Rules::OpenPair(char tag, std::string_view studio, std::string_view id, const char* what) {
   bool exists;
   Status s = Exists(tag, studio, id, &exists);
   if (!s.ok()) return s;
-  if (exists)
+  if (exists) {
     return Status::ReferenceError(std::string(what) + " " + Q(id) + " is already used in studio " +
                                   Q(studio));
-  std::string pair;
-  PutBe64(&pair, seq_);
-  PutBe64(&pair, 0);
-  pair.push_back(0);
-  overlay_.Put(Family::kState, StateKey(tag, studio, id), std::move(pair));
+  }
+  WritePair(StateKey(tag, studio, id), seq_, 0);
   return Status::OK();
 }
 
+// Closes an item that is open: opened by a live (not retracted) event, not yet closed.
 Status Rules::ClosePair(char tag, std::string_view studio, std::string_view id, const char* what,
                         const char* state) {
-  std::optional<std::string> v;
-  Status s = overlay_.Get(Family::kState, StateKey(tag, studio, id), &v);
+  const std::string key = StateKey(tag, studio, id);
+  std::optional<std::string> v, retracted;
+  Status s = overlay_.Get(Family::kState, key, &v);
+  if (s.ok() && v) s = overlay_.Get(Family::kState, format::RetractedKey(GetBe64(*v)), &retracted);
   if (!s.ok()) return s;
-  if (!v || (*v)[2 * format::kSeqBytes] != 0 || GetBe64(*v, format::kSeqBytes) != 0) {
+  if (!v || retracted || GetBe64(*v, format::kSeqBytes) != 0) {
     return Status::ReferenceError(std::string(what) + " " + Q(id) + " is not " + state +
                                   " in studio " + Q(studio));
   }
-  std::string pair = v->substr(0, format::kSeqBytes);
-  PutBe64(&pair, seq_);
-  pair.push_back(0);
-  overlay_.Put(Family::kState, StateKey(tag, studio, id), std::move(pair));
+  WritePair(key, GetBe64(*v), seq_);
   return Status::OK();
 }
 
@@ -344,6 +349,8 @@ Status Rules::Correct(Submission* submission) {
   return Status::OK();
 }
 
+// Retracting the opening of an item needs it closed by nothing live (the retraction itself
+// is recorded by Retract); retracting its closing reopens it.
 Status Rules::UndoPair(char tag, std::string_view studio, std::string_view id, uint64_t target,
                        bool is_open, const char* dependent) {
   const std::string key = StateKey(tag, studio, id);
@@ -351,21 +358,16 @@ Status Rules::UndoPair(char tag, std::string_view studio, std::string_view id, u
   Status s = overlay_.Get(Family::kState, key, &v);
   if (!s.ok()) return s;
   LEDGER_ASSERT(v.has_value(), "live event without its state");
-  std::string pair = *v;
-  const uint64_t close = GetBe64(pair, format::kSeqBytes);
+  const uint64_t close = GetBe64(*v, format::kSeqBytes);
   if (is_open) {
     if (close != 0) {
       return Status::ReferenceError(std::string("cannot retract: the live ") + dependent +
                                     " at seq " + std::to_string(close) + " depends on it");
     }
-    pair[2 * format::kSeqBytes] = 1;
-  } else {
-    LEDGER_ASSERT(close == target, "live closing event is not the pair's close");
-    pair = pair.substr(0, format::kSeqBytes);
-    PutBe64(&pair, 0);
-    pair.push_back(0);
+    return Status::OK();
   }
-  overlay_.Put(Family::kState, key, std::move(pair));
+  LEDGER_ASSERT(close == target, "live closing event is not the pair's close");
+  WritePair(key, GetBe64(*v), 0);
   return Status::OK();
 }
 
