@@ -2,8 +2,8 @@
 
 namespace wulian {
 
-const char* Status::CodeName() const {
-  switch (code_) {
+const char* CodeName(Code code) {
+  switch (code) {
     case Code::kOk:
       return "OK";
     case Code::kInvalidEvent:

@@ -24,6 +24,9 @@ enum class Code {
   kIOError,          // IO_ERROR: the storage layer failed
 };
 
+// The stable name of a code, as printed in {"error": {"code": ...}}.
+const char* CodeName(Code code);
+
 class [[nodiscard]] Status {
  public:
   Status() = default;
@@ -62,8 +65,7 @@ class [[nodiscard]] Status {
     return std::move(*this);
   }
 
-  // The stable name of the code, as printed in {"error": {"code": ...}}.
-  const char* CodeName() const;
+  const char* CodeName() const { return wulian::CodeName(code_); }
   // The process exit code of SPEC §6.1 for this status.
   int ExitCode() const;
 

@@ -119,21 +119,6 @@ std::string RectificationData(const std::string& studio, const std::string& find
   return R"({"studio":")" + studio + R"(","finding":")" + finding + R"(","summary":"已整改"})";
 }
 
-const char* NameOf(Code code) {
-  switch (code) {
-    case Code::kInvalidEvent:
-      return "INVALID_EVENT";
-    case Code::kReferenceError:
-      return "REFERENCE_ERROR";
-    case Code::kVersionConflict:
-      return "VERSION_CONFLICT";
-    case Code::kDuplicateId:
-      return "DUPLICATE_ID";
-    default:
-      return "another code";
-  }
-}
-
 std::string Lines(const std::vector<std::string>& batch) {
   std::string out;
   for (const auto& line : batch) out += "\n  " + line;
@@ -255,7 +240,7 @@ class RulesTest : public ::testing::Test {
     if (last_.ok()) return ::testing::AssertionFailure() << "accepted" << Lines(batch);
     if (last_.code() != code) {
       return ::testing::AssertionFailure() << last_.CodeName() << " (" << last_.message()
-                                           << "), want " << NameOf(code) << Lines(batch);
+                                           << "), want " << CodeName(code) << Lines(batch);
     }
     if (last_.message().find(fragment) == std::string::npos) {
       return ::testing::AssertionFailure() << "message \"" << last_.message() << "\" lacks \""
