@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "events/codec.h"
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 namespace wulian {
@@ -36,6 +38,8 @@ TEST(FuzzSmokeTest, MutatedInputsAreRefusedOrAcceptedWithoutCrashing) {
   const auto seeds = Seeds();
   uint64_t x = 0x9E3779B97F4A7C15ull;
   constexpr int kRuns = 20000;
+  Codec codec;
+  int accepted = 0, refused = 0;
   static const char kInteresting[] = "\"\\{}[],:0123456789-.eE+u\xff\xc3\xed\x00";
   for (int run = 0; run < kRuns; ++run) {
     std::string input = seeds[Next(&x) % seeds.size()];
@@ -58,8 +62,12 @@ TEST(FuzzSmokeTest, MutatedInputsAreRefusedOrAcceptedWithoutCrashing) {
       }
     }
     LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()), input.size());
+    Submissions parsed;
+    (codec.ParseLine(input, true, &parsed).ok() ? accepted : refused)++;
   }
-  SUCCEED() << kRuns << " mutated inputs";
+  // Both paths were exercised: mutations that stay valid, and ones that are refused.
+  EXPECT_GT(accepted, 10);  // 69 with this seed: most mutations break the JSON
+  EXPECT_GT(refused, kRuns / 2);
 }
 
 }  // namespace
