@@ -87,6 +87,11 @@ Status Json(const Ledger& ledger, const Policy& policy, const ReportOptions& o, 
 
 Status BuildReport(const Ledger& ledger, const Policy& policy, const ReportOptions& o,
                    std::string* out) {
+  if (o.axis == Axis::kRecorded && o.as_of_micros > o.now_micros) {
+    return Status::InvalidArgument(
+        "as-of is after the ledger clock: a recorded-axis report is final only for a moment that "
+        "has passed");
+  }
   uint64_t basis = ledger.GetHead().seq;
   Status s = o.axis == Axis::kRecorded ? PrefixEnd(ledger, o.as_of_micros, &basis) : Status::OK();
   if (!s.ok()) return s;

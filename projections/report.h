@@ -8,6 +8,7 @@
 // for a past T never changes, whatever is appended later.
 #pragma once
 
+#include <limits>
 #include <string>
 
 #include "events/store.h"
@@ -24,6 +25,9 @@ struct ReportOptions {
   Format format = Format::kJson;
   // A directory the replay may create and remove.
   std::string scratch_dir;
+  // The ledger clock. A recorded-axis report for a T after it is refused: events recorded
+  // from now on could still fall at or before T, so the report would not be final.
+  int64_t now_micros = std::numeric_limits<int64_t>::max();
 };
 
 // The report as JSON: {"head", "axis", "asOf", "policy", "overview", "committees",

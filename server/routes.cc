@@ -458,13 +458,9 @@ net::awaitable<Response> Report(Call& c) {
         c.req,
         Status::InvalidArgument("asOf=RFC3339 &axis=recorded|occurred &format=json|md|csv|html"));
   }
-  if (axis == "recorded" && *as_of > SystemNowMicros()) {
-    co_return ErrorResponse(
-        c.req, Status::InvalidArgument("asOf is in the future: a recorded-axis report is "
-                                       "final only for a moment that has passed"));
-  }
   projections::ReportOptions options;
   options.as_of_micros = *as_of;
+  options.now_micros = SystemNowMicros();
   options.axis = axis == "recorded" ? projections::Axis::kRecorded : projections::Axis::kOccurred;
   options.format = kFormats.at(format).first;
   options.scratch_dir =

@@ -110,12 +110,7 @@ int ReportCommand(const Args& args) {
   int64_t now = 0;
   Status clock = LedgerClock(&now);
   if (!clock.ok()) return Fail(clock);
-  if (options.axis == projections::Axis::kRecorded && *as_of > now) {
-    // Events recorded from now on could still fall at or before T: the report would change.
-    return Fail(
-        Status::InvalidArgument("--as-of is after the ledger clock; a recorded-axis report is "
-                                "final only for a moment that has passed"));
-  }
+  options.now_micros = now;
   options.format = kFormats.at(format);
   options.scratch_dir = args.data + "/report-" + std::to_string(getpid());
   std::unique_ptr<Ledger> ledger;

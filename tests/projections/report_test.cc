@@ -88,6 +88,21 @@ class ReportTest : public ::testing::Test {
   TempDir scratch_;
 };
 
+// A recorded-axis report is final only for a moment the ledger clock has passed.
+TEST_F(ReportTest, ARecordedAxisReportForALaterMomentIsRefused) {
+  ReportOptions options;
+  options.as_of_micros = At(kT);
+  options.now_micros = options.as_of_micros - 1;
+  options.scratch_dir = scratch_.path() + "/replay";
+  std::string out;
+  EXPECT_EQ(BuildReport(ledger_.ledger(), Policy{}, options, &out).code(), Code::kInvalidArgument);
+  options.axis = Axis::kOccurred;  // what had happened by T, as known now: always allowed
+  EXPECT_TRUE(BuildReport(ledger_.ledger(), Policy{}, options, &out).ok());
+  options.axis = Axis::kRecorded;
+  options.now_micros = options.as_of_micros;
+  EXPECT_TRUE(BuildReport(ledger_.ledger(), Policy{}, options, &out).ok());
+}
+
 TEST_F(ReportTest, TheRecordedAxisShowsWhatTheLedgerHeldAtT) {
   AppendHistory(0, History().size());
   const std::string r = Report(Axis::kRecorded);
