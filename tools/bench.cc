@@ -163,14 +163,31 @@ Status BenchLedger(const Args& args, std::string* data, bool* temporary,
   return s.ok() ? OpenLedger(*data, ledger) : s;
 }
 
-int BenchVerify(const Args& args) {
+// The ledger a pass over the log is measured on, and the baseline scan of it.
+struct Subject {
   std::string data;
-  bool temporary;
+  bool temporary = false;
   std::unique_ptr<Ledger> ledger;
-  Status s = BenchLedger(args, &data, &temporary, &ledger);
   uint64_t scanned = 0;
   double scan_seconds = 0;
-  if (s.ok()) s = RawScan(*ledger, &scanned, &scan_seconds);
+};
+
+Status OpenSubject(const Args& args, Subject* subject) {
+  Status s = BenchLedger(args, &subject->data, &subject->temporary, &subject->ledger);
+  return s.ok() ? RawScan(*subject->ledger, &subject->scanned, &subject->scan_seconds) : s;
+}
+
+// Closes the ledger and removes it if it was made for the run (unless --keep).
+void CloseSubject(const Args& args, Subject* subject) {
+  subject->ledger.reset();
+  if (subject->temporary && args.flags.count("keep") == 0)
+    std::filesystem::remove_all(subject->data);
+}
+
+int BenchVerify(const Args& args) {
+  Subject subject;
+  Status s = OpenSubject(args, &subject);
+  auto& [data, temporary, ledger, scanned, scan_seconds] = subject;
   VerifyReport report;
   auto start = std::chrono::steady_clock::now();
   if (s.ok()) s = ledger->Verify(VerifyOptions{}, &report);
@@ -191,8 +208,7 @@ int BenchVerify(const Args& args) {
     if (s.ok()) s = ledger->ConsistencyProof(1 + (x >> 20) % n, n, &path);
     consistency.push_back(Seconds(start) * 1e6);
   }
-  ledger.reset();
-  if (temporary && args.flags.count("keep") == 0) std::filesystem::remove_all(data);
+  CloseSubject(args, &subject);
   if (!s.ok()) return PrintError(s), s.ExitCode();
   const double verify_rate = report.events / verify_seconds, scan_rate = scanned / scan_seconds;
   std::cout << "{\"bench\":\"verify\",\"events\":" << report.events
@@ -207,13 +223,9 @@ int BenchVerify(const Args& args) {
 }
 
 int BenchRebuild(const Args& args) {
-  std::string data;
-  bool temporary;
-  std::unique_ptr<Ledger> ledger;
-  Status s = BenchLedger(args, &data, &temporary, &ledger);
-  uint64_t scanned = 0;
-  double scan_seconds = 0;
-  if (s.ok()) s = RawScan(*ledger, &scanned, &scan_seconds);
+  Subject subject;
+  Status s = OpenSubject(args, &subject);
+  auto& [data, temporary, ledger, scanned, scan_seconds] = subject;
   const std::string views_dir = data + "/bench-views";
   std::filesystem::remove_all(views_dir);
   std::unique_ptr<projections::Views> views;
@@ -242,9 +254,8 @@ int BenchRebuild(const Args& args) {
     latency.push_back(Seconds(start) * 1e6);
   }
   views.reset();
-  ledger.reset();
   std::filesystem::remove_all(views_dir);
-  if (temporary && args.flags.count("keep") == 0) std::filesystem::remove_all(data);
+  CloseSubject(args, &subject);
   if (!s.ok()) return PrintError(s), s.ExitCode();
   const double rebuild_rate = scanned / rebuild_seconds, scan_rate = scanned / scan_seconds;
   std::cout << "{\"bench\":\"rebuild\",\"events\":" << scanned
