@@ -656,6 +656,22 @@ Status JsonDocument::GetStringList(std::string_view name, std::vector<std::strin
   return Status::OK();
 }
 
+Status JsonDocument::GetBool(std::string_view name, bool* out) const {
+  auto v = Find(name);
+  if (!v || !v->isBoolean()) return Status::InvalidArgument(Quote(name) + " must be true or false");
+  *out = v->getBoolean();
+  return Status::OK();
+}
+
+std::vector<std::string> JsonDocument::Names() const {
+  std::vector<std::string> names;
+  if (!message_) return names;
+  for (auto field : message_->getRoot<JsonValue>().asReader().getObject()) {
+    names.emplace_back(View(field.getName()));
+  }
+  return names;
+}
+
 std::string JsonString(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";

@@ -107,6 +107,11 @@ class JsonDocument {
   // A non-negative integer below 2^53.
   Status GetUint(std::string_view name, uint64_t* out) const;
   Status GetStringList(std::string_view name, std::vector<std::string>* out) const;
+  Status GetBool(std::string_view name, bool* out) const;
+  // Whether the object has a member `name`.
+  bool Has(std::string_view name) const { return Find(name).has_value(); }
+  // The names of the object's members, in order.
+  std::vector<std::string> Names() const;
 
  private:
   std::optional<capnp::json::Value::Reader> Find(std::string_view name) const;

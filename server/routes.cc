@@ -14,19 +14,12 @@
 #include "events/codec.h"
 #include "events/time.h"
 #include "projections/report.h"
-#include "server/dashboard.h"
 #include "server/server_internal.h"
 
 namespace wulian::server {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// The path and the decoded query parameters of a request target.
-struct Target {
-  std::string path;
-  std::map<std::string, std::string> query;
-};
 
 bool PercentDecode(std::string_view in, std::string* out) {
   out->clear();
@@ -64,7 +57,8 @@ bool ParseTarget(std::string_view target, Target* out) {
   return true;
 }
 
-// A query parameter as a whole number; nullopt when absent, error when malformed.
+}  // namespace
+
 Status UintParam(const Target& t, const std::string& name, std::optional<uint64_t>* out) {
   auto it = t.query.find(name);
   if (it == t.query.end()) return Status::OK();
@@ -76,6 +70,8 @@ Status UintParam(const Target& t, const std::string& name, std::optional<uint64_
   *out = v;
   return Status::OK();
 }
+
+namespace {
 
 http::status StatusOf(Code code) {
   switch (code) {
@@ -94,6 +90,13 @@ http::status StatusOf(Code code) {
   }
 }
 
+// The studio an event belongs to, from its stream ("studio/S01" → "S01"), or "".
+std::string StudioOfStream(const std::string& stream) {
+  return stream.rfind("studio/", 0) == 0 ? stream.substr(7) : "";
+}
+
+}  // namespace
+
 Response Plain(const Request& req, http::status status, const std::string& code,
                const std::string& message) {
   return JsonResponse(
@@ -101,23 +104,20 @@ Response Plain(const Request& req, http::status status, const std::string& code,
       "{\"error\":{\"code\":" + JsonString(code) + ",\"message\":" + JsonString(message) + "}}");
 }
 
-bool Can(const Principal& p, std::initializer_list<Role> roles) {
-  for (Role r : roles) {
-    if (p.role == r) return true;
+Response Forbidden(const Request& req) {
+  return Plain(req, http::status::forbidden, "FORBIDDEN", "this token may not read this");
+}
+
+std::string LinesToArray(const std::string& lines) {
+  std::string out = "[";
+  for (size_t start = 0; start < lines.size();) {
+    size_t end = lines.find('\n', start);
+    if (end == std::string::npos) end = lines.size();
+    if (end > start) out += (out.size() > 1 ? "," : "") + lines.substr(start, end - start);
+    start = end + 1;
   }
-  return false;
+  return out + "]";
 }
-
-bool OwnStudio(const Principal& p, const std::string& studio) {
-  return std::find(p.studios.begin(), p.studios.end(), studio) != p.studios.end();
-}
-
-// The studio an event belongs to, from its stream ("studio/S01" → "S01"), or "".
-std::string StudioOfStream(const std::string& stream) {
-  return stream.rfind("studio/", 0) == 0 ? stream.substr(7) : "";
-}
-
-}  // namespace
 
 Response JsonResponse(const Request& req, http::status status, std::string body) {
   Response res{status, req.version()};
@@ -147,14 +147,6 @@ Response ErrorResponse(const Request& req, const Status& error, bool with_index)
 
 namespace wulian::server {
 namespace {
-
-// One request being handled.
-struct Call {
-  Server::Impl& impl;
-  Request& req;
-  Target target;
-  Principal who;
-};
 
 // Waits until `hub` reaches `target` or `timeout_ms` passes; true if reached.
 net::awaitable<bool> WaitFor(Hub& hub, uint64_t target, int timeout_ms) {
@@ -265,12 +257,6 @@ net::awaitable<Response> PostEvents(Call& c) {
 
 namespace wulian::server {
 namespace {
-
-const std::initializer_list<Role> kReaders = {Role::kSupervisor, Role::kAuditor, Role::kAdmin};
-
-Response Forbidden(const Request& req) {
-  return Plain(req, http::status::forbidden, "FORBIDDEN", "this token may not read this");
-}
 
 std::string EventJson(std::string_view bytes) {
   thread_local Codec codec;
@@ -484,10 +470,39 @@ Response Text(const Request& req, const char* type, std::string body) {
   return res;
 }
 
+// A file of the web workspace, for GET and HEAD of any path outside /v1/, /metrics, /healthz.
+Response StaticResponse(Server::Impl& impl, const Request& req, const std::string& path) {
+  const StaticFile* file = impl.web.Find(path);
+  if (!file) return ErrorResponse(req, Status::NotFound("no file " + path));
+  const bool gzip = !file->gzip.empty() &&
+                    req[http::field::accept_encoding].find("gzip") != std::string_view::npos;
+  Response res{http::status::ok, req.version()};
+  res.set(http::field::server, "wulian");
+  res.set(http::field::content_type, file->type);
+  res.set(http::field::cache_control,
+          file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  res.set(http::field::vary, "Accept-Encoding");
+  res.set("X-Content-Type-Options", "nosniff");
+  if (file->type.starts_with("text/html")) {
+    res.set("Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+            "frame-src 'self' data: blob:; frame-ancestors 'none'; base-uri 'self'; "
+            "form-action 'self'");
+    res.set("X-Frame-Options", "DENY");
+    res.set("Referrer-Policy", "same-origin");
+  }
+  if (gzip) res.set(http::field::content_encoding, "gzip");
+  res.keep_alive(req.keep_alive());
+  res.body() = gzip ? file->gzip : file->body;
+  res.prepare_payload();
+  return res;
+}
+
 }  // namespace
 
-net::awaitable<Response> Handle(Server::Impl& impl, Request& req, bool* live) {
-  Call c{impl, req, {}, {}};
+net::awaitable<Response> Handle(Server::Impl& impl, Request& req, const std::string& peer,
+                                std::optional<Principal>* live) {
+  Call c{impl, req, {}, {}, peer, {}, {}};
   if (!ParseTarget(std::string_view(req.target().data(), req.target().size()), &c.target)) {
     co_return ErrorResponse(req, Status::InvalidArgument("bad request target"));
   }
@@ -501,21 +516,35 @@ net::awaitable<Response> Handle(Server::Impl& impl, Request& req, bool* live) {
         req, http::status::ok,
         "{\"ok\":true,\"seq\":" + std::to_string(impl.parts.ledger->GetHead().seq) + "}");
   }
-  if (path == "/" && get) co_return Text(req, "text/html; charset=utf-8", kDashboardHtml);
-  const bool known = path == "/metrics" || path.rfind("/v1/", 0) == 0;
-  if (!known) co_return ErrorResponse(req, Status::NotFound("no route " + path));
-  // Every other route needs a token.
-  const auto auth = req[http::field::authorization];
-  std::optional<Principal> who;
-  if (auth.starts_with("Bearer "))
-    who = impl.parts.tokens->Authenticate(std::string(auth.substr(7)));
-  if (!who) {
-    Response res =
-        Plain(req, http::status::unauthorized, "UNAUTHORIZED", "a valid bearer token is required");
+  const bool api = path == "/metrics" || path == "/v1" || path.rfind("/v1/", 0) == 0;
+  if (!api) {
+    if (!get)
+      co_return Plain(req, http::status::method_not_allowed, "METHOD_NOT_ALLOWED",
+                      "this route answers GET");
+    co_return StaticResponse(impl, req, path);
+  }
+  if (auto answer = co_await SessionRoute(c)) co_return std::move(*answer);
+  // Every other route needs a token or a session.
+  if (!Authenticate(c)) {
+    Response res = Plain(req, http::status::unauthorized, "UNAUTHORIZED",
+                         "a valid bearer token or session is required");
     res.set(http::field::www_authenticate, "Bearer");
     co_return res;
   }
-  c.who = *who;
+  if (!c.session_id.empty() && !get) {
+    // A cookie rides along on any request the browser makes, so a state-changing request
+    // must show that it comes from the workspace itself: its Origin, or the CSRF token.
+    const auto origin = req[http::field::origin];
+    const std::string own = "http://" + std::string(req[http::field::host]);
+    const bool same_origin = !origin.empty() && origin == own;
+    const bool token = !c.csrf.empty() && req["X-CSRF-Token"] == c.csrf;
+    if (!same_origin && !token) {
+      co_return Plain(req, http::status::forbidden, "FORBIDDEN",
+                      "a request with a session cookie must come from the workspace (Origin or "
+                      "X-CSRF-Token)");
+    }
+  }
+  if (auto answer = co_await AdminRoute(c)) co_return std::move(*answer);
   if (path == "/v1/events" && req.method() == http::verb::post) co_return co_await PostEvents(c);
   if (!get)
     co_return Plain(req, http::status::method_not_allowed, "METHOD_NOT_ALLOWED",
@@ -526,8 +555,8 @@ net::awaitable<Response> Handle(Server::Impl& impl, Request& req, bool* live) {
   }
   if (path == "/v1/events") co_return EventsPage(c);
   if (path == "/v1/events/live") {
-    if (!Can(c.who, kReaders)) co_return Forbidden(req);
-    *live = true;
+    if (!Can(c.who, kReaders) && c.who.role != Role::kRecorder) co_return Forbidden(req);
+    *live = c.who;
     co_return Response{};
   }
   const std::string rest = path.substr(4);  // after "/v1/"
@@ -547,6 +576,7 @@ net::awaitable<Response> Handle(Server::Impl& impl, Request& req, bool* live) {
     }
   }
   if (rest == "reports") co_return co_await Report(c);
+  if (auto answer = co_await WorkspaceRoute(c)) co_return std::move(*answer);
   if (auto s = segment("audit/")) co_return Audit(c, *s);
   co_return ErrorResponse(req, Status::NotFound("no route " + path));
 }
@@ -557,7 +587,8 @@ namespace wulian::server {
 
 // Server-Sent Events: the events from ?from= (or after Last-Event-ID) up to the head, then
 // each new event as it commits, in order, with no gaps; `id:` is the seq.
-net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, const Request& req) {
+net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, const Request& req,
+                               const Principal& who) {
   Target target;
   ParseTarget(std::string_view(req.target().data(), req.target().size()), &target);
   std::optional<uint64_t> from;
@@ -592,11 +623,17 @@ net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, co
       const uint64_t last = std::min<uint64_t>(head, next + kEventsPageMax - 1);
       thread_local Codec codec;
       s = impl.parts.ledger->Scan(next, last, [&](uint64_t seq, std::string_view bytes) {
+        StoredMessage stored(bytes);
+        // Recorders follow only their studios' streams.
+        if (who.role == Role::kRecorder &&
+            !OwnStudio(who, StudioOfStream(stored.event().getStream().cStr()))) {
+          return Status::OK();
+        }
         chunk += "id: " + std::to_string(seq) +
-                 "\nevent: event\ndata: " + codec.Encode(StoredMessage(bytes).event()) + "\n\n";
+                 "\nevent: event\ndata: " + codec.Encode(stored.event()) + "\n\n";
         return Status::OK();
       });
-      if (!s.ok() || !co_await send(std::move(chunk))) co_return;
+      if (!s.ok() || (!chunk.empty() && !co_await send(std::move(chunk)))) co_return;
       next = last + 1;
     }
     if (!co_await WaitFor(impl.committed, next, kLiveHeartbeatMs) && !impl.stopping) {

@@ -10,7 +10,11 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
+#include "events/codec.h"
 #include "server/server_internal.h"
 
 namespace wulian::server {
@@ -54,6 +58,8 @@ std::optional<Response> ReadErrorResponse(const beast::error_code& ec) {
 net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
   beast::flat_buffer buffer;
   beast::error_code ec;
+  const auto remote = stream.socket().remote_endpoint(ec);
+  const std::string peer = ec ? "" : remote.address().to_string();
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderBytesMax);
@@ -70,14 +76,14 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
       break;
     }
     Request request = parser.release();
-    bool live = false;
+    std::optional<Principal> live;
     // A request counts as in hand until its answer is written, so that a stop lets it finish.
     impl.in_flight.fetch_add(1);
-    Response response = co_await Handle(impl, request, &live);
+    Response response = co_await Handle(impl, request, peer, &live);
     impl.metrics.requests.fetch_add(1);
     if (live) {
       impl.in_flight.fetch_sub(1);
-      co_await ServeLive(impl, stream, request);
+      co_await ServeLive(impl, stream, request, *live);
       break;
     }
     stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
@@ -141,6 +147,42 @@ void DrainThenStop(Server::Impl& impl, std::chrono::steady_clock::time_point dea
 
 Server::Impl::Impl(const ServerParts& p, const ServerOptions& o) : parts(p), options(o) {}
 
+Status LoadServerConfig(const std::string& path, ServerOptions* options) {
+  std::ifstream in(path);
+  if (!in) return Status::OK();
+  std::stringstream text;
+  text << in.rdbuf();
+  JsonDocument doc;
+  Status s = doc.Parse(text.str());
+  uint64_t minutes = options->session_idle_ms / 60'000, failures = options->sign_in_failures_free;
+  for (const auto& name : doc.Names()) {
+    if (!s.ok()) break;
+    if (name == "sessionIdleMinutes") {
+      s = doc.GetUint(name, &minutes);
+    } else if (name == "signInFailuresFree") {
+      s = doc.GetUint(name, &failures);
+    } else {
+      s = Status::InvalidArgument("unknown key \"" + name + "\"");
+    }
+  }
+  if (s.ok() && (minutes < 1 || minutes > 30 * 24 * 60 || failures < 1 || failures > 1000)) {
+    s = Status::InvalidArgument("sessionIdleMinutes is 1-43200, signInFailuresFree 1-1000");
+  }
+  if (!s.ok()) return Status::InvalidArgument(path + ": " + s.message());
+  options->session_idle_ms = static_cast<int64_t>(minutes) * 60'000;
+  options->sign_in_failures_free = static_cast<int>(failures);
+  return Status::OK();
+}
+
+Status WriteDefaultServerConfig(const std::string& path) {
+  if (std::filesystem::exists(path)) return Status::OK();
+  std::ofstream out(path);
+  out << "{\"sessionIdleMinutes\":" << kSessionIdleMsDefault / 60'000
+      << ",\"signInFailuresFree\":" << kSignInFailuresFreeDefault << "}\n";
+  out.close();
+  return out ? Status::OK() : Status::IOError("cannot write " + path);
+}
+
 void Server::Impl::FollowLog() {
   for (;;) {
     {
@@ -167,6 +209,10 @@ Server::Server(const ServerParts& parts, const ServerOptions& options)
 Server::~Server() = default;
 
 Status Server::Start() {
+  Status loaded = impl_->web.Load(impl_->options.web_dir);
+  if (!loaded.ok()) return loaded;
+  if (!impl_->web.built())
+    spdlog::warn("the web workspace is not built ({})", impl_->options.web_dir);
   beast::error_code ec;
   auto address = net::ip::make_address(impl_->options.address, ec);
   if (ec) return Status::InvalidArgument("bad listen address " + impl_->options.address);

@@ -17,7 +17,7 @@
 #include "events/store.h"
 #include "projections/policy.h"
 #include "projections/views.h"
-#include "server/tokens.h"
+#include "server/access.h"
 
 namespace wulian::server {
 
@@ -32,6 +32,9 @@ inline constexpr int kLiveHeartbeatMs = 15'000;  // SSE comment line when idle
 inline constexpr size_t kEventsPageMax = 1000;   // GET /v1/events?limit=
 inline constexpr size_t kServerThreads = 2;
 inline constexpr int kDrainMsMax = 5'000;  // on stop, requests in hand get this long
+inline constexpr int64_t kSessionIdleMsDefault = 8 * 3600 * 1000;
+inline constexpr int kSignInFailuresFreeDefault = 5;  // per login; ten times that per address
+inline constexpr size_t kTimelinePageMax = 100;       // GET /v1/studios/{id}/timeline?limit=
 
 struct ServerOptions {
   // Address and port to listen on; port 0 picks a free one (see Server::port()).
@@ -42,14 +45,25 @@ struct ServerOptions {
   // Time to read one request (idle keep-alive time included), and to write one response.
   int request_timeout_ms = kRequestTimeoutMs;
   int write_timeout_ms = kWriteTimeoutMs;
+  // The built web workspace (web/dist); empty or missing: a page says it is not built.
+  std::string web_dir;
+  // A session unused this long ends (DATA/server.json "sessionIdleMinutes").
+  int64_t session_idle_ms = kSessionIdleMsDefault;
+  // Failed sign-ins of one login before each further attempt must wait (doubling from 1 s).
+  int sign_in_failures_free = kSignInFailuresFreeDefault;
 };
 
+// DATA/server.json: {"sessionIdleMinutes": 480, "signInFailuresFree": 5}. A missing file or
+// key gives the default; `WriteDefault` writes the file unless it exists.
+Status LoadServerConfig(const std::string& path, ServerOptions* options);
+Status WriteDefaultServerConfig(const std::string& path);
+
 // What the server needs, owned by the caller (main wires them): the ledger, its views, its
-// tokens, its policy and its signing key.
+// tokens and people, its policy and its signing key.
 struct ServerParts {
   Ledger* ledger;
   projections::Views* views;
-  Tokens* tokens;
+  Access* access;
   const projections::Policy* policy;
   const SigningKey* key;
 };

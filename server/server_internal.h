@@ -4,6 +4,7 @@
 // clang-format off
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 // clang-format on
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,6 +25,8 @@
 #include "server/hub.h"
 #include "server/metrics.h"
 #include "server/server.h"
+#include "server/sessions.h"
+#include "server/static_files.h"
 
 namespace wulian::server {
 
@@ -79,14 +83,68 @@ struct Server::Impl {
   std::thread follower;
   std::atomic<uint64_t> report_seq{0};
   ViewCache view_cache;
+  StaticFiles web;
+  Sessions sessions{options.session_idle_ms};
+  Throttle login_throttle{options.sign_in_failures_free};
+  Throttle address_throttle{options.sign_in_failures_free * 10};
 };
 
-// Answers one request. Sets *live when the request is a live subscription, which the
-// session then serves itself with ServeLive.
-net::awaitable<Response> Handle(Server::Impl& impl, Request& request, bool* live);
-// Serves GET /v1/events/live on the session's stream until the client goes or the server stops.
+// The path and the decoded query parameters of a request target.
+struct Target {
+  std::string path;
+  std::map<std::string, std::string> query;
+};
+
+// One request being handled.
+struct Call {
+  Server::Impl& impl;
+  Request& req;
+  Target target;
+  Principal who;
+  std::string peer;        // the client's address
+  std::string session_id;  // the cookie's session, when the request came with one
+  std::string csrf;        // that session's CSRF token
+};
+
+inline const std::initializer_list<Role> kReaders = {Role::kSupervisor, Role::kAuditor,
+                                                     Role::kAdmin};
+
+inline bool Can(const Principal& p, std::initializer_list<Role> roles) {
+  for (Role r : roles) {
+    if (p.role == r) return true;
+  }
+  return false;
+}
+
+inline bool OwnStudio(const Principal& p, const std::string& studio) {
+  return std::find(p.studios.begin(), p.studios.end(), studio) != p.studios.end();
+}
+
+// A query parameter as a whole number; nullopt when absent, error when malformed.
+Status UintParam(const Target& t, const std::string& name, std::optional<uint64_t>* out);
+// {"error": {"code", "message"}} with `status`.
+Response Plain(const Request& req, http::status status, const std::string& code,
+               const std::string& message);
+Response Forbidden(const Request& req);
+// The JSON-Lines text as one JSON array.
+std::string LinesToArray(const std::string& lines);
+
+// The routes of the people and the workspace (access_routes.cc, workspace_routes.cc); each
+// returns nullopt when the request is not one of its routes.
+net::awaitable<std::optional<Response>> SessionRoute(Call& c);
+net::awaitable<std::optional<Response>> AdminRoute(Call& c);
+net::awaitable<std::optional<Response>> WorkspaceRoute(Call& c);
+// Authenticates by bearer token or session cookie; sets c.who and c.session_id.
+bool Authenticate(Call& c);
+
+// Answers one request from `peer` (the client's address). Sets *live to the subscriber when
+// the request is a live subscription, which the session then serves itself with ServeLive.
+net::awaitable<Response> Handle(Server::Impl& impl, Request& request, const std::string& peer,
+                                std::optional<Principal>* live);
+// Serves GET /v1/events/live on the session's stream until the client goes or the server
+// stops; recorders get only their studios' events.
 net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream,
-                               const Request& request);
+                               const Request& request, const Principal& who);
 
 // A JSON response with the given status.
 Response JsonResponse(const Request& request, http::status status, std::string body);

@@ -143,14 +143,14 @@ int BenchServe(const Args& args) {
   spdlog::set_level(spdlog::level::warn);
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<projections::Views> views;
-  std::unique_ptr<server::Tokens> tokens;
+  std::unique_ptr<server::Access> tokens;
   std::unique_ptr<SigningKey> key;
   projections::Policy policy;
   std::string token;
   if (s.ok()) s = CreateLedger(dir, &ledger);
   if (s.ok()) s = BuildDemo(*ledger, demo::DemoOptions{demo::DemoOptions{}.seed, 2000});
   if (s.ok()) s = SigningKey::Load(SigningKeyPath(dir), &key);
-  if (s.ok()) s = server::Tokens::Open(AccessJournalPath(dir), &tokens);
+  if (s.ok()) s = server::Access::Open(AccessJournalPath(dir), &tokens);
   if (s.ok())
     s = tokens->Grant("bench", server::Role::kAdmin, {}, "2026-11-26T00:00:00+08:00", &token);
   if (s.ok()) s = projections::Views::Open(ViewsDir(dir), &views);

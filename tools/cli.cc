@@ -14,6 +14,7 @@
 #include "events/signing.h"
 #include "events/time.h"
 #include "projections/policy.h"
+#include "server/server.h"
 
 namespace wulian::cli {
 
@@ -146,6 +147,8 @@ std::string AccessJournalPath(const std::string& data_dir) { return data_dir + "
 
 std::string PolicyPath(const std::string& data_dir) { return data_dir + "/policy.json"; }
 
+std::string ServerConfigPath(const std::string& data_dir) { return data_dir + "/server.json"; }
+
 Status ReadFile(const std::string& path, std::string* contents) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) return Status::InvalidArgument("cannot open " + path);
@@ -175,7 +178,8 @@ Status CreateLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger
     return Status::InvalidArgument("cannot create a ledger in " + data_dir + ": " + s.message());
   std::unique_ptr<SigningKey> key;
   s = SigningKey::Create(SigningKeyPath(data_dir), &key);
-  return s.ok() ? projections::Policy::WriteDefault(PolicyPath(data_dir)) : s;
+  if (s.ok()) s = projections::Policy::WriteDefault(PolicyPath(data_dir));
+  return s.ok() ? server::WriteDefaultServerConfig(ServerConfigPath(data_dir)) : s;
 }
 
 int Fail(const Status& s) {

@@ -142,6 +142,7 @@ int ServeCommand(const Args& args);
 // The token commands (tools/token_cli.cc): token add|list|revoke. They need only the access
 // journal, so they work while `serve` runs.
 int TokenCommand(const Args& args);
+int UserCommand(const Args& args);
 // Grants the token named "admin" of a new ledger; its secret is printed once by `init`.
 Status GrantFirstAdmin(const std::string& data_dir, std::string* secret);
 // The access journal of the ledger in `data_dir`.
@@ -150,6 +151,8 @@ std::string AccessJournalPath(const std::string& data_dir);
 // The views database and the policy file of the ledger in `data_dir`.
 std::string ViewsDir(const std::string& data_dir);
 std::string PolicyPath(const std::string& data_dir);
+// DATA/server.json: the server's settings (sessions, sign-in throttle).
+std::string ServerConfigPath(const std::string& data_dir);
 
 // Appends the demo history to an empty ledger, each event at its own recorded time.
 Status BuildDemo(Ledger& ledger, const demo::DemoOptions& options);

@@ -25,22 +25,25 @@ int ServeCommand(const Args& args) {
   if (port > 65535) return Fail(Status::InvalidArgument("--listen ADDRESS:PORT"));
   options.address = listen.substr(0, colon);
   options.port = static_cast<uint16_t>(port);
+  options.web_dir = args.flags.count("web") ? args.flags.at("web") : WULIAN_WEB_DIR;
 
   spdlog::set_default_logger(spdlog::stderr_logger_mt("wulian"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<projections::Views> views;
-  std::unique_ptr<server::Tokens> tokens;
+  std::unique_ptr<server::Access> access;
   std::unique_ptr<SigningKey> key;
   projections::Policy policy;
   Status s = OpenLedger(args.data, &ledger);
   if (s.ok()) s = projections::Policy::Load(PolicyPath(args.data), &policy);
+  if (s.ok()) s = server::WriteDefaultServerConfig(ServerConfigPath(args.data));
+  if (s.ok()) s = server::LoadServerConfig(ServerConfigPath(args.data), &options);
   if (s.ok()) s = SigningKey::Load(SigningKeyPath(args.data), &key);
-  if (s.ok()) s = server::Tokens::Open(AccessJournalPath(args.data), &tokens);
+  if (s.ok()) s = server::Access::Open(AccessJournalPath(args.data), &access);
   if (s.ok()) s = projections::Views::Open(ViewsDir(args.data), &views);
   if (s.ok()) s = views->CatchUp(*ledger);
   if (!s.ok()) return Fail(s);
-  server::Server server({ledger.get(), views.get(), tokens.get(), &policy, key.get()}, options);
+  server::Server server({ledger.get(), views.get(), access.get(), &policy, key.get()}, options);
   s = server.Start();
   if (!s.ok()) return Fail(s);
   std::cout << "{\"listening\":\"" << options.address << ":" << server.port()

@@ -43,10 +43,16 @@ constexpr char kUsage[] =
     "  report --as-of TIME [--axis recorded|occurred] [--format json|md|csv|html] [--out FILE]\n"
     "                               what the ledger held (recorded) or what had happened\n"
     "                               (occurred) at TIME, byte for byte reproducible\n"
-    "  serve [--listen 127.0.0.1:8080]  the HTTP API (SIGINT or SIGTERM stops it)\n"
+    "  serve [--listen 127.0.0.1:8080] [--web DIR]  the HTTP API (SIGINT or SIGTERM stops it)\n"
     "  token add --role recorder|supervisor|auditor|admin --name NAME [--studio S01,S02]\n"
     "  token list [--history] | token revoke NAME\n"
     "                               bearer tokens of the HTTP API (secrets are shown once)\n"
+    "  user add LOGIN --role ROLE --name 显示名 [--studio S01,S02] [--password-stdin]\n"
+    "  user list | user disable LOGIN | user enable LOGIN | user password LOGIN "
+    "[--password-stdin]\n"
+    "  user set LOGIN [--role ROLE] [--studio S01,S02] [--name 显示名]\n"
+    "                               people who sign in to the web workspace (a generated\n"
+    "                               password is printed once)\n"
     "  backup DIR                   a consistent copy of the ledger (RocksDB checkpoint)\n"
     "  demo [--events N] [--seed S] [--jsonl FILE]\n"
     "                               build the demo ledger of Banan District (or write its\n"
@@ -177,8 +183,8 @@ int Backup(const Args& args) {
   if (s.ok()) std::filesystem::create_directories(dir, error);
   if (s.ok() && error) s = Status::IOError("cannot create " + dir);
   if (s.ok()) s = ledger->Checkpoint(DatabaseDir(dir));
-  for (const auto& file :
-       {SigningKeyPath(args.data), PolicyPath(args.data), AccessJournalPath(args.data)}) {
+  for (const auto& file : {SigningKeyPath(args.data), PolicyPath(args.data),
+                           AccessJournalPath(args.data), ServerConfigPath(args.data)}) {
     if (!s.ok() || !std::filesystem::exists(file)) continue;
     std::filesystem::copy_file(file, dir + "/" + std::filesystem::path(file).filename().string(),
                                error);
@@ -194,7 +200,7 @@ int Backup(const Args& args) {
 Status ParseArgs(int argc, char** argv, std::string* command, Args* args) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--history" || a == "--keep") {  // flags without a value
+    if (a == "--history" || a == "--keep" || a == "--password-stdin") {  // flags without a value
       args->flags[a.substr(2)] = "1";
     } else if (a.rfind("--", 0) == 0 && a.size() > 2) {
       if (i + 1 >= argc) return Status::InvalidArgument(a + " needs a value");
@@ -242,6 +248,7 @@ int Main(int argc, char** argv) {
                                                                         {"rebuild", RebuildCommand},
                                                                         {"report", ReportCommand},
                                                                         {"token", TokenCommand},
+                                                                        {"user", UserCommand},
                                                                         {"serve", ServeCommand},
                                                                         {"backup", Backup}};
   auto it = kCommands.find(command);

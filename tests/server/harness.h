@@ -15,7 +15,7 @@
 #include "events/signing.h"
 #include "projections/views.h"
 #include "server/server.h"
-#include "server/tokens.h"
+#include "server/access.h"
 #include "tests/support.h"
 
 namespace wulian::testing {
@@ -39,7 +39,7 @@ class ServedLedger {
     EXPECT_TRUE(ledger_.Append(Registry()).ok());
     const std::string dir = ledger_.dir();
     EXPECT_TRUE(SigningKey::Create(dir + "/key.pem", &key_).ok());
-    EXPECT_TRUE(server::Tokens::Open(dir + "/access.jsonl", &tokens_).ok());
+    EXPECT_TRUE(server::Access::Open(dir + "/access.jsonl", &tokens_).ok());
     Grant("admin", server::Role::kAdmin, {});
     Grant("supervisor", server::Role::kSupervisor, {});
     Grant("auditor", server::Role::kAuditor, {});
@@ -135,7 +135,7 @@ class ServedLedger {
 
   TestLedger ledger_;
   std::unique_ptr<SigningKey> key_;
-  std::unique_ptr<server::Tokens> tokens_;
+  std::unique_ptr<server::Access> tokens_;
   std::unique_ptr<projections::Views> views_;
   projections::Policy policy_;
   server::ServerOptions options_;

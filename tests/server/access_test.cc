@@ -1,6 +1,6 @@
-// Tokens and the access journal: grants, revocations, constant-time lookup by secret, the
+// Access and the access journal: grants, revocations, constant-time lookup by secret, the
 // chain, and processes granting at the same time.
-#include "server/tokens.h"
+#include "server/access.h"
 
 #include <gtest/gtest.h>
 
@@ -17,8 +17,8 @@ using wulian::testing::TempDir;
 
 TEST(TokensTest, GrantAuthenticateRevoke) {
   TempDir dir;
-  std::unique_ptr<Tokens> tokens;
-  ASSERT_TRUE(Tokens::Open(dir.path() + "/access.jsonl", &tokens).ok());
+  std::unique_ptr<Access> tokens;
+  ASSERT_TRUE(Access::Open(dir.path() + "/access.jsonl", &tokens).ok());
   std::string secret;
   ASSERT_TRUE(
       tokens->Grant("s01", Role::kRecorder, {"S01"}, "2025-01-01T00:00:00+08:00", &secret).ok());
@@ -38,7 +38,7 @@ TEST(TokensTest, GrantAuthenticateRevoke) {
   ASSERT_TRUE(tokens->Revoke("s01", "2025-01-02T00:00:00+08:00").ok());
   EXPECT_FALSE(tokens->Authenticate(secret).has_value());
   EXPECT_EQ(tokens->Revoke("s01", "t").code(), Code::kNotFound);
-  EXPECT_NE(tokens->List(true).find(R"("action":"revoke","name":"s01")"), std::string::npos);
+  EXPECT_NE(tokens->History(true).find(R"("action":"revoke","name":"s01")"), std::string::npos);
   // The secret itself is never stored.
   std::ifstream in(dir.path() + "/access.jsonl");
   std::stringstream journal;
@@ -49,9 +49,9 @@ TEST(TokensTest, GrantAuthenticateRevoke) {
 TEST(TokensTest, AChangedJournalLineBreaksTheChain) {
   TempDir dir;
   const std::string path = dir.path() + "/access.jsonl";
-  std::unique_ptr<Tokens> tokens;
+  std::unique_ptr<Access> tokens;
   std::string secret;
-  ASSERT_TRUE(Tokens::Open(path, &tokens).ok());
+  ASSERT_TRUE(Access::Open(path, &tokens).ok());
   ASSERT_TRUE(tokens->Grant("aud", Role::kAuditor, {}, "t", &secret).ok());
   ASSERT_TRUE(tokens->Grant("adm", Role::kAdmin, {}, "t", &secret).ok());
   std::stringstream journal;
@@ -60,7 +60,7 @@ TEST(TokensTest, AChangedJournalLineBreaksTheChain) {
   text.replace(text.find("\"role\":\"auditor\""), 16, "\"role\":\"admin\"  ");
   std::ofstream(path, std::ios::trunc) << text;
   tokens.reset();
-  EXPECT_EQ(Tokens::Open(path, &tokens).code(), Code::kCorruption);
+  EXPECT_EQ(Access::Open(path, &tokens).code(), Code::kCorruption);
 }
 
 TEST(TokensTest, ProcessesGrantingAtOnceKeepTheJournalWhole) {
@@ -69,9 +69,9 @@ TEST(TokensTest, ProcessesGrantingAtOnceKeepTheJournalWhole) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      // Each thread is a separate Tokens, as separate processes would be.
-      std::unique_ptr<Tokens> tokens;
-      ASSERT_TRUE(Tokens::Open(path, &tokens).ok());
+      // Each thread is a separate Access, as separate processes would be.
+      std::unique_ptr<Access> tokens;
+      ASSERT_TRUE(Access::Open(path, &tokens).ok());
       for (int i = 0; i < 10; ++i) {
         std::string secret;
         ASSERT_TRUE(tokens
@@ -82,9 +82,9 @@ TEST(TokensTest, ProcessesGrantingAtOnceKeepTheJournalWhole) {
     });
   }
   for (auto& t : threads) t.join();
-  std::unique_ptr<Tokens> tokens;
-  ASSERT_TRUE(Tokens::Open(path, &tokens).ok());
-  std::stringstream live(tokens->List(false));
+  std::unique_ptr<Access> tokens;
+  ASSERT_TRUE(Access::Open(path, &tokens).ok());
+  std::stringstream live(tokens->List());
   int n = 0;
   for (std::string line; std::getline(live, line);) ++n;
   EXPECT_EQ(n, 40);
