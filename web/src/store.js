@@ -73,19 +73,22 @@ export function noteSeq(asOf) {
   if (asOf && asOf.seq > store.seq) store.seq = asOf.seq;
 }
 
-// The shared lists; minSeq makes them include a just-committed event.
+// The shared lists; minSeq makes them include a just-committed event. A list that cannot
+// be loaded stays as it was (pages show their own errors).
 export async function loadRegistry(minSeq) {
-  const [policy, studios, members, committees] = await Promise.all([
+  const [policy, studios, members, committees] = await Promise.allSettled([
     store.policy ? Promise.resolve(store.policy) : api.policy(),
     api.studios(minSeq),
     api.members(minSeq),
     api.committees(minSeq),
   ]);
-  store.policy = policy;
-  store.studios = studios;
-  store.members = members;
-  store.committees = committees;
-  for (const s of studios) noteSeq(s.asOf);
+  if (policy.status === 'fulfilled') store.policy = policy.value;
+  if (studios.status === 'fulfilled') {
+    store.studios = studios.value;
+    for (const s of studios.value) noteSeq(s.asOf);
+  }
+  if (members.status === 'fulfilled') store.members = members.value;
+  if (committees.status === 'fulfilled') store.committees = committees.value;
 }
 
 export function studioName(id) {
