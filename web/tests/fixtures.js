@@ -49,7 +49,7 @@ export async function signIn(page, login, password = PASSWORD) {
   await page.getByLabel('登录名').fill(login);
   await page.getByLabel('密码').fill(password);
   await page.getByTestId('sign-in').click();
-  await expect(page.getByTestId('who')).toBeVisible();
+  await expect(page.getByTestId('sign-out')).toBeVisible();
 }
 
 // A second signed-in browser context (another person at another desk).

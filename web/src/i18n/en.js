@@ -141,6 +141,7 @@ export default {
     data: 'Content',
     target: 'Original event',
   },
+  idLabel: { committee: 'Committee id', member: 'Member id', studio: 'Studio id' },
   hint: {
     occurredAt: 'Beijing time (+08:00); now by default',
     partners: 'Type and press Enter; several allowed',
@@ -431,6 +432,7 @@ export default {
     passwordGenerated: 'Leave empty to generate',
     create: 'Create',
     enabled: 'Enabled',
+    disabled: 'Disabled',
     actions: 'Actions',
     resetPassword: 'Reset password',
     passwordOnce: 'New password of {login}',
@@ -450,10 +452,8 @@ export default {
   access: {
     grant: 'Token granted',
     revoke: 'Token revoked',
-    'user.add': 'Person added',
-    'user.disable': 'Person disabled',
-    'user.enable': 'Person enabled',
-    'user.password': 'Password reset',
-    'user.set': 'Person changed',
+    'person-add': 'Person added',
+    'person-update': 'Person changed',
+    'person-password': 'Password reset',
   },
 };

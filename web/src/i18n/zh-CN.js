@@ -141,6 +141,7 @@ export default {
     data: '内容',
     target: '原事件',
   },
+  idLabel: { committee: '专委会编号', member: '委员编号', studio: '工作室编号' },
   hint: {
     occurredAt: '北京时间（+08:00），默认为现在',
     partners: '输入后按回车添加，可添加多个',
@@ -431,6 +432,7 @@ export default {
     passwordGenerated: '留空则自动生成',
     create: '创建',
     enabled: '启用',
+    disabled: '已停用',
     actions: '操作',
     resetPassword: '重置密码',
     passwordOnce: '{login} 的新密码',
@@ -450,10 +452,8 @@ export default {
   access: {
     grant: '授予令牌',
     revoke: '吊销令牌',
-    'user.add': '新增人员',
-    'user.disable': '停用人员',
-    'user.enable': '启用人员',
-    'user.password': '重置密码',
-    'user.set': '修改人员',
+    'person-add': '新增人员',
+    'person-update': '修改人员',
+    'person-password': '重置密码',
   },
 };
