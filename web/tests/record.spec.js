@@ -14,8 +14,8 @@ async function fillContact(page, { member = '（M001）', people = '23', topic }
   const form = page.getByTestId('form-ContactRecorded');
   await expect(form).toBeVisible();
   await choose(page, 'field-members', member);
-  await form.getByTestId('field-peopleReached').locator('input').fill(people);
-  await form.getByTestId('field-topic').locator('input').fill(topic);
+  await form.locator('[data-field=peopleReached] input').fill(people);
+  await form.locator('[data-field=topic] input').fill(topic);
   return form;
 }
 
@@ -79,7 +79,7 @@ test('a double-submitted form, a retry after a network error and a reload record
   await page.reload();
   form = page.getByTestId('form-ContactRecorded');
   await expect(form.getByTestId('form-id')).toHaveText(id);
-  await expect(form.getByTestId('field-topic').locator('input')).toHaveValue(topic);
+  await expect(form.locator('[data-field=topic] input')).toHaveValue(topic);
   const [again] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith('/v1/events') && r.request().method() === 'POST'),
     form.getByTestId('submit').click(),
@@ -113,7 +113,7 @@ test("a refused form shows the server's reason in Chinese at the field it concer
   await page.goto('/record?studio=S01&kind=CaseResolved');
   form = page.getByTestId('form-CaseResolved');
   await expect(form).toBeVisible();
-  await form.getByTestId('field-summary').locator('textarea').fill('已办结');
+  await form.locator('[data-field=summary] textarea').fill('已办结');
   await form.getByTestId('submit').click();
   await expect(form.getByTestId('error-case')).toHaveText('此项必填');
 });
@@ -134,17 +134,17 @@ test('a recorder corrects and retracts its own studio\'s event from the timeline
 
   await item.getByTestId(`correct-${seq}`).click();
   const form = page.getByTestId('form-correct');
-  await form.getByTestId('field-peopleReached').locator('input').fill('40');
+  await form.locator('[data-field=peopleReached] input').fill('40');
   await form.getByTestId('submit').click();
   await expect(form.getByTestId('error-reason')).toHaveText('此项必填');
-  await form.getByTestId('field-reason').locator('textarea').fill('人数录错');
+  await form.locator('[data-field=reason] textarea').fill('人数录错');
   await form.getByTestId('submit').click();
   await expect(item.getByTestId('change-EventCorrected')).toContainText('人数录错');
   await expect(item).toContainText('联系 40 人');
 
   await item.getByTestId(`retract-${seq}`).click();
   const retract = page.getByTestId('form-retract');
-  await retract.getByTestId('field-reason').locator('textarea').fill('重复录入');
+  await retract.getByTestId('field-reason').fill('重复录入');
   await retract.getByTestId('submit').click();
   await expect(item.getByTestId('change-EventRetracted')).toContainText('重复录入');
   await expect(item).toHaveClass(/retracted/);

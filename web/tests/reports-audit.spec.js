@@ -6,7 +6,7 @@ import { REPORT } from './people.js';
 test("a downloaded report equals the CLI's `wulian report` bytes, and the page shows the head it is anchored to", async ({ page }) => {
   await signIn(page, 'shenji');
   await page.goto('/reports');
-  const when = page.getByTestId('report-when').locator('input');
+  const when = page.locator('#report-when');
   await when.fill('2026-06-30 23:59:59');
   await when.press('Enter');
   await page.getByTestId('axis-recorded').check();
@@ -34,7 +34,7 @@ test('the browser checks an inclusion proof: 已验证 for a real event, 验证�
   await expect(page.getByTestId('verdict')).toHaveText('已验证');
 
   await page.getByTestId('advanced').click();
-  const box = page.getByTestId('proof-text').locator('textarea');
+  const box = page.getByTestId('proof-text');
   const proof = JSON.parse(await box.inputValue());
   const flip = (hex) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
 

@@ -28,15 +28,15 @@ export function setLocale(l) {
 // (or null); `text` is in the current language.
 export function explainRefusal(err) {
   const { t } = i18n.global;
-  const message = err?.message || '';
+  // a correction's data is checked as "data.data.<field>"
+  const message = (err?.message || '').replace(/^data\.data\./, 'data.');
   if (err?.code === 'INVALID_EVENT' || err?.code === 'REFERENCE_ERROR') {
     for (const r of REFUSALS) {
       const m = r.re.exec(message);
       if (!m) continue;
-      const groups = m.slice(1).filter((g) => g !== undefined);
-      const field = typeof r.field === 'number' ? m[r.field] : r.field;
-      const params = Object.fromEntries(groups.map((g, i) => [i, g]));
-      params.field = t(`field.${field}`, field);
+      const params = Object.fromEntries((r.names || []).map((n, i) => [n, m[i + 1]]));
+      const field = r.field || params.field || null;
+      if (field) params.label = t(`field.${field}`);
       return { field, text: t(`refusal.${r.key}`, params) };
     }
   }
