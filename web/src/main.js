@@ -1,9 +1,8 @@
 import { createApp } from 'vue';
 import {
-  ElAlert, ElButton, ElCard, ElCheckbox, ElCol, ElConfigProvider, ElDatePicker, ElDescriptions,
-  ElDescriptionsItem, ElDialog, ElDrawer, ElEmpty, ElForm, ElFormItem, ElInput, ElInputNumber,
-  ElMenu, ElMenuItem, ElOption, ElPagination, ElRadioButton, ElRadioGroup, ElRow, ElSelect, ElSwitch,
-  ElTable, ElTableColumn, ElTabPane, ElTabs, ElTag, ElTooltip, ElLoading,
+  ElAlert, ElButton, ElCard, ElConfigProvider, ElDatePicker, ElDescriptions, ElDescriptionsItem,
+  ElDialog, ElDrawer, ElEmpty, ElForm, ElFormItem, ElInput, ElInputNumber, ElOption, ElSelect,
+  ElSwitch, ElTable, ElTableColumn, ElTabPane, ElTabs, ElTag,
 } from 'element-plus';
 import 'element-plus/dist/index.css';
 import './styles.css';
@@ -12,15 +11,14 @@ import { router } from './router.js';
 import { i18n } from './i18n/index.js';
 
 const app = createApp(App);
+// Only the Element Plus components the pages use (keeps the bundle small).
 for (const c of [
-  ElAlert, ElButton, ElCard, ElCheckbox, ElCol, ElConfigProvider, ElDatePicker, ElDescriptions,
-  ElDescriptionsItem, ElDialog, ElDrawer, ElEmpty, ElForm, ElFormItem, ElInput, ElInputNumber,
-  ElMenu, ElMenuItem, ElOption, ElPagination, ElRadioButton, ElRadioGroup, ElRow, ElSelect, ElSwitch,
-  ElTable, ElTableColumn, ElTabPane, ElTabs, ElTag, ElTooltip,
+  ElAlert, ElButton, ElCard, ElConfigProvider, ElDatePicker, ElDescriptions, ElDescriptionsItem,
+  ElDialog, ElDrawer, ElEmpty, ElForm, ElFormItem, ElInput, ElInputNumber, ElOption, ElSelect,
+  ElSwitch, ElTable, ElTableColumn, ElTabPane, ElTabs, ElTag,
 ]) {
   app.component(c.name, c);
 }
-app.use(ElLoading);
 app.use(i18n);
 app.use(router);
 app.mount('#app');

@@ -33,7 +33,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     for (const p of PAGES) {
       if (p.who !== who) {
         if (who) {
-          await page.getByTestId(size === 'phone' ? 'sign-out' : 'sign-out').click();
+          await page.getByTestId('sign-out').click();
           await expect(page).toHaveURL(/\/login/);
         }
         await signIn(page, p.who);
@@ -43,11 +43,21 @@ for (const [size, viewport] of Object.entries(SIZES)) {
       if (p.act) await p.act(page);
       await expect(page.getByTestId(p.ready).first()).toBeVisible();
       if (await page.locator('.echart').count()) await expect(page.locator('.echart canvas').first()).toBeVisible();
-      await page.evaluate(() => document.fonts.ready);
+      await page.evaluate(async () => {
+        await document.fonts.ready;
+        window.scrollTo(0, 0);
+      });
       // horizontal overflow of the page itself (tables scroll inside their own box)
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${p.name} fits the ${size} width`).toBeLessThanOrEqual(1);
       await page.screenshot({ path: shotPath(`${size}-${p.name}`), fullPage: true });
+      if (p.name === 'member-print' && size === 'desktop') {
+        await page.emulateMedia({ media: 'print' });
+        await expect(page.locator('.no-print').first()).toBeHidden();
+        await page.screenshot({ path: shotPath('print-member-record'), fullPage: true });
+        await page.pdf({ path: shotPath('member-record').replace(/\.png$/, '.pdf'), format: 'A4', printBackground: true });
+        await page.emulateMedia({ media: 'screen' });
+      }
     }
   });
 }
