@@ -41,3 +41,26 @@ test.describe('sign in', () => {
     await expect(page).toHaveURL(/\/committees$/);
   });
 });
+
+test('a person signs in with the keyboard alone and the menu is reachable by Tab', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('登录名').focus();
+  await page.keyboard.type('shenji');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('pw-secret-1');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('ov-events')).toBeVisible();
+  const menu = page.getByTestId('menu-studios');
+  await menu.focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/studios$/);
+});
+
+test('the workspace switches to English and back to Chinese', async ({ page }) => {
+  await signIn(page, 'shenji');
+  await page.getByTestId('locale').click();
+  await expect(page.getByTestId('menu-overview')).toHaveText('Overview');
+  await expect(page.locator('h1')).toHaveText('Supervision overview');
+  await page.getByTestId('locale').click();
+  await expect(page.getByTestId('menu-overview')).toHaveText('督导总览');
+});
