@@ -8,8 +8,9 @@ import { PASSWORD } from './people.js';
 export const BASE = () => process.env.WULIAN_BASE;
 export const TMP = () => process.env.WULIAN_TMP;
 
-// Watches a browser context; returns the list of problems it saw.
-export function watch(context) {
+// Watches a browser context; returns the list of problems it saw. `allow` holds patterns
+// of console errors that a test provokes on purpose (it says which).
+export function watch(context, allow = []) {
   const problems = [];
   const origin = new URL(BASE()).origin;
   context.on('request', (r) => {
@@ -25,6 +26,7 @@ export function watch(context) {
       // Chromium logs every 4xx answer as "Failed to load resource"; answers that the app
       // expects and handles (401 before sign-in, 403/422 refusals) are not app errors.
       if (/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()) && m.location().url.includes('/v1/')) return;
+      if (allow.some((re) => re.test(m.text()))) return;
       problems.push(`console error: ${m.text()} at ${m.location().url}`);
     });
   };
@@ -35,8 +37,9 @@ export function watch(context) {
 
 export const test = base.extend({
   baseURL: async ({}, use) => use(BASE()),
-  context: async ({ context }, use) => {
-    const problems = watch(context);
+  allowConsole: async ({}, use) => use([]),
+  context: async ({ context, allowConsole }, use) => {
+    const problems = watch(context, allowConsole);
     await use(context);
     expect(problems, 'no console errors and no requests off the server').toEqual([]);
   },

@@ -49,7 +49,7 @@ test("a recorder cannot open another studio's page, nor read it through the API 
   await signIn(page, 'jilu1');
   await page.goto('/studios/S02');
   await expect(page.getByTestId('forbidden')).toContainText('无权访问');
-  for (const path of ['/v1/studios/S02', '/v1/studios/S02/timeline', '/v1/studios/S02/items', '/v1/overview']) {
+  for (const path of ['/v1/studios/S02', '/v1/studios/S02/timeline', '/v1/studios/S02/items', '/v1/streams/studio/S02']) {
     expect((await page.request.get(path)).status(), path).toBe(403);
   }
   expect((await page.request.get('/v1/studios/S01')).status()).toBe(200);
