@@ -737,4 +737,61 @@ Status Ledger::History(uint64_t seq, std::vector<uint64_t>* changes) const {
   return FromRocks(it->status());
 }
 
+Status Ledger::StreamVersion(const std::string& stream, uint64_t* version) const {
+  std::string value;
+  rocksdb::Status r = db_->Get(rocksdb::ReadOptions(),
+                               handles_->families[static_cast<int>(Family::kState)],
+                               format::StateKey(format::kStreamVersionTag, stream), &value);
+  *version = 0;
+  if (r.IsNotFound()) return Status::OK();
+  if (!r.ok()) return FromRocks(r);
+  if (value.size() != format::kSeqBytes) return Status::Corruption("stream version size");
+  *version = format::GetBe64(value);
+  return Status::OK();
+}
+
+Status Ledger::StudioObjects(StudioObject::Kind kind, const std::string& studio,
+                             std::vector<StudioObject>* objects) const {
+  static constexpr char kTags[] = {format::kCaseTag, format::kSuggestionTag, format::kFindingTag,
+                                   format::kRuleTag, format::kVisitTag};
+  const char tag = kTags[static_cast<int>(kind)];
+  const bool paired = kind == StudioObject::Kind::kCase ||
+                      kind == StudioObject::Kind::kSuggestion ||
+                      kind == StudioObject::Kind::kFinding;
+  objects->clear();
+  rocksdb::ReadOptions options;
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  options.snapshot = snapshot;
+  auto* family = handles_->families[static_cast<int>(Family::kState)];
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, family));
+  const std::string prefix =
+      studio.empty() ? std::string(1, tag) : format::StateKey(tag, studio) + std::string(1, '\0');
+  Status s;
+  for (it->Seek(prefix); s.ok() && it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view value(it->value().data(), it->value().size());
+    const size_t zero = key.find('\0', 1);
+    const size_t size = paired ? format::kPairBytes : format::kSeqBytes;
+    if (zero == std::string_view::npos || value.size() != size) {
+      s = Status::Corruption("state key or value of a studio object");
+      break;
+    }
+    StudioObject o;
+    o.kind = kind;
+    o.studio = std::string(key.substr(1, zero - 1));
+    o.id = std::string(key.substr(zero + 1));
+    o.opened = format::GetBe64(value);
+    if (paired) o.closed = format::GetBe64(value, format::kSeqBytes);
+    std::string ignored;
+    rocksdb::Status r = db_->Get(options, family, format::RetractedKey(o.opened), &ignored);
+    if (!r.ok() && !r.IsNotFound()) s = FromRocks(r);
+    o.retracted = r.ok();
+    objects->push_back(std::move(o));
+  }
+  if (s.ok()) s = FromRocks(it->status());
+  it.reset();
+  db_->ReleaseSnapshot(snapshot);
+  return s;
+}
+
 }  // namespace wulian

@@ -54,6 +54,17 @@ struct AppendResult {
   bool duplicate = false;
 };
 
+// A studio's case, suggestion, finding, rule or visit, as the write-side state holds it.
+struct StudioObject {
+  enum class Kind { kCase, kSuggestion, kFinding, kRule, kVisit };
+  Kind kind = Kind::kCase;
+  std::string studio;
+  std::string id;
+  uint64_t opened = 0;  // the seq of the event that opened, submitted, raised, adopted or made it
+  uint64_t closed = 0;  // cases, suggestions, findings: the seq that closed it; 0: open
+  bool retracted = false;  // its opening event is retracted
+};
+
 struct Head {
   uint64_t seq = 0;                 // 0 for an empty ledger
   Hash chain{};                     // 32 zero bytes for an empty ledger
@@ -124,6 +135,13 @@ class Ledger {
   Status InclusionProof(uint64_t seq, uint64_t size, Hash* leaf, std::vector<Hash>* proof) const;
   // The consistency proof between the trees of the first m and first n events.
   Status ConsistencyProof(uint64_t m, uint64_t n, std::vector<Hash>* proof) const;
+
+  // The current version of `stream` (0 if it does not exist).
+  Status StreamVersion(const std::string& stream, uint64_t* version) const;
+
+  // The objects of `kind` of `studio` (every studio when empty), sorted by studio and ID.
+  Status StudioObjects(StudioObject::Kind kind, const std::string& studio,
+                       std::vector<StudioObject>* objects) const;
 
   // The seqs of the corrections and retractions of event `seq`, in order.
   Status History(uint64_t seq, std::vector<uint64_t>* changes) const;

@@ -3,7 +3,9 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
+#include <tuple>
 
 #include "events/codec.h"
 #include "events/time.h"
@@ -29,6 +31,17 @@ class Record {
  private:
   kj::Array<capnp::word> words_;
   std::optional<capnp::FlatArrayMessageReader> reader_;
+};
+
+// A flag of a studio with the figures that raised it (SPEC §5).
+struct Flag {
+  enum Kind { kInactive, kLateRecording, kNoRules, kOverdueCases, kOverdueFindings };
+  explicit Flag(Kind k) : kind(k) {}
+  Kind kind;
+  std::optional<int64_t> at;  // INACTIVE: the last activity; OVERDUE_CASES: the oldest opening
+  int64_t count = 0;          // LATE_RECORDING: events in the window; OVERDUE_*: how many
+  int64_t late = 0;           // LATE_RECORDING: of them recorded late
+  std::string date;           // NO_RULES: licensedOn; OVERDUE_FINDINGS: the earliest dueOn
 };
 
 // Reads of the views' state for one query, from one consistent snapshot.
@@ -79,8 +92,15 @@ class Query {
   }
 
   bool StudioJson(const std::string& id, JsonWriter& w) const;
+  std::vector<Flag> Figures(const std::string& id, schema::StudioLicensed::Reader studio,
+                            schema::StudioStatus status, const state::Counters& totals) const;
   std::vector<std::string> Flags(const std::string& id, schema::StudioLicensed::Reader studio,
                                  schema::StudioStatus status, const state::Counters& totals) const;
+  void FigureJson(const Flag& f, JsonWriter& w) const;
+  void FlagsJson(const std::vector<std::string>& studios, JsonWriter& w) const;
+  void MemberEntryJson(const std::string& id, JsonWriter& w) const;
+  Status RecordJson(const Ledger& ledger, const std::string& id, const std::string& year,
+                    JsonWriter& w) const;
   bool MemberJson(const std::string& id, JsonWriter& w) const;
   bool CommitteeJson(const std::string& id, JsonWriter& w) const;
   void OverviewJson(JsonWriter& w) const;
@@ -141,12 +161,20 @@ void Strings(JsonWriter& w, std::vector<std::string> items) {
 
 std::string Text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
+// "YYYY-MM-DD" of a day counted from 1970-01-01.
+std::string FormatDay(int64_t day) {
+  const CivilDay d = LedgerDay(day * kMicrosPerDay - kLedgerOffsetSeconds * kMicrosPerSecond);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(d.year), d.month,
+                d.day);
+  return buf;
+}
+
 }  // namespace
 
-std::vector<std::string> Query::Flags(const std::string& id, schema::StudioLicensed::Reader studio,
-                                      schema::StudioStatus status,
-                                      const state::Counters& totals) const {
-  std::vector<std::string> flags;
+std::vector<Flag> Query::Figures(const std::string& id, schema::StudioLicensed::Reader studio,
+                                 schema::StudioStatus status, const state::Counters& totals) const {
+  std::vector<Flag> flags;
   if (status == schema::StudioStatus::REVOKED) return flags;
   const int64_t licensed = ParseDate(studio.getLicensedOn().cStr()).value_or(0) * kMicrosPerDay -
                            kLedgerOffsetSeconds * kMicrosPerSecond;
@@ -167,23 +195,74 @@ std::vector<std::string> Query::Flags(const std::string& id, schema::StudioLicen
   };
   int64_t count, late;
   window(policy_.inactive_window_days, &count, &late);
-  if (established && count == 0) flags.push_back(kFlagNames[0]);
+  if (established && count == 0) {
+    Flag f(Flag::kInactive);
+    if (auto last = Last(state::KeyWith('a', id, ""))) f.at = state::GetBe64s(*last);
+    flags.push_back(f);
+  }
   window(policy_.late_window_days, &count, &late);
-  if (count >= policy_.late_min_events && late * 100 > policy_.late_percent * count)
-    flags.push_back(kFlagNames[1]);
-  if (established && totals[state::kRules] == 0) flags.push_back(kFlagNames[2]);
-  std::optional<int64_t> oldest_case, earliest_due;
+  if (count >= policy_.late_min_events && late * 100 > policy_.late_percent * count) {
+    Flag f(Flag::kLateRecording);
+    f.count = count;
+    f.late = late;
+    flags.push_back(f);
+  }
+  if (established && totals[state::kRules] == 0) {
+    Flag f(Flag::kNoRules);
+    f.date = Text(studio.getLicensedOn());
+    flags.push_back(f);
+  }
+  Flag cases(Flag::kOverdueCases);
   Each(state::KeyWith('q', id, ""), [&](std::string_view key, std::string_view) {
-    if (!oldest_case) oldest_case = state::GetBe64s(key);
+    const int64_t opened = state::GetBe64s(key);
+    if (opened >= r_ - policy_.overdue_case_days * kMicrosPerDay) return;
+    if (cases.count++ == 0) cases.at = opened;
   });
-  if (oldest_case && *oldest_case < r_ - policy_.overdue_case_days * kMicrosPerDay)
-    flags.push_back(kFlagNames[3]);
-  Each(state::KeyWith('f', id, ""), [&](std::string_view key, std::string_view) {
-    if (!earliest_due) earliest_due = state::GetBe64s(key);
-  });
+  if (cases.count > 0) flags.push_back(cases);
   const int64_t today = (r_ + kLedgerOffsetSeconds * kMicrosPerSecond) / kMicrosPerDay;
-  if (earliest_due && *earliest_due < today) flags.push_back(kFlagNames[4]);
+  Flag findings(Flag::kOverdueFindings);
+  Each(state::KeyWith('f', id, ""), [&](std::string_view key, std::string_view) {
+    const int64_t due = state::GetBe64s(key);
+    if (due >= today) return;
+    if (findings.count++ == 0) findings.date = FormatDay(due);
+  });
+  if (findings.count > 0) flags.push_back(findings);
   return flags;
+}
+
+std::vector<std::string> Query::Flags(const std::string& id, schema::StudioLicensed::Reader studio,
+                                      schema::StudioStatus status,
+                                      const state::Counters& totals) const {
+  std::vector<std::string> names;
+  for (const Flag& f : Figures(id, studio, status, totals)) names.push_back(kFlagNames[f.kind]);
+  return names;
+}
+
+void Query::FigureJson(const Flag& f, JsonWriter& w) const {
+  w.BeginObject().Key("flag").String(kFlagNames[f.kind]);
+  switch (f.kind) {
+    case Flag::kInactive:
+      w.Key("lastActivityAt");
+      f.at ? w.String(FormatInstant(*f.at)) : w.Null();
+      w.Key("windowDays").Int(policy_.inactive_window_days);
+      break;
+    case Flag::kLateRecording:
+      w.Key("events").Int(f.count).Key("late").Int(f.late);
+      w.Key("windowDays").Int(policy_.late_window_days);
+      w.Key("delayDays").Int(policy_.late_delay_days).Key("percent").Int(policy_.late_percent);
+      break;
+    case Flag::kNoRules:
+      w.Key("licensedOn").String(f.date).Key("licensedDays").Int(policy_.licensed_days);
+      break;
+    case Flag::kOverdueCases:
+      w.Key("overdue").Int(f.count).Key("oldestOpenedAt").String(FormatInstant(*f.at));
+      w.Key("overdueDays").Int(policy_.overdue_case_days);
+      break;
+    case Flag::kOverdueFindings:
+      w.Key("overdue").Int(f.count).Key("earliestDueOn").String(f.date);
+      break;
+  }
+  w.EndObject();
 }
 
 bool Query::StudioJson(const std::string& id, JsonWriter& w) const {
@@ -341,6 +420,231 @@ void Query::OverviewJson(JsonWriter& w) const {
   w.EndObject();
   AsOf(w);
   w.EndObject();
+}
+
+void Query::FlagsJson(const std::vector<std::string>& studios, JsonWriter& w) const {
+  w.BeginObject();
+  AsOf(w);
+  w.Key("studios").BeginObject();
+  for (const auto& id : studios) {
+    std::optional<Record<schema::StudioLicensed>> record;
+    schema::StudioStatus status;
+    if (!StudioOf(id, &record, &status)) continue;
+    const auto flags = Figures(id, record->get(), status,
+                               Counters(state::Key('s', id), state::kStudioCounters));
+    if (flags.empty()) continue;
+    w.Key(id).BeginArray();
+    for (const Flag& f : flags) FigureJson(f, w);
+    w.EndArray();
+  }
+  w.EndObject().EndObject();
+}
+
+void Query::MemberEntryJson(const std::string& id, JsonWriter& w) const {
+  auto v = Get(state::Key('M', id));
+  if (!v) return;
+  Record<schema::MemberRegistered> record(*v);
+  auto d = record.get();
+  w.BeginObject().Key("id").String(id).Key("name").String(Text(d.getName()));
+  w.Key("sector").String(Text(d.getSector())).Key("committees");
+  std::vector<std::string> committees, studios;
+  for (auto c : d.getCommittees()) committees.push_back(Text(c));
+  Strings(w, committees);
+  Each(state::KeyWith('w', id, ""),
+       [&](std::string_view studio, std::string_view) { studios.emplace_back(studio); });
+  w.Key("studios");
+  Strings(w, studios);
+  w.EndObject();
+}
+
+namespace {
+
+// An activity of a member's year: the event that earned (or listed) it.
+struct Activity {
+  int64_t occurred = 0;
+  uint64_t seq = 0;
+  std::string type, studio, title;
+  int64_t points = 0;
+};
+
+// The title and points of an event's data (an Event or a correction's Payload).
+template <typename U>
+void Describe(U u, const Policy& p, Activity* a) {
+  if (u.isContactRecorded()) {
+    a->title = Text(u.getContactRecorded().getTopic());
+    a->points = p.contact_points;
+  } else if (u.isConsultationHeld()) {
+    auto d = u.getConsultationHeld();
+    a->title = Text(d.getTopic());
+    a->points = d.getForm() == schema::ConsultationForm::RESEARCH ? p.research_points
+                                                                   : p.consultation_points;
+  } else if (u.isCaseOpened()) {
+    a->title = Text(u.getCaseOpened().getSummary());
+  } else if (u.isCaseResolved()) {
+    a->title = Text(u.getCaseResolved().getSummary());
+  } else if (u.isSuggestionSubmitted()) {
+    a->title = Text(u.getSuggestionSubmitted().getTitle());
+    a->points = p.suggestion_points;
+  }
+}
+
+}  // namespace
+
+Status Query::RecordJson(const Ledger& ledger, const std::string& id, const std::string& year,
+                         JsonWriter& w) const {
+  w.BeginObject().Key("member");
+  if (!MemberJson(id, w)) return Status::NotFound("no member \"" + id + "\"");
+  std::map<std::string, state::Counters> years;
+  Each(state::KeyWith('y', id, ""), [&](std::string_view y, std::string_view value) {
+    const state::Counters c = state::DecodeCounters(value, state::kScoreCounters);
+    if (std::any_of(c.begin(), c.end(), [](int64_t x) { return x != 0; })) years[std::string(y)] = c;
+  });
+  std::string shown = year;
+  if (shown.empty()) {
+    shown = years.empty() ? std::to_string(LedgerDay(r_).year) : years.rbegin()->first;
+  }
+  const auto start = ParseInstant(shown + "-01-01T00:00:00+08:00");
+  if (shown.size() != 4 || !start) return Status::InvalidArgument("year: must be YYYY");
+  const int64_t end =
+      ParseInstant(std::to_string(std::stoi(shown) + 1) + "-01-01T00:00:00+08:00")
+          .value_or(std::numeric_limits<int64_t>::max());
+  w.Key("year").String(shown).Key("years").BeginArray();
+  for (const auto& [y, c] : years) w.String(y);
+  w.EndArray();
+
+  // The score by item, with the policy's weights.
+  const state::Counters c = years.count(shown) ? years[shown] : state::Counters(state::kScoreCounters, 0);
+  const std::pair<const char*, int64_t> items[] = {
+      {"contacts", policy_.contact_points},     {"consultations", policy_.consultation_points},
+      {"research", policy_.research_points},    {"suggestions", policy_.suggestion_points},
+      {"resolved", policy_.case_resolved_points}, {"adopted", policy_.suggestion_adopted_points}};
+  static_assert(std::size(items) == state::kScoreCounters);
+  int64_t total = 0;
+  for (size_t i = 0; i < std::size(items); ++i) total += c[i] * items[i].second;
+  w.Key("score").BeginObject().Key("total").Int(total).Key("items").BeginArray();
+  for (size_t i = 0; i < std::size(items); ++i) {
+    w.BeginObject().Key("item").String(items[i].first).Key("count").Int(c[i]);
+    w.Key("weight").Int(items[i].second).Key("points").Int(c[i] * items[i].second).EndObject();
+  }
+  w.EndArray().EndObject();
+
+  // The events of the year that list the member, with the corrections in force.
+  std::vector<Activity> activities;
+  Status s;
+  auto read = [&](uint64_t seq, Activity* a) {
+    std::string bytes;
+    Status r = ledger.Get(seq, &bytes);
+    if (!r.ok()) return r;
+    StoredMessage stored(bytes);
+    auto e = stored.event();
+    a->seq = seq;
+    a->type = TypeName(e.which());
+    const std::string stream = Text(e.getStream());
+    if (stream.starts_with("studio/")) a->studio = stream.substr(7);
+    const auto correction = Get(state::Key('Y', state::Be64(seq)));
+    if (!correction) {
+      Describe(e, policy_, a);
+      return Status::OK();
+    }
+    std::string fixed;
+    r = ledger.Get(state::GetBe64(*correction), &fixed);
+    if (!r.ok()) return r;
+    StoredMessage corrected(fixed);
+    Describe(corrected.event().getEventCorrected().getData(), policy_, a);
+    return Status::OK();
+  };
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, family_));
+    const std::string prefix = state::KeyWith('p', id, "");
+    for (it->Seek(prefix + state::Be64s(*start)); s.ok() && it->Valid() &&
+                                                  it->key().starts_with(prefix);
+         it->Next()) {
+      const std::string_view key(it->key().data(), it->key().size());
+      Activity a;
+      a.occurred = state::GetBe64s(key, prefix.size());
+      if (a.occurred >= end) break;
+      s = read(state::GetBe64(key, prefix.size() + 8), &a);
+      activities.push_back(std::move(a));
+    }
+  }
+  // Resolutions and adoptions credit the members listed on the opening.
+  auto credits = [&](char tag, const char* type, int64_t points) {
+    Each(std::string(1, tag), [&](std::string_view, std::string_view value) {
+      const state::ItemRecord r = state::ItemRecord::Decode(value);
+      if (r.open_seq == 0 || r.close_seq == 0 || r.close_occurred < *start ||
+          r.close_occurred >= end)
+        return;
+      if (tag == 'K' && r.outcome != static_cast<uint8_t>(schema::CaseOutcome::RESOLVED)) return;
+      if (std::find(r.members.begin(), r.members.end(), id) == r.members.end()) return;
+      Activity a;
+      a.occurred = r.close_occurred;
+      a.seq = r.close_seq;
+      a.type = type;
+      a.points = points;
+      Activity opening;
+      if (s.ok()) s = read(r.open_seq, &opening);
+      a.title = opening.title;
+      a.studio = opening.studio;
+      activities.push_back(std::move(a));
+    });
+  };
+  credits('K', "CaseResolved", policy_.case_resolved_points);
+  credits('G', "SuggestionAdopted", policy_.suggestion_adopted_points);
+  if (!s.ok()) return s;
+  std::sort(activities.begin(), activities.end(), [](const Activity& a, const Activity& b) {
+    return std::tie(a.occurred, a.seq) < std::tie(b.occurred, b.seq);
+  });
+  w.Key("activities").BeginArray();
+  for (const auto& a : activities) {
+    w.BeginObject().Key("seq").Int(static_cast<int64_t>(a.seq)).Key("type").String(a.type);
+    w.Key("studio").String(a.studio).Key("occurredAt").String(FormatInstant(a.occurred));
+    w.Key("title").String(a.title).Key("points").Int(a.points).EndObject();
+  }
+  w.EndArray();
+  AsOf(w);
+  w.EndObject();
+  return Status::OK();
+}
+
+Status Views::Flags(const std::optional<std::vector<std::string>>& studios, int64_t r,
+                    const Policy& policy, std::string* json) const {
+  Query q(*this, policy, r);
+  JsonWriter w;
+  q.FlagsJson(studios ? *studios : q.Ids('S'), w);
+  *json = w.str();
+  return Status::OK();
+}
+
+bool Views::HasStudio(const std::string& id) const {
+  return Query(*this, Policy{}, 0).Get(state::Key('S', id)).has_value();
+}
+
+Status Views::MemberList(std::string* json) const {
+  Query q(*this, Policy{}, 0);
+  JsonWriter w;
+  w.BeginArray();
+  for (const auto& id : q.Ids('M')) q.MemberEntryJson(id, w);
+  w.EndArray();
+  *json = w.str();
+  return Status::OK();
+}
+
+Status Views::Committees(int64_t r, const Policy& policy, std::string* json) const {
+  Query q(*this, policy, r);
+  JsonWriter w;
+  w.BeginArray();
+  for (const auto& id : q.Ids('C')) q.CommitteeJson(id, w);
+  w.EndArray();
+  *json = w.str();
+  return Status::OK();
+}
+
+Status Views::MemberRecord(const Ledger& ledger, const std::string& id, const std::string& year,
+                           int64_t r, const Policy& policy, std::string* json) const {
+  JsonWriter w;
+  Status s = Query(*this, policy, r).RecordJson(ledger, id, year, w);
+  if (s.ok()) *json = w.str();
+  return s;
 }
 
 Status Views::Studio(const std::string& id, int64_t r, const Policy& policy,

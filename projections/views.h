@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "events/ledger.capnp.h"
 #include "events/store.h"
@@ -58,6 +60,19 @@ class Views {
   // Every studio's view, sorted by ID, as a JSON array (each with its asOf).
   Status Studios(int64_t r, const Policy& policy, std::string* json) const;
   Status Overview(int64_t r, const Policy& policy, std::string* json) const;
+  // {"asOf", "studios": {id: [{"flag", figures…}]}}: the flags of `studios` (every studio
+  // when nullopt) with the figures that raised them; studios without flags are left out.
+  Status Flags(const std::optional<std::vector<std::string>>& studios, int64_t r,
+               const Policy& policy, std::string* json) const;
+  bool HasStudio(const std::string& id) const;
+  // [{"id", "name", "sector", "committees", "studios"}] of every member, sorted by ID.
+  Status MemberList(std::string* json) const;
+  // Every committee's view, sorted by ID, as a JSON array.
+  Status Committees(int64_t r, const Policy& policy, std::string* json) const;
+  // A member's year (the latest year with points when `year` is empty): the score by item and
+  // weight and the activities that earned it, read with their data from `ledger`.
+  Status MemberRecord(const Ledger& ledger, const std::string& id, const std::string& year,
+                      int64_t r, const Policy& policy, std::string* json) const;
   // The IDs of every member or committee, sorted.
   std::vector<std::string> MemberIds() const;
   std::vector<std::string> CommitteeIds() const;

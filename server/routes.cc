@@ -90,12 +90,11 @@ http::status StatusOf(Code code) {
   }
 }
 
-// The studio an event belongs to, from its stream ("studio/S01" → "S01"), or "".
+}  // namespace
+
 std::string StudioOfStream(const std::string& stream) {
   return stream.rfind("studio/", 0) == 0 ? stream.substr(7) : "";
 }
-
-}  // namespace
 
 Response Plain(const Request& req, http::status status, const std::string& code,
                const std::string& message) {
@@ -146,9 +145,7 @@ Response ErrorResponse(const Request& req, const Status& error, bool with_index)
 }  // namespace wulian::server
 
 namespace wulian::server {
-namespace {
 
-// Waits until `hub` reaches `target` or `timeout_ms` passes; true if reached.
 net::awaitable<bool> WaitFor(Hub& hub, uint64_t target, int timeout_ms) {
   if (hub.reached() >= target) co_return true;
   auto waiter = std::make_shared<Hub::Waiter>(co_await net::this_coro::executor);
@@ -159,6 +156,8 @@ net::awaitable<bool> WaitFor(Hub& hub, uint64_t target, int timeout_ms) {
   hub.Remove(waiter);
   co_return hub.reached() >= target;
 }
+
+namespace {
 
 // The studio of a type a recorder may append, or "" for any other type: activity, rules,
 // memberships and rectifications.
@@ -348,6 +347,8 @@ Response Audit(Call& c, const std::string& what) {
     th.time = FormatInstant(SystemNowMicros() / 1000 * 1000);
     if (s.ok()) c.impl.parts.key->Sign(&th);
     body = TreeHeadJson(th);
+  } else if (what == "pubkey") {
+    body = PublicKeyJson(c.impl.parts.key->public_key());
   } else if (what == "proof/inclusion") {
     s = UintParam(c.target, "seq", &a);
     if (s.ok()) s = UintParam(c.target, "size", &b);
@@ -461,6 +462,15 @@ net::awaitable<Response> Report(Call& c) {
   if (!s.ok()) co_return ErrorResponse(c.req, s);
   Response res = JsonResponse(c.req, http::status::ok, std::move(body));
   res.set(http::field::content_type, kFormats.at(format).second);
+  if (param("download", "") == "1") {
+    // wulian-report-<recorded|occurred>-<asOf as digits>.<format>
+    std::string stamp;
+    for (char ch : param("asOf", "")) {
+      if (ch >= '0' && ch <= '9') stamp += ch;
+    }
+    res.set(http::field::content_disposition, "attachment; filename=\"wulian-report-" + axis +
+                                                  "-" + stamp + "." + format + "\"");
+  }
   co_return res;
 }
 

@@ -129,6 +129,11 @@ Response Forbidden(const Request& req);
 // The JSON-Lines text as one JSON array.
 std::string LinesToArray(const std::string& lines);
 
+// Waits until `hub` reaches `target` or `timeout_ms` passes; true if reached.
+net::awaitable<bool> WaitFor(Hub& hub, uint64_t target, int timeout_ms);
+// The studio of a stream ("studio/S01" → "S01"), or "" for another stream.
+std::string StudioOfStream(const std::string& stream);
+
 // The routes of the people and the workspace (access_routes.cc, workspace_routes.cc); each
 // returns nullopt when the request is not one of its routes.
 net::awaitable<std::optional<Response>> SessionRoute(Call& c);
