@@ -430,8 +430,8 @@ void Query::FlagsJson(const std::vector<std::string>& studios, JsonWriter& w) co
     std::optional<Record<schema::StudioLicensed>> record;
     schema::StudioStatus status;
     if (!StudioOf(id, &record, &status)) continue;
-    const auto flags = Figures(id, record->get(), status,
-                               Counters(state::Key('s', id), state::kStudioCounters));
+    const auto flags =
+        Figures(id, record->get(), status, Counters(state::Key('s', id), state::kStudioCounters));
     if (flags.empty()) continue;
     w.Key(id).BeginArray();
     for (const Flag& f : flags) FigureJson(f, w);
@@ -477,7 +477,7 @@ void Describe(U u, const Policy& p, Activity* a) {
     auto d = u.getConsultationHeld();
     a->title = Text(d.getTopic());
     a->points = d.getForm() == schema::ConsultationForm::RESEARCH ? p.research_points
-                                                                   : p.consultation_points;
+                                                                  : p.consultation_points;
   } else if (u.isCaseOpened()) {
     a->title = Text(u.getCaseOpened().getSummary());
   } else if (u.isCaseResolved()) {
@@ -497,7 +497,8 @@ Status Query::RecordJson(const Ledger& ledger, const std::string& id, const std:
   std::map<std::string, state::Counters> years;
   Each(state::KeyWith('y', id, ""), [&](std::string_view y, std::string_view value) {
     const state::Counters c = state::DecodeCounters(value, state::kScoreCounters);
-    if (std::any_of(c.begin(), c.end(), [](int64_t x) { return x != 0; })) years[std::string(y)] = c;
+    if (std::any_of(c.begin(), c.end(), [](int64_t x) { return x != 0; }))
+      years[std::string(y)] = c;
   });
   std::string shown = year;
   if (shown.empty()) {
@@ -505,18 +506,18 @@ Status Query::RecordJson(const Ledger& ledger, const std::string& id, const std:
   }
   const auto start = ParseInstant(shown + "-01-01T00:00:00+08:00");
   if (shown.size() != 4 || !start) return Status::InvalidArgument("year: must be YYYY");
-  const int64_t end =
-      ParseInstant(std::to_string(std::stoi(shown) + 1) + "-01-01T00:00:00+08:00")
-          .value_or(std::numeric_limits<int64_t>::max());
+  const int64_t end = ParseInstant(std::to_string(std::stoi(shown) + 1) + "-01-01T00:00:00+08:00")
+                          .value_or(std::numeric_limits<int64_t>::max());
   w.Key("year").String(shown).Key("years").BeginArray();
   for (const auto& [y, c] : years) w.String(y);
   w.EndArray();
 
   // The score by item, with the policy's weights.
-  const state::Counters c = years.count(shown) ? years[shown] : state::Counters(state::kScoreCounters, 0);
+  const state::Counters c =
+      years.count(shown) ? years[shown] : state::Counters(state::kScoreCounters, 0);
   const std::pair<const char*, int64_t> items[] = {
-      {"contacts", policy_.contact_points},     {"consultations", policy_.consultation_points},
-      {"research", policy_.research_points},    {"suggestions", policy_.suggestion_points},
+      {"contacts", policy_.contact_points},       {"consultations", policy_.consultation_points},
+      {"research", policy_.research_points},      {"suggestions", policy_.suggestion_points},
       {"resolved", policy_.case_resolved_points}, {"adopted", policy_.suggestion_adopted_points}};
   static_assert(std::size(items) == state::kScoreCounters);
   int64_t total = 0;
@@ -556,9 +557,8 @@ Status Query::RecordJson(const Ledger& ledger, const std::string& id, const std:
   {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, family_));
     const std::string prefix = state::KeyWith('p', id, "");
-    for (it->Seek(prefix + state::Be64s(*start)); s.ok() && it->Valid() &&
-                                                  it->key().starts_with(prefix);
-         it->Next()) {
+    for (it->Seek(prefix + state::Be64s(*start));
+         s.ok() && it->Valid() && it->key().starts_with(prefix); it->Next()) {
       const std::string_view key(it->key().data(), it->key().size());
       Activity a;
       a.occurred = state::GetBe64s(key, prefix.size());

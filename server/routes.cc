@@ -468,8 +468,8 @@ net::awaitable<Response> Report(Call& c) {
     for (char ch : param("asOf", "")) {
       if (ch >= '0' && ch <= '9') stamp += ch;
     }
-    res.set(http::field::content_disposition, "attachment; filename=\"wulian-report-" + axis +
-                                                  "-" + stamp + "." + format + "\"");
+    res.set(http::field::content_disposition,
+            "attachment; filename=\"wulian-report-" + axis + "-" + stamp + "." + format + "\"");
   }
   co_return res;
 }

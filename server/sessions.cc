@@ -60,6 +60,9 @@ size_t Sessions::size() {
 }
 
 void Sessions::Expire(int64_t now_ms) {
+  // A sweep costs a pass over every session: at most one a minute (Use ends idle ones anyway).
+  if (now_ms - last_expire_ms_ < kExpireEveryMs && by_hash_.size() < kSessionsMax) return;
+  last_expire_ms_ = now_ms;
   std::erase_if(by_hash_,
                 [&](const auto& entry) { return now_ms - entry.second.last_used_ms > idle_ms_; });
 }

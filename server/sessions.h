@@ -44,8 +44,10 @@ class Sessions {
  private:
   void Expire(int64_t now_ms);  // REQUIRES: mu_ held
 
+  static constexpr int64_t kExpireEveryMs = 60 * 1000;
   const int64_t idle_ms_;
   std::mutex mu_;
+  int64_t last_expire_ms_ = 0;              // guarded by mu_
   std::map<std::string, Session> by_hash_;  // SHA-256(id) hex → session
 };
 

@@ -102,8 +102,9 @@ Response PolicyAnswer(Call& c) {
   std::string body = c.impl.parts.policy->ToJson();
   LEDGER_ASSERT(!body.empty() && body.back() == '}', "policy JSON is an object");
   body.pop_back();
-  body += ",\"sessionIdleMinutes\":" +
-          std::to_string(c.impl.options.session_idle_ms / (60 * 1000)) + "}";
+  body +=
+      ",\"sessionIdleMinutes\":" + std::to_string(c.impl.options.session_idle_ms / (60 * 1000)) +
+      "}";
   return JsonResponse(c.req, http::status::ok, std::move(body));
 }
 
@@ -265,8 +266,8 @@ Response Timeline(Call& c, const std::string& studio) {
     });
   }
   if (!s.ok()) return ErrorResponse(c.req, s);
-  std::string body = "{\"stream\":" + JsonString(stream) + ",\"version\":" +
-                     std::to_string(version) + ",\"events\":[";
+  std::string body = "{\"stream\":" + JsonString(stream) +
+                     ",\"version\":" + std::to_string(version) + ",\"events\":[";
   for (size_t i = events.size(); i-- > 0;) {
     body += events[i] + (i ? "," : "");
   }
@@ -329,8 +330,7 @@ net::awaitable<std::optional<Response>> WorkspaceRoute(Call& c) {
   const std::string& path = c.target.path;
   const auto& views = *c.impl.parts.views;
   const auto& policy = *c.impl.parts.policy;
-  auto ends_with = [&](std::string_view prefix, std::string_view suffix,
-                       std::string* id) -> bool {
+  auto ends_with = [&](std::string_view prefix, std::string_view suffix, std::string* id) -> bool {
     if (!path.starts_with(prefix) || !path.ends_with(suffix) ||
         path.size() <= prefix.size() + suffix.size())
       return false;
@@ -354,8 +354,8 @@ net::awaitable<std::optional<Response>> WorkspaceRoute(Call& c) {
   if (record) {
     const auto year = c.target.query.find("year");
     s = views.MemberRecord(*c.impl.parts.ledger, id,
-                           year == c.target.query.end() ? "" : year->second, ReferenceNow(),
-                           policy, &body);
+                           year == c.target.query.end() ? "" : year->second, ReferenceNow(), policy,
+                           &body);
   }
   if (flags) {
     std::optional<std::vector<std::string>> studios;

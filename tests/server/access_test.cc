@@ -90,5 +90,88 @@ TEST(TokensTest, ProcessesGrantingAtOnceKeepTheJournalWhole) {
   EXPECT_EQ(n, 40);
 }
 
+TEST(PeopleTest, APasswordIsStoredOnlyAsAnArgon2idHashAndSignsIn) {
+  TempDir dir;
+  const std::string path = dir.path() + "/access.jsonl";
+  std::unique_ptr<Access> access;
+  ASSERT_TRUE(Access::Open(path, &access).ok());
+  std::string generated;
+  ASSERT_TRUE(access
+                  ->AddPerson(Person{"jilu", "记录员 王芳", Role::kRecorder, {"S01"}, false},
+                              "秘密 password", "t", &generated)
+                  .ok());
+  EXPECT_TRUE(generated.empty());
+  std::string credential;
+  auto who = access->SignIn("jilu", "秘密 password", &credential);
+  ASSERT_TRUE(who.has_value());
+  EXPECT_EQ(who->name, "jilu");
+  EXPECT_EQ(who->display_name, "记录员 王芳");
+  EXPECT_EQ(who->studios, std::vector<std::string>{"S01"});
+  EXPECT_FALSE(access->SignIn("jilu", "秘密 passwore", &credential).has_value());
+  EXPECT_FALSE(access->SignIn("JILU", "秘密 password", &credential).has_value());
+  std::stringstream journal;
+  journal << std::ifstream(path).rdbuf();
+  EXPECT_EQ(journal.str().find("秘密 password"), std::string::npos);
+  EXPECT_NE(journal.str().find("$argon2id$"), std::string::npos);
+  EXPECT_EQ(access->History(false).find("$argon2id$"), std::string::npos);
+  // Another process sees the person.
+  std::unique_ptr<Access> other;
+  ASSERT_TRUE(Access::Open(path, &other).ok());
+  EXPECT_TRUE(other->SignIn("jilu", "秘密 password", &credential).has_value());
+}
+
+TEST(PeopleTest, ANewPasswordOrDisablingEndsWhatTheOldSignInAllowed) {
+  TempDir dir;
+  std::unique_ptr<Access> access;
+  ASSERT_TRUE(Access::Open(dir.path() + "/access.jsonl", &access).ok());
+  std::string generated, credential;
+  ASSERT_TRUE(
+      access->AddPerson(Person{"dudao", "督导", Role::kSupervisor, {}, false}, "", "t", &generated)
+          .ok());
+  EXPECT_GE(generated.size(), 12u);
+  ASSERT_TRUE(access->SignIn("dudao", generated, &credential).has_value());
+  EXPECT_TRUE(access->Current("dudao", credential).has_value());
+  std::string second;
+  ASSERT_TRUE(access->SetPassword("dudao", "", "t2", &second).ok());
+  EXPECT_NE(second, generated);
+  EXPECT_FALSE(access->Current("dudao", credential).has_value());
+  EXPECT_FALSE(access->SignIn("dudao", generated, &credential).has_value());
+  ASSERT_TRUE(access->SignIn("dudao", second, &credential).has_value());
+  Person p = *access->FindPerson("dudao");
+  p.disabled = true;
+  ASSERT_TRUE(access->UpdatePerson(p, "t3").ok());
+  EXPECT_FALSE(access->Current("dudao", credential).has_value());
+  EXPECT_FALSE(access->SignIn("dudao", second, &credential).has_value());
+}
+
+TEST(PeopleTest, HostileLoginsNamesAndPasswordsAreRefused) {
+  TempDir dir;
+  std::unique_ptr<Access> access;
+  ASSERT_TRUE(Access::Open(dir.path() + "/access.jsonl", &access).ok());
+  std::string g, secret;
+  ASSERT_TRUE(access->Grant("bot", Role::kAuditor, {}, "t", &secret).ok());
+  auto add = [&](const std::string& login, const std::string& name, Role role,
+                 std::vector<std::string> studios, const std::string& password) {
+    return access->AddPerson(Person{login, name, role, studios, false}, password, "t", &g).code();
+  };
+  EXPECT_EQ(add("", "某", Role::kAuditor, {}, ""), Code::kInvalidArgument);
+  EXPECT_EQ(add("a b", "某", Role::kAuditor, {}, ""), Code::kInvalidArgument);
+  EXPECT_EQ(add("a\"b", "某", Role::kAuditor, {}, ""), Code::kInvalidArgument);
+  EXPECT_EQ(add(std::string(65, 'a'), "某", Role::kAuditor, {}, ""), Code::kInvalidArgument);
+  EXPECT_EQ(add("bot", "某", Role::kAuditor, {}, ""), Code::kInvalidArgument);  // a token's name
+  EXPECT_EQ(add("x", "", Role::kAuditor, {}, ""), Code::kInvalidArgument);
+  EXPECT_EQ(add("x", "\xff", Role::kAuditor, {}, ""), Code::kInvalidArgument);
+  EXPECT_EQ(add("x", "某", Role::kRecorder, {}, ""), Code::kInvalidArgument);
+  EXPECT_EQ(add("x", "某", Role::kAuditor, {"S01"}, ""), Code::kInvalidArgument);
+  EXPECT_EQ(add("x", "某", Role::kAuditor, {}, "1234567"), Code::kInvalidArgument);
+  EXPECT_EQ(add("x", "某", Role::kAuditor, {}, std::string(129, 'p')), Code::kInvalidArgument);
+  EXPECT_EQ(add("x", "某", Role::kAuditor, {}, std::string("1234567\0", 8)),
+            Code::kInvalidArgument);
+  EXPECT_TRUE(access->People().empty());
+  ASSERT_EQ(add("x", "某", Role::kAuditor, {}, "12345678"), Code::kOk);
+  EXPECT_EQ(add("x", "某", Role::kAuditor, {}, "12345678"), Code::kInvalidArgument);
+  EXPECT_EQ(access->Grant("x", Role::kAuditor, {}, "t", &secret).code(), Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace wulian::server

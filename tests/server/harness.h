@@ -10,12 +10,15 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
+#include <functional>
+#include <map>
 #include <thread>
 
 #include "events/signing.h"
 #include "projections/views.h"
-#include "server/server.h"
 #include "server/access.h"
+#include "server/server.h"
 #include "tests/support.h"
 
 namespace wulian::testing {
@@ -28,13 +31,19 @@ struct Reply {
   int status = 0;
   std::string body;
   std::string content_type;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
 };
 
 // A ledger with the registry of support.h, its views and tokens of every role, served on
 // 127.0.0.1 at an ephemeral port for the life of the object.
 class ServedLedger {
  public:
-  explicit ServedLedger(int request_timeout_ms = 2000) {
+  explicit ServedLedger(int request_timeout_ms = 2000,
+                        const std::function<void(server::ServerOptions&)>& configure = nullptr) {
     ledger_.set_now("2025-06-30T12:00:00+08:00");
     EXPECT_TRUE(ledger_.Append(Registry()).ok());
     const std::string dir = ledger_.dir();
@@ -49,6 +58,8 @@ class ServedLedger {
     options_.port = 0;
     options_.data_dir = dir;
     options_.request_timeout_ms = request_timeout_ms;
+    options_.web_dir = dir + "/web";  // not built: the server answers with its placeholder
+    if (configure) configure(options_);
     StartServer();
   }
   ~ServedLedger() { StopServer(); }
@@ -62,6 +73,16 @@ class ServedLedger {
   uint16_t port() const { return server_->port(); }
   const std::string& token(const std::string& role) { return secrets_[role]; }
   TestLedger& test_ledger() { return ledger_; }
+  server::Access& access() { return *tokens_; }
+  // Adds a person who signs in with `password`.
+  void AddPerson(const std::string& login, server::Role role,
+                 const std::vector<std::string>& studios, const std::string& password) {
+    std::string generated;
+    EXPECT_TRUE(tokens_
+                    ->AddPerson(server::Person{login, "测试 " + login, role, studios, false},
+                                password, "2025-06-30T12:00:00+08:00", &generated)
+                    .ok());
+  }
 
   // One request on a fresh connection; `role` empty sends no token.
   Reply Call(http::verb method, const std::string& target, const std::string& role = "admin",
@@ -87,6 +108,11 @@ class ServedLedger {
     reply.status = res.result_int();
     reply.body = res.body();
     reply.content_type = std::string(res[http::field::content_type]);
+    for (const auto& field : res) {
+      std::string name(field.name_string());
+      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      reply.headers[name] = std::string(field.value());
+    }
     return reply;
   }
   Reply Get(const std::string& target, const std::string& role = "admin") {
