@@ -137,8 +137,18 @@ net::awaitable<std::optional<Response>> SessionRoute(Call& c) {
   const auto method = c.req.method();
   if (method == http::verb::post) co_return co_await SignIn(c);
   if (method == http::verb::delete_) {
+    // Signing out of a live session is a change of state like any other: a page elsewhere
+    // may not do it for the person. A cookie with no live session is simply cleared.
     const std::string id = CookieValue(c.req, kSessionCookie);
-    if (!id.empty()) c.impl.sessions.End(id);
+    if (!id.empty()) {
+      auto session = c.impl.sessions.Use(id, NowMs());
+      if (session && !FromWorkspace(c.req, session->csrf)) {
+        co_return Plain(c.req, http::status::forbidden, "FORBIDDEN",
+                        "a request with a session cookie must come from the workspace (Origin or "
+                        "X-CSRF-Token)");
+      }
+      c.impl.sessions.End(id);
+    }
     Response res = JsonResponse(c.req, http::status::ok, "{\"ok\":true}");
     res.set(http::field::set_cookie, CookieHeader("", true));
     co_return res;

@@ -92,6 +92,14 @@ http::status StatusOf(Code code) {
 
 }  // namespace
 
+bool FromWorkspace(const Request& req, const std::string& csrf) {
+  const auto origin = req[http::field::origin];
+  const std::string own = "http://" + std::string(req[http::field::host]);
+  const bool same_origin = !origin.empty() && origin == own;
+  const bool token = !csrf.empty() && req["X-CSRF-Token"] == csrf;
+  return same_origin || token;
+}
+
 std::string StudioOfStream(const std::string& stream) {
   return stream.rfind("studio/", 0) == 0 ? stream.substr(7) : "";
 }
@@ -542,13 +550,7 @@ net::awaitable<Response> Handle(Server::Impl& impl, Request& req, const std::str
     co_return res;
   }
   if (!c.session_id.empty() && !get) {
-    // A cookie rides along on any request the browser makes, so a state-changing request
-    // must show that it comes from the workspace itself: its Origin, or the CSRF token.
-    const auto origin = req[http::field::origin];
-    const std::string own = "http://" + std::string(req[http::field::host]);
-    const bool same_origin = !origin.empty() && origin == own;
-    const bool token = !c.csrf.empty() && req["X-CSRF-Token"] == c.csrf;
-    if (!same_origin && !token) {
+    if (!FromWorkspace(req, c.csrf)) {
       co_return Plain(req, http::status::forbidden, "FORBIDDEN",
                       "a request with a session cookie must come from the workspace (Origin or "
                       "X-CSRF-Token)");

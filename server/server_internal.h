@@ -131,6 +131,9 @@ std::string LinesToArray(const std::string& lines);
 
 // Waits until `hub` reaches `target` or `timeout_ms` passes; true if reached.
 net::awaitable<bool> WaitFor(Hub& hub, uint64_t target, int timeout_ms);
+// A cookie rides along on any request the browser makes, so a request that changes state
+// must show that it comes from the workspace itself: its Origin, or the session's CSRF token.
+bool FromWorkspace(const Request& req, const std::string& csrf);
 // The studio of a stream ("studio/S01" → "S01"), or "" for another stream.
 std::string StudioOfStream(const std::string& stream);
 

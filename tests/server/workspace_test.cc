@@ -87,6 +87,9 @@ TEST(SessionTest, APersonSignsInWorksWithTheCookieAndSignsOut) {
   EXPECT_TRUE(Has(s.Get("/v1/events/8/history"), R"("actor":"jilu")"));
   // Signing out ends the session on the server, not only in the browser.
   r = b.Send(http::verb::delete_, "/v1/session", "", /*with_csrf=*/false);
+  EXPECT_EQ(r.status, 403);  // another site may not sign the person out
+  EXPECT_EQ(b.Get("/v1/session").status, 200);
+  r = b.Send(http::verb::delete_, "/v1/session", "");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.header("set-cookie").find("Max-Age=0"), std::string::npos);
   EXPECT_EQ(b.Get("/v1/session").status, 401);

@@ -6,7 +6,7 @@ const SIZES = { desktop: { width: 1366, height: 768 }, phone: { width: 390, heig
 
 const PAGES = [
   { who: 'duda', name: 'overview', path: '/', ready: 'ov-events' },
-  { who: 'duda', name: 'studios', path: '/studios', ready: 'studios' },
+  { who: 'duda', name: 'studios', path: '/studios', ready: 'studios', phoneReady: 'studios-cards' },
   { who: 'duda', name: 'studio', path: '/studios/S03', ready: 'timeline' },
   { who: 'duda', name: 'members', path: '/members', ready: 'members' },
   { who: 'duda', name: 'member', path: '/members/M001', ready: 'score' },
@@ -41,7 +41,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
       }
       await page.goto(p.path);
       if (p.act) await p.act(page);
-      await expect(page.getByTestId(p.ready).first()).toBeVisible();
+      await expect(page.getByTestId(size === 'phone' && p.phoneReady ? p.phoneReady : p.ready).first()).toBeVisible();
       if (await page.locator('.echart').count()) await expect(page.locator('.echart canvas').first()).toBeVisible();
       await page.evaluate(async () => {
         await document.fonts.ready;
