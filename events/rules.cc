@@ -72,6 +72,10 @@ class Rules {
     }
     return Status::OK();
   }
+  // Every member `data` lists (its `members`, if it has them) is a current member of
+  // `studio`, or is listed on `kept` (a correction's target).
+  Status CurrentMembers(std::string_view studio, capnp::DynamicStruct::Reader data,
+                        std::optional<capnp::DynamicStruct::Reader> kept);
   // The studio's current status; fails if the studio is not licensed.
   Status StudioStatus(std::string_view studio, schema::StudioStatus* status, std::string* value);
   // New studio events: the studio must be licensed and accept events of this kind.
@@ -198,6 +202,37 @@ Status Rules::Membership(std::string_view studio, std::string_view member, bool 
   return Status::OK();
 }
 
+Status Rules::CurrentMembers(std::string_view studio, capnp::DynamicStruct::Reader data,
+                             std::optional<capnp::DynamicStruct::Reader> kept) {
+  auto members =
+      [](capnp::DynamicStruct::Reader d) -> std::optional<capnp::List<capnp::Text>::Reader> {
+    KJ_IF_MAYBE (field, d.getSchema().findFieldByName("members")) {
+      return d.get(*field).as<capnp::List<capnp::Text>>();
+    }
+    return std::nullopt;
+  };
+  auto listed = members(data);
+  if (!listed) return Status::OK();
+  std::optional<capnp::List<capnp::Text>::Reader> before;
+  if (kept) before = members(*kept);
+  for (auto m : *listed) {
+    const std::string_view member(m.cStr(), m.size());
+    bool was_listed = false;
+    if (before) {
+      for (auto k : *before) was_listed |= member == std::string_view(k.cStr(), k.size());
+    }
+    if (was_listed) continue;
+    std::optional<std::string> v;
+    Status s = overlay_.Get(Family::kState, StateKey(format::kMembershipTag, studio, member), &v);
+    if (!s.ok()) return s;
+    const bool in = v && v->size() >= format::kMembershipBytes &&
+                    GetBe64(*v, v->size() - format::kSeqBytes) == 0;
+    if (!in)
+      return Status::ReferenceError("member " + Q(member) + " is not in studio " + Q(studio));
+  }
+  return Status::OK();
+}
+
 // The registrations a payload refers to: members, committees, the lead member.
 Status Rules::References(capnp::DynamicStruct::Reader data) {
   for (auto field : data.getSchema().getFields()) {
@@ -244,6 +279,7 @@ Status Rules::NewEvent(Event::Reader e) {
   const bool supervision = e.isSupervisionVisited() || e.isFindingRaised() ||
                            e.isFindingRectified() || e.isStudioStatusChanged();
   s = StudioAccepts(studio, supervision);
+  if (s.ok()) s = CurrentMembers(studio, PayloadOf(e), std::nullopt);
   if (!s.ok()) return s;
   switch (e.which()) {
     case Event::MEMBER_JOINED_STUDIO:
@@ -336,6 +372,10 @@ Status Rules::Correct(Submission* submission) {
   }
   s = References(after);
   if (!s.ok()) return s;
+  if (auto studio = TextField(after, "studio")) {
+    s = CurrentMembers(*studio, after, before);
+    if (!s.ok()) return s;
+  }
   if (target.isStudioLicensed()) {
     auto d = corrected.asReader().getData().getStudioLicensed();
     if (d.getLinkType() == schema::LinkType::LOCALITY && !d.hasTown()) {

@@ -439,6 +439,53 @@ TEST_F(RulesTest, LeavingAStudioTheMemberIsNotInIsRefused) {
   EXPECT_TRUE(Refused(kReference, "member \"M3\" is not in studio \"S01\"", Leave("S01", "M3")));
 }
 
+// ---- studios credit only their own members (§3.3) -------------------------------------
+
+TEST_F(RulesTest, ActivityListsOnlyCurrentMembersOfItsStudio) {
+  // M2 is registered and leads S02, but is not in S01.
+  for (const std::string& line : {Contact("S01", "M2"), Consultation("S01", "M2"),
+                                  OpenCase("S01", "K1", "M2"), Submit("S01", "G1", "M2")}) {
+    EXPECT_TRUE(Refused(kReference, "member \"M2\" is not in studio \"S01\"", line));
+  }
+  EXPECT_TRUE(Refused(kReference, "member \"M3\" is not in studio \"S01\"",
+                      Line("ContactRecorded", ContactData("S01", {"M1", "M3"}))));
+  EXPECT_TRUE(Refused(kReference, "member \"M1\" is not in studio \"S02\"", Contact("S02", "M1")));
+  // Once M2 joins S01, S01 may credit M2.
+  ASSERT_TRUE(Accepted(Join("S01", "M2")));
+  for (const std::string& line : {Contact("S01", "M2"), Consultation("S01", "M2"),
+                                  OpenCase("S01", "K1", "M2"), Submit("S01", "G1", "M2")}) {
+    EXPECT_TRUE(Accepted(line));
+  }
+}
+
+TEST_F(RulesTest, AMemberWhoLeftIsNoLongerCredited) {
+  ASSERT_TRUE(Accepted({Join("S01", "M2"), Contact("S01", "M2"), Leave("S01", "M2")}));
+  EXPECT_TRUE(Refused(kReference, "member \"M2\" is not in studio \"S01\"", Contact("S01", "M2")));
+  // Within one batch, the leave applies to the events after it.
+  EXPECT_TRUE(Refused(kReference, "member \"M2\" is not in studio \"S01\"",
+                      {Join("S01", "M2"), Leave("S01", "M2"), Contact("S01", "M2")}));
+  EXPECT_TRUE(Accepted({Join("S01", "M2"), Contact("S01", "M2")}));
+}
+
+TEST_F(RulesTest, ACorrectionMayKeepTheMembersItsTargetListed) {
+  ASSERT_TRUE(Accepted(Join("S01", "M2")));
+  const uint64_t contact = Seq(Line("ContactRecorded", ContactData("S01", {"M1", "M2"})));
+  const uint64_t kase = Seq(OpenCase("S01", "K1", "M2"));
+  ASSERT_TRUE(Accepted(Leave("S01", "M2")));
+  // M2 has left, yet the old records can still be fixed with M2 on them...
+  EXPECT_TRUE(Accepted(Correct(contact, ContactData("S01", {"M1", "M2"}, 30))));
+  EXPECT_TRUE(Accepted(Correct(kase, CaseData("S01", "K1", "M2"))));
+  // ...but a correction cannot add a member who is not in the studio now.
+  EXPECT_TRUE(Refused(kReference, "member \"M3\" is not in studio \"S01\"",
+                      Correct(contact, ContactData("S01", {"M1", "M2", "M3"}))));
+  const uint64_t other = Seq(Contact("S01"));
+  EXPECT_TRUE(Refused(kReference, "member \"M2\" is not in studio \"S01\"",
+                      Correct(other, ContactData("S01", {"M1", "M2"}))));
+  // Another studio's lead cannot be credited by a correction either.
+  EXPECT_TRUE(Refused(kReference, "member \"M2\" is not in studio \"S01\"",
+                      Correct(other, ContactData("S01", {"M2"}))));
+}
+
 TEST_F(RulesTest, LeaveThenRejoinIsAllowed) {
   ASSERT_TRUE(Accepted(Leave("S01", "M1")));
   EXPECT_TRUE(Accepted(Join("S01", "M1")));
@@ -466,9 +513,9 @@ TEST_F(RulesTest, SuspendedStudioRefusesEverythingElse) {
   ASSERT_TRUE(Accepted({OpenCase("S01", "K1"), Submit("S01", "G1")}));
   ASSERT_TRUE(Accepted(StatusChange("S01", "suspended")));
   const std::vector<std::string> refused = {
-      Join("S01", "M2"),        Leave("S01", "M1"),  Rule("S01", "R1"),
-      Contact("S01"),           Consultation("S01"), OpenCase("S01", "K2"),
-      ResolveCase("S01", "K1"), Submit("S01", "G2"), Adopt("S01", "G1")};
+      Join("S01", "M2"),   Rule("S01", "R1"),     Contact("S01"),
+      Consultation("S01"), OpenCase("S01", "K2"), ResolveCase("S01", "K1"),
+      Submit("S01", "G2"), Adopt("S01", "G1"),    Leave("S01", "M1")};
   for (const auto& line : refused)
     EXPECT_TRUE(Refused(kReference, "studio \"S01\" is suspended", line));
   // Another studio is not affected; once S01 is active again, each of them is accepted.
@@ -614,6 +661,7 @@ TEST_F(RulesTest, CorrectionMustReferenceRegisteredMembersAndCommittees) {
                       Correct(kM1, MemberData("M1", {"C1", "C9"}))));
   EXPECT_TRUE(Refused(kReference, "member \"M9\" is not registered",
                       Correct(kS02, StudioData("S02", "M9"))));
+  ASSERT_TRUE(Accepted(Join("S01", "M3")));
   EXPECT_TRUE(Accepted(Correct(contact, ContactData("S01", {"M1", "M3"}))));
 }
 
@@ -799,7 +847,7 @@ TEST_F(RulesTest, LeaveCanBeRetractedOnceTheRejoinAfterItIs) {
 // ---- batches ----------------------------------------------------------------------------
 
 TEST_F(RulesTest, LaterEventsOfABatchSeeEarlierOnes) {
-  EXPECT_TRUE(Accepted({Member("M9"), Contact("S01", "M9")}));
+  EXPECT_TRUE(Accepted({Member("M9"), Join("S01", "M9"), Contact("S01", "M9")}));
   EXPECT_TRUE(Accepted({Committee("C9"), Member("M8", {"C9"}), Studio("S03", "M8", "C9"),
                         Join("S03", "M9"), OpenCase("S03", "K1", "M8"), ResolveCase("S03", "K1")}));
   const uint64_t next = head() + 1;
@@ -808,7 +856,7 @@ TEST_F(RulesTest, LaterEventsOfABatchSeeEarlierOnes) {
 }
 
 TEST_F(RulesTest, ARefusalAnywhereInABatchAppendsNothing) {
-  const std::vector<std::string> good = {Member("M9"), Contact("S01", "M9"), Join("S01", "M9")};
+  const std::vector<std::string> good = {Member("M9"), Join("S01", "M9"), Contact("S01", "M9")};
   for (size_t at = 0; at <= good.size(); ++at) {
     std::vector<std::string> batch = good;
     batch.insert(batch.begin() + static_cast<std::ptrdiff_t>(at), Join("S01", "M1"));

@@ -27,7 +27,7 @@ std::vector<std::string> EveryType() {
           R"({"studio":"S01","members":["M1"],"channel":"platform","peopleReached":25,"topic":"停车难"})"),
       Event(
           "e5", "ConsultationHeld",
-          R"({"studio":"S01","members":["M1","M2"],"form":"research","partners":["区商会"],"attendees":30,"topic":"老旧小区改造","outcome":"形成建议"})"),
+          R"({"studio":"S01","members":["M1"],"form":"research","partners":["区商会"],"attendees":30,"topic":"老旧小区改造","outcome":"形成建议"})"),
       Event(
           "e6", "CaseOpened",
           R"({"studio":"S01","case":"K1","kind":"dispute","members":["M1"],"summary":"邻里纠纷"})"),

@@ -32,11 +32,13 @@ struct Recorded {
   std::string recorded_at;
 };
 
-// After EarlyRegistry() (seq 1–7). Recorded by T: seq 8–12. Seq 13 occurred before T but
-// was recorded after it; seq 14 resolves the case before T, recorded after; seq 15 corrects
-// seq 10 and seq 16 retracts seq 11, both recorded after T; seq 17 and 18 occur after T.
+// After EarlyRegistry() (seq 1–7). Recorded by T: seq 8–13 (M2 joins S01, so that S01's
+// activity may list M2). Seq 14 occurred before T but was recorded after it; seq 15
+// resolves the case before T, recorded after; seq 16 corrects seq 11 and seq 17 retracts
+// seq 12, both recorded after T; seq 18 and 19 occur after T.
 std::vector<Recorded> History() {
   return {
+      {JoinAt("j2", "2024-11-10T09:00:00+08:00", "M2"), "2024-11-10T09:00:00+08:00"},
       {RuleAt("ru", "2024-11-10T10:00:00+08:00", "R1"), "2024-11-10T10:00:00+08:00"},
       {CaseOpenedAt("k1", "2025-02-01T10:00:00+08:00", "K1", "S01", "M1"),
        "2025-02-01T10:00:00+08:00"},
@@ -47,14 +49,14 @@ std::vector<Recorded> History() {
        "2025-03-03T10:00:00+08:00"},
       {ContactAt("b", "2025-03-05T10:00:00+08:00", "S01", "M2", 7), "2025-03-20T10:00:00+08:00"},
       {CaseResolvedAt("k1r", "2025-03-08T22:00:00+08:00", "K1"), "2025-03-21T10:00:00+08:00"},
-      {Correct("x1", "2025-03-25T10:00:00+08:00", 10, data::Contact("S01", "M2", 99)),
+      {Correct("x1", "2025-03-25T10:00:00+08:00", 11, data::Contact("S01", "M2", 99)),
        "2025-03-25T10:00:00+08:00"},
-      {Retract("x2", "2025-03-26T10:00:00+08:00", 11), "2025-03-26T10:00:00+08:00"},
+      {Retract("x2", "2025-03-26T10:00:00+08:00", 12), "2025-03-26T10:00:00+08:00"},
       {ContactAt("c", "2025-03-15T10:00:00+08:00", "S01", "M1", 5), "2025-03-26T10:00:00+08:00"},
       {RectifiedAt("f1r", "2025-04-01T10:00:00+08:00", "F1"), "2025-04-01T10:00:00+08:00"},
   };
 }
-constexpr size_t kRecordedByT = 5;  // History()[0..4]: seq 8–12
+constexpr size_t kRecordedByT = 6;  // History()[0..5]: seq 8–13
 
 class ReportTest : public ::testing::Test {
  protected:
@@ -109,9 +111,9 @@ TEST_F(ReportTest, TheRecordedAxisShowsWhatTheLedgerHeldAtT) {
   EXPECT_EQ(JsonAt(r, "axis"), "\"recorded\"");
   EXPECT_EQ(JsonAt(r, "asOf"), "\"2025-03-10T00:00:00+08:00\"");
   EXPECT_EQ(JsonAt(r, "policy"), Policy{}.ToJson());
-  EXPECT_EQ(JsonAt(r, "head/seq"), "12");
-  EXPECT_EQ(JsonAt(r, "overview/events"), "12");
-  EXPECT_EQ(JsonAt(r, "overview/asOf/seq"), "12");
+  EXPECT_EQ(JsonAt(r, "head/seq"), "13");
+  EXPECT_EQ(JsonAt(r, "overview/events"), "13");
+  EXPECT_EQ(JsonAt(r, "overview/asOf/seq"), "13");
   const std::string s01 = JsonAt(r, "studios/0");
   ASSERT_EQ(JsonAt(s01, "id"), "\"S01\"");
   // The late contact b, the resolution, the correction and the retraction are not there yet.
@@ -134,7 +136,7 @@ TEST_F(ReportTest, TheOccurredAxisAppliesEveryCorrectionAndRetractionKnownNow) {
   AppendHistory(0, History().size());
   const std::string r = Report(Axis::kOccurred);
   EXPECT_EQ(JsonAt(r, "axis"), "\"occurred\"");
-  EXPECT_EQ(JsonAt(r, "overview/events"), "16");  // seq 17 and 18 occurred after T
+  EXPECT_EQ(JsonAt(r, "overview/events"), "17");  // seq 18 and 19 occurred after T
   const std::string s01 = JsonAt(r, "studios/0");
   // b occurred before T; a is corrected (99 people, M2); h is retracted; K1 is resolved.
   EXPECT_EQ(
@@ -197,22 +199,22 @@ TEST_F(ReportTest, ARecordedAxisReportNeverChanges) {
 TEST_F(ReportTest, TheHeadIsTheLedgersAtThePrefix) {
   AppendHistory(0, History().size());
   std::string bytes;
-  ASSERT_TRUE(ledger_.ledger().Get(12, &bytes).ok());
+  ASSERT_TRUE(ledger_.ledger().Get(13, &bytes).ok());
   StoredMessage stored(bytes);
   Hash chain;
   std::memcpy(chain.data(), stored.event().getChain().begin(), chain.size());
   Hash root;
-  ASSERT_TRUE(ledger_.ledger().TreeRoot(12, &root).ok());
+  ASSERT_TRUE(ledger_.ledger().TreeRoot(13, &root).ok());
   EXPECT_EQ(JsonAt(Report(Axis::kRecorded), "head"),
-            R"({"seq":12,"chain":")" + ToHex(chain) + R"(","root":")" + ToHex(root) + R"("})");
+            R"({"seq":13,"chain":")" + ToHex(chain) + R"(","root":")" + ToHex(root) + R"("})");
   // Before the first event: the empty tree.
   EXPECT_EQ(
       JsonAt(Report(Axis::kRecorded, "2024-01-01T00:00:00+08:00"), "head"),
       R"({"seq":0,"chain":"0000000000000000000000000000000000000000000000000000000000000000",)"
       R"("root":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"})");
   // An event recorded exactly at T is included.
-  EXPECT_EQ(JsonAt(Report(Axis::kRecorded, "2025-03-03T10:00:00+08:00"), "head/seq"), "12");
-  EXPECT_EQ(JsonAt(Report(Axis::kRecorded, "2025-03-03T09:59:59.999+08:00"), "head/seq"), "11");
+  EXPECT_EQ(JsonAt(Report(Axis::kRecorded, "2025-03-03T10:00:00+08:00"), "head/seq"), "13");
+  EXPECT_EQ(JsonAt(Report(Axis::kRecorded, "2025-03-03T09:59:59.999+08:00"), "head/seq"), "12");
 }
 
 // ------------------------------------------------------------------ the CLI
@@ -287,8 +289,8 @@ TEST_F(ReportCliTest, TheHeadMatchesWulianHeadAtTheSameSize) {
     Output event = Wulian(dir_.path(), "export --from " + seq + " --to " + seq);
     EXPECT_EQ(JsonAt(report.out, "head/chain"), JsonAt(event.out, "chain")) << t;
   }
-  EXPECT_EQ(JsonAt(Report(std::string("--as-of ") + kT).out, "head/seq"), "12");
-  EXPECT_EQ(JsonAt(Report("--as-of 2025-03-21T10:00:00+08:00").out, "head/seq"), "14");
+  EXPECT_EQ(JsonAt(Report(std::string("--as-of ") + kT).out, "head/seq"), "13");
+  EXPECT_EQ(JsonAt(Report("--as-of 2025-03-21T10:00:00+08:00").out, "head/seq"), "15");
 }
 
 TEST_F(ReportCliTest, HostileArgumentsAreUsageErrors) {

@@ -43,6 +43,14 @@ void Quiet(ViewsLedger& t) {
   t.Add(ContactAt("quiet-contact", "2025-06-01T10:00:00+08:00"));
 }
 
+// Members joining `studio` early (2024-11-10), so that its activity may list them.
+void Join(ViewsLedger& t, std::initializer_list<const char*> members,
+          const std::string& studio = "S01") {
+  for (const char* m : members) {
+    t.Add(JoinAt(std::string("early-") + m + "-" + studio, "2024-11-10T09:00:00+08:00", m, studio));
+  }
+}
+
 // ------------------------------------------------------------------ hand-computed views
 
 // A history touching every field of the studio, member, committee and overview views.
@@ -93,6 +101,7 @@ TEST(StudioViewTest, ShowsEveryField) {
 // Instants are compared as instants and printed in +08:00, whatever offset they were sent in.
 TEST(StudioViewTest, OffsetsAreNormalisedToTheLedgerTimeZone) {
   ViewsLedger t;
+  Join(t, {"M2"});
   t.Add(ContactAt("c1", "2025-03-31T16:30:00Z"));       // 2025-04-01T00:30:00+08:00
   t.Add(ContactAt("c2", "2025-04-30T11:30:00-05:00"));  // 2025-05-01T00:30:00+08:00
   t.Add(ContactAt("c3", "2025-04-30T23:59:59.250+08:00"), "2025-05-01T00:30:00+08:00");
@@ -195,6 +204,7 @@ TEST(MemberViewTest, ShowsEveryField) {
 // Points go to the year (+08:00) of the earning event: the resolution, the adoption.
 TEST(MemberViewTest, ScoreFollowsThePolicyWeightsAndTheYearOfTheEarningEvent) {
   ViewsLedger t;
+  Join(t, {"M2"});
   t.Add(SuggestionAt("g1", "2024-12-15T10:00:00+08:00", "G1", "S01", "M1"));          // 2024: 2
   t.Add(CaseOpenedAt("k1", "2024-12-20T10:00:00+08:00", "K1", "S01", "M1,M2"));       // nothing yet
   t.Add(ConsultationAt("h1", "2024-12-31T23:30:00+08:00", "S01", "M1", "research"));  // 2024: 3
@@ -213,6 +223,8 @@ TEST(MemberViewTest, ScoreFollowsThePolicyWeightsAndTheYearOfTheEarningEvent) {
 
 TEST(MemberViewTest, TotalsCountOnlyActivityListingTheMember) {
   ViewsLedger t;
+  Join(t, {"M2"});
+  Join(t, {"M1"}, "S02");
   t.Add(ContactAt("c1", "2025-04-01T10:00:00+08:00", "S01", "M1"));
   t.Add(ContactAt("c2", "2025-04-02T10:00:00+08:00", "S01", "M2"));  // M1's studio, not M1
   t.Add(SuggestionAt("g1", "2025-04-03T10:00:00+08:00", "G1", "S01", "M2"));
@@ -443,6 +455,7 @@ TEST(FlagsTest, LateRecordingNeedsAtLeastFiveActivities) {
 // A correction keeps its target's recordedAt: correcting old events is not late recording.
 TEST(FlagsTest, CorrectionsRecordedLaterDoNotMakeTheirTargetsLate) {
   ViewsLedger t;
+  Join(t, {"M2"});
   t.Add(RuleAt("ru", "2025-03-01T10:00:00+08:00", "R1"));
   std::vector<uint64_t> contacts;
   for (int day = 1; day <= 5; ++day) {
@@ -500,6 +513,7 @@ TEST(CorrectionTest, PeopleReachedIsReplacedWhereTheTargetOccurred) {
 
 TEST(CorrectionTest, ALaterCorrectionOfTheSameTargetWins) {
   ViewsLedger t;
+  Join(t, {"M2", "M3"});
   const uint64_t c1 = t.Add(ContactAt("c1", "2025-04-02T10:00:00+08:00", "S01", "M1", 25));
   t.Add(Correct("x1", "2025-06-01T10:00:00+08:00", c1, data::Contact("S01", "M2", 52)));
   t.Add(Correct("x2", "2025-06-02T10:00:00+08:00", c1, data::Contact("S01", "M3", 40)));
@@ -509,11 +523,13 @@ TEST(CorrectionTest, ALaterCorrectionOfTheSameTargetWins) {
   EXPECT_EQ(JsonAt(t.Member("M3"), "totals/contacts"), "1");
   EXPECT_EQ(t.Score("M2"), "{}");
   EXPECT_EQ(t.Score("M3"), R"({"2025":1})");
-  EXPECT_EQ(JsonAt(t.Overview(), "events"), "10");
+  EXPECT_EQ(JsonAt(t.Overview(), "events"),
+            "12");  // 7 of the registry, 2 joins, the contact, 2 corrections
 }
 
 TEST(CorrectionTest, MembersMoveTotalsLastActivityAndScore) {
   ViewsLedger t;
+  Join(t, {"M2", "M3"});
   const uint64_t c1 = t.Add(ContactAt("c1", "2025-04-02T10:00:00+08:00", "S01", "M1"));
   EXPECT_EQ(t.Score("M1"), R"({"2025":1})");
   t.Add(Correct("x1", "2025-06-01T10:00:00+08:00", c1, data::Contact("S01", "M2,M3", 3)));
@@ -543,6 +559,7 @@ TEST(CorrectionTest, AConsultationCorrectedToResearchScoresThree) {
 
 TEST(CorrectionTest, TheMembersOfAResolvedCaseTakeItsPointsWithThem) {
   ViewsLedger t;
+  Join(t, {"M2", "M3"});
   const uint64_t k1 = t.Add(CaseOpenedAt("k1", "2024-12-20T10:00:00+08:00", "K1", "S01", "M1"));
   t.Add(CaseResolvedAt("k1r", "2025-01-05T22:00:00+08:00", "K1"));
   EXPECT_EQ(t.Score("M1"), R"({"2025":3})");
@@ -561,6 +578,7 @@ TEST(CorrectionTest, TheMembersOfAResolvedCaseTakeItsPointsWithThem) {
 
 TEST(CorrectionTest, AnOpenCaseCorrectedStaysOpen) {
   ViewsLedger t;
+  Join(t, {"M2"});
   Quiet(t);
   const uint64_t k1 = t.Add(CaseOpenedAt("k1", "2025-04-20T10:00:00+08:00", "K1", "S01", "M1"));
   t.Add(Correct("x1", "2025-06-01T10:00:00+08:00", k1, data::CaseOpened("S01", "K1", "M2")));
@@ -598,6 +616,7 @@ TEST(CorrectionTest, AResolutionCorrectedToReferredNoLongerCountsAsResolved) {
 
 TEST(CorrectionTest, TheMembersOfAnAdoptedSuggestionTakeItsPointsWithThem) {
   ViewsLedger t;
+  Join(t, {"M2"});
   const uint64_t g1 = t.Add(SuggestionAt("g1", "2024-12-15T10:00:00+08:00", "G1", "S01", "M1"));
   t.Add(AdoptedAt("g1a", "2025-02-01T10:00:00+08:00", "G1"));
   EXPECT_EQ(t.Score("M1"), R"({"2024":2,"2025":3})");
@@ -680,6 +699,7 @@ TEST(CorrectionTest, ASuspensionCorrectedToARevocationDropsTheFlags) {
 
 TEST(RetractionTest, EachActivityTypeLosesItsContribution) {
   ViewsLedger t;
+  Join(t, {"M2"});
   t.Add(RuleAt("ru", "2025-03-01T10:00:00+08:00", "R1"));
   const uint64_t c = t.Add(ContactAt("c1", "2025-04-02T10:00:00+08:00", "S01", "M1", 25));
   const uint64_t h =
@@ -763,6 +783,7 @@ TEST(RetractionTest, RetractingAJoinOrALeaveChangesTheMembers) {
 
 TEST(RetractionTest, RetractingAResolutionReopensTheCase) {
   ViewsLedger t;
+  Join(t, {"M2"});
   Quiet(t);
   t.Add(CaseOpenedAt("k1", "2025-04-10T10:00:00+08:00", "K1", "S01", "M2"));
   const uint64_t resolved = t.Add(CaseResolvedAt("k1r", "2025-04-12T22:00:00+08:00", "K1"));
