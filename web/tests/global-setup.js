@@ -10,7 +10,7 @@ import { PEOPLE, REPORT } from './people.js';
 const here = new URL('.', import.meta.url).pathname;
 
 export default async function globalSetup() {
-  const bin = process.env.WULIAN_BIN || '/work/bin/wulian';
+  const bin = process.env.WULIAN_BIN || join(here, '..', '..', 'build', 'tools', 'wulian');
   const web = resolve(process.env.WULIAN_WEB_DIR || join(here, '..', 'dist'));
   if (!existsSync(join(web, 'index.html'))) throw new Error(`no built bundle at ${web} (npm run build)`);
   const dir = mkdtempSync(join(tmpdir(), 'wulian-web-'));
