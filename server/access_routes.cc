@@ -215,6 +215,8 @@ Response Admin(Call& c) {
     std::string password, generated;
     s = doc.GetString("login", &p.login);
     if (s.ok() && doc.Has("password")) s = doc.GetString("password", &password);
+    if (s.ok() && !doc.Has("role"))
+      s = Status::InvalidArgument("role is required: recorder, supervisor, auditor or admin");
     if (s.ok()) s = ReadPerson(doc, &p);
     if (s.ok()) s = access.AddPerson(p, password, now, &generated);
     if (!s.ok()) return ErrorResponse(c.req, s);

@@ -571,7 +571,7 @@ net::awaitable<Response> Handle(Server::Impl& impl, Request& req, const std::str
     *live = c.who;
     co_return Response{};
   }
-  const std::string rest = path.substr(4);  // after "/v1/"
+  const std::string rest = path.size() > 4 ? path.substr(4) : std::string();  // after "/v1/"
   auto segment = [&](const std::string& prefix) -> std::optional<std::string> {
     if (rest.rfind(prefix, 0) != 0 || rest.size() == prefix.size()) return std::nullopt;
     return rest.substr(prefix.size());

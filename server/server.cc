@@ -79,7 +79,16 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
     std::optional<Principal> live;
     // A request counts as in hand until its answer is written, so that a stop lets it finish.
     impl.in_flight.fetch_add(1);
-    Response response = co_await Handle(impl, request, peer, &live);
+    Response response;
+    try {
+      response = co_await Handle(impl, request, peer, &live);
+    } catch (const std::exception& x) {
+      // A bug in a route must not drop the connection with the request still counted in hand.
+      spdlog::error("{} {}: {}", std::string(request.method_string()),
+                    std::string(request.target()), x.what());
+      live.reset();
+      response = ErrorResponse(request, Status::IOError("internal error"));
+    }
     impl.metrics.requests.fetch_add(1);
     if (live) {
       impl.in_flight.fetch_sub(1);

@@ -75,6 +75,7 @@ TEST(ServerTest, ReadRoutesAnswerWithTheirData) {
   EXPECT_EQ(s.Get("/v1/reports?asOf=yesterday").status, 400);
   EXPECT_EQ(s.Get("/v1/reports?asOf=2999-01-01T00:00:00Z").status, 400);  // not final yet
   EXPECT_EQ(s.Get("/v1/nothing").status, 404);
+  EXPECT_EQ(s.Get("/v1").status, 404);  // once dropped the connection with the request in hand
 }
 
 TEST(ServerTest, AppendsAnswerLikeTheCliWithTheStatusesOfTheSpec) {
