@@ -45,6 +45,33 @@ test("a studio page shows the same totals and flags as /v1/studios/ID", async ({
   expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
 });
 
+test('a committee page shows the studios it guides, which are flagged, its totals and open findings as the API does', async ({ page }) => {
+  await signIn(page, 'duda');
+  const committees = await (await page.request.get('/v1/committees')).json();
+  const flagged = committees.filter((c) => c.flaggedStudios.length > 0);
+  expect(flagged.length).toBeGreaterThan(0);
+  const c = flagged.sort((a, b) => b.studios.length - a.studios.length)[0];
+  const open = (await (await page.request.get('/v1/findings?open=true')).json()).filter((f) => c.studios.includes(f.studio));
+  await page.goto(`/committees/${c.id}`);
+  await expect(page.getByTestId('committee-name')).toHaveText(c.name);
+  await expect(page.getByTestId('cm-studios')).toHaveText(String(c.studios.length));
+  await expect(page.getByTestId('cm-flagged')).toHaveText(String(c.flaggedStudios.length));
+  for (const k of TOTALS) await expect(page.getByTestId(`cm-${k}`)).toHaveText(String(c.totals[k]));
+  const rows = page.getByTestId('committee-studios').locator('.el-table__body tr');
+  await expect(rows).toHaveCount(c.studios.length);
+  for (const id of c.studios) {
+    const row = rows.filter({ has: page.getByTestId(`studio-link-${id}`) });
+    await expect(row).toHaveCount(1);
+    // a flagged studio shows its flags with their reasons; the others show none
+    await expect(row.locator('[data-flag]')).toHaveCount(c.flaggedStudios.includes(id) ? await flagCount(page, id) : 0);
+  }
+  await expect(page.getByTestId('committee-findings').locator('.el-table__body tr')).toHaveCount(open.length);
+});
+
+async function flagCount(page, id) {
+  return (await (await page.request.get(`/v1/studios/${id}`)).json()).flags.length;
+}
+
 test("a recorder cannot open another studio's page, nor read it through the API with its cookie", async ({ page }) => {
   await signIn(page, 'jilu1');
   await page.goto('/studios/S02');
