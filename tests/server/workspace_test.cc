@@ -251,7 +251,7 @@ TEST(AdminRoutesTest, HostilePeopleAndTokensAreRefusedAndChangeNothing) {
            std::string(R"({"login":"a b","name":"某","role":"auditor"})"),
            std::string(R"({"login":"","name":"某","role":"auditor"})"),
            std::string(R"({"login":"x","name":"某","role":"king"})"),
-           std::string(R"({"login":"x","name":"某"})"),  // no role
+           std::string(R"({"login":"x","name":"某"})"),                    // no role
            std::string(R"({"login":"x","name":"某","role":"recorder"})"),  // no studio
            std::string(R"({"login":"x","name":"某","role":"auditor","studios":["S01"]})"),
            std::string(R"({"login":"x","name":"某","role":"auditor","password":"short"})"),
