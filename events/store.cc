@@ -33,9 +33,30 @@ Status FromRocks(const rocksdb::Status& s) {
   return Status::IOError(s.ToString());
 }
 
+const std::optional<std::string>* StateCache::Find(const std::string& key) const {
+  auto it = entries_.find(key);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+void StateCache::Set(const std::string& key, const std::optional<std::string>& value) {
+  const size_t size = key.size() + (value ? value->size() : 0) + kStateCacheEntryOverhead;
+  auto it = entries_.find(key);
+  if (it != entries_.end()) {
+    bytes_ -= key.size() + (it->second ? it->second->size() : 0) + kStateCacheEntryOverhead;
+    entries_.erase(it);
+  }
+  if (bytes_ + size > kStateCacheBytes) {
+    entries_.clear();
+    bytes_ = 0;
+  }
+  entries_.emplace(key, value);
+  bytes_ += size;
+}
+
 Overlay::Overlay(rocksdb::DB* db,
-                 const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families)
-    : db_(db), families_(families), snapshot_(db->GetSnapshot()) {}
+                 const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families,
+                 StateCache* cache)
+    : db_(db), families_(families), snapshot_(db->GetSnapshot()), cache_(cache) {}
 
 Overlay::~Overlay() { db_->ReleaseSnapshot(snapshot_); }
 
@@ -46,16 +67,25 @@ Status Overlay::Get(Family family, const std::string& key,
     *value = it->second;
     return Status::OK();
   }
+  const bool cached = cache_ != nullptr && family == Family::kState;
+  if (cached) {
+    if (const auto* hit = cache_->Find(key)) {
+      *value = *hit;
+      return Status::OK();
+    }
+  }
   rocksdb::ReadOptions options;
   options.snapshot = snapshot_;
   std::string found;
   rocksdb::Status s = db_->Get(options, families_[static_cast<int>(family)], key, &found);
   if (s.IsNotFound()) {
     value->reset();
-    return Status::OK();
+  } else if (s.ok()) {
+    *value = std::move(found);
+  } else {
+    return FromRocks(s);
   }
-  if (!s.ok()) return FromRocks(s);
-  *value = std::move(found);
+  if (cached) cache_->Set(key, *value);
   return Status::OK();
 }
 
@@ -106,6 +136,13 @@ void Overlay::WriteTo(rocksdb::WriteBatch* batch) const {
   }
 }
 
+void Overlay::Written() const {
+  if (cache_ == nullptr) return;
+  for (const auto& [where, value] : pending_) {
+    if (where[0] == static_cast<char>(Family::kState)) cache_->Set(where.substr(1), value);
+  }
+}
+
 Status LoadEvent(const Overlay& overlay, uint64_t seq, std::string* bytes) {
   std::optional<std::string> v;
   Status s = overlay.Get(Family::kEvents, format::SeqKey(seq), &v);
@@ -128,6 +165,8 @@ using internal::kFamilies;
 using schema::Event;
 
 constexpr size_t kLedgerCacheBytes = 64 << 20;
+// The share of a memtable's bytes given to its bloom filter.
+constexpr double kMemtableBloomRatio = 0.05;
 
 // Minimum distance between occurredAt and the ledger clock (SPEC §3.1).
 constexpr int64_t kFutureToleranceMicros = 5 * 60 * kMicrosPerSecond;
@@ -164,7 +203,8 @@ Ledger::Ledger(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<Handles> handles
     : db_(std::move(db)),
       handles_(std::move(handles)),
       head_(head),
-      frontier_(std::move(frontier)) {}
+      frontier_(std::move(frontier)),
+      state_cache_(std::make_unique<internal::StateCache>()) {}
 
 namespace {
 
@@ -211,6 +251,9 @@ Status Ledger::Open(const std::string& db_dir, const OpenOptions& options,
   table.block_cache = rocksdb::NewLRUCache(kLedgerCacheBytes);
   rocksdb::ColumnFamilyOptions family_options(db_options);
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // The same for the keys still in the memtable: a bloom filter over whole keys.
+  family_options.memtable_whole_key_filtering = true;
+  family_options.memtable_prefix_bloom_size_ratio = kMemtableBloomRatio;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& name : names) descriptors.emplace_back(name, family_options);
   auto handles = std::make_unique<Handles>();
@@ -379,7 +422,7 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
                            std::vector<std::vector<AppendResult>>* results,
                            const std::vector<std::string>* actors) {
   std::lock_guard<std::mutex> append_lock(append_mu_);
-  internal::Overlay overlay(db_.get(), handles_->families);
+  internal::Overlay overlay(db_.get(), handles_->families, state_cache_.get());
   Head head;
   merkle::Frontier frontier;
   {
@@ -416,8 +459,10 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
   overlay.WriteTo(&write);
   rocksdb::WriteOptions write_options;
   write_options.sync = options.sync;
+  write_options.disableWAL = !options.wal;
   Status s = FromRocks(db_->Write(write_options, &write));
   if (!s.ok()) return s;
+  overlay.Written();
   head.root = frontier.Root();
   std::lock_guard<std::mutex> lock(head_mu_);
   head_ = head;
@@ -480,6 +525,15 @@ Status Ledger::ScanStream(const std::string& stream, uint64_t from_version, size
 Status Ledger::SyncWal() {
   std::lock_guard<std::mutex> append_lock(append_mu_);
   return FromRocks(db_->SyncWAL());
+}
+
+Status Ledger::Flush() {
+  std::lock_guard<std::mutex> append_lock(append_mu_);
+  rocksdb::FlushOptions options;
+  options.wait = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> families(handles_->all.begin(), handles_->all.end());
+  Status s = FromRocks(db_->Flush(options, families));
+  return s.ok() ? FromRocks(db_->SyncWAL()) : s;
 }
 
 Status Ledger::Checkpoint(const std::string& dir) const {
@@ -739,9 +793,9 @@ Status Ledger::History(uint64_t seq, std::vector<uint64_t>* changes) const {
 
 Status Ledger::StreamVersion(const std::string& stream, uint64_t* version) const {
   std::string value;
-  rocksdb::Status r = db_->Get(rocksdb::ReadOptions(),
-                               handles_->families[static_cast<int>(Family::kState)],
-                               format::StateKey(format::kStreamVersionTag, stream), &value);
+  rocksdb::Status r =
+      db_->Get(rocksdb::ReadOptions(), handles_->families[static_cast<int>(Family::kState)],
+               format::StateKey(format::kStreamVersionTag, stream), &value);
   *version = 0;
   if (r.IsNotFound()) return Status::OK();
   if (!r.ok()) return FromRocks(r);

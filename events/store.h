@@ -26,6 +26,7 @@ namespace wulian {
 
 namespace internal {
 class Overlay;
+class StateCache;
 }  // namespace internal
 
 struct OpenOptions {
@@ -42,6 +43,9 @@ struct AppendOptions {
   std::string actor = "local";
   // Sync the write-ahead log before returning. Only a scratch copy may append without it.
   bool sync = true;
+  // Write the write-ahead log. Only a scratch copy that is flushed (Ledger::Flush) before
+  // anything depends on it may append without.
+  bool wal = true;
 };
 
 // What an append answers for one event (SPEC §6.1): for a repeated id with the same
@@ -151,6 +155,9 @@ class Ledger {
 
   // Syncs the write-ahead log: makes every earlier unsynced append durable.
   Status SyncWal();
+  // Flushes every column family to synced table files: makes every earlier append durable,
+  // those written without the write-ahead log too.
+  Status Flush();
 
  private:
   struct Handles;
@@ -169,8 +176,9 @@ class Ledger {
   mutable std::mutex append_mu_;  // one writer at a time
   mutable std::mutex head_mu_;    // guards head_ and frontier_
   Head head_;
-  merkle::Frontier frontier_;  // the right edge of the Merkle tree at head_
-  Codec codec_;                // used under append_mu_
+  merkle::Frontier frontier_;                          // the right edge of the Merkle tree at head_
+  Codec codec_;                                        // used under append_mu_
+  std::unique_ptr<internal::StateCache> state_cache_;  // used under append_mu_
 };
 
 }  // namespace wulian

@@ -18,11 +18,33 @@ namespace wulian::internal {
 enum class Family { kEvents = 0, kIds = 1, kStreams = 2, kState = 3, kMerkle = 4, kTargets = 5 };
 inline constexpr size_t kFamilies = 6;
 
+// The write-side state (the `state` family) in memory: what appends read again and again —
+// registrations, memberships, studio status, stream versions, open objects — including the
+// keys that are absent. Bounded by kStateCacheBytes: when an insert would pass the bound the
+// cache starts again empty. Used only by the one appender (under the Ledger's append lock),
+// which is also the only writer of the state, so it never disagrees with the database.
+class StateCache {
+ public:
+  // nullptr: not cached. Otherwise the value (nullopt: the key is absent).
+  const std::optional<std::string>* Find(const std::string& key) const;
+  void Set(const std::string& key, const std::optional<std::string>& value);
+  size_t bytes() const { return bytes_; }
+
+ private:
+  std::unordered_map<std::string, std::optional<std::string>> entries_;
+  size_t bytes_ = 0;
+};
+
+// Bytes of key and value plus a node's overhead in an unordered_map.
+inline constexpr size_t kStateCacheEntryOverhead = 96;
+inline constexpr size_t kStateCacheBytes = 64 << 20;
+
 // The writes of one append, not yet in the database. Reads see them first, then the
-// database as of the overlay's creation.
+// state cache (if given), then the database as of the overlay's creation.
 class Overlay {
  public:
-  Overlay(rocksdb::DB* db, const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families);
+  Overlay(rocksdb::DB* db, const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families,
+          StateCache* cache = nullptr);
   ~Overlay();
   Overlay(const Overlay&) = delete;
   Overlay& operator=(const Overlay&) = delete;
@@ -36,11 +58,14 @@ class Overlay {
   void Rollback(size_t mark);
   // Adds every pending write to `batch`.
   void WriteTo(rocksdb::WriteBatch* batch) const;
+  // After `batch` was written: the state cache takes the pending writes of the state.
+  void Written() const;
 
  private:
   rocksdb::DB* db_;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilies> families_;
   const rocksdb::Snapshot* snapshot_;
+  StateCache* cache_;
   void Set(std::string key, std::optional<std::string> value);
 
   // Key: one byte of Family, then the key within it.
