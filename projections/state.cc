@@ -73,44 +73,117 @@ ItemRecord ItemRecord::Decode(std::string_view bytes) {
   return r;
 }
 
+namespace {
+
+// Tags of the indexes: written by the projector, read only by the queries.
+bool IsIndex(const std::string& key) {
+  LEDGER_ASSERT(!key.empty(), "empty views key");
+  switch (key[0]) {
+    case 'a':
+    case 'p':
+    case 'q':
+    case 'f':
+    case 'r':
+    case 'c':
+    case 'l':
+    case 'w':
+      return true;
+    default:
+      return false;
+  }
+}
+
+constexpr size_t kEntryOverhead = 96;
+
+}  // namespace
+
+Writer::Entry& Writer::Load(const std::string& key) {
+  auto [it, inserted] = entries_.try_emplace(key);
+  if (inserted) {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_, key, &value);
+    LEDGER_ASSERT(s.ok() || s.IsNotFound(), "views database read failed");
+    if (s.ok()) it->second.value = std::move(value);
+    bytes_ += key.size() + kEntryOverhead + (s.ok() ? it->second.value->size() : 0);
+  }
+  return it->second;
+}
+
 std::optional<std::string> Writer::Get(const std::string& key) {
-  auto it = pending_.find(key);
-  if (it != pending_.end()) return it->second;
-  std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_, key, &value);
-  if (s.IsNotFound()) return std::nullopt;
-  LEDGER_ASSERT(s.ok(), "views database read failed");
-  return value;
+  LEDGER_ASSERT(!IsIndex(key), "the projector reads an index");
+  return Load(key).value;
+}
+
+void Writer::Put(const std::string& key, std::string value) {
+  if (IsIndex(key)) {
+    index_writes_.emplace_back(key, std::move(value));
+    return;
+  }
+  auto [it, inserted] = entries_.try_emplace(key);
+  const size_t before = inserted ? 0 : (it->second.value ? it->second.value->size() : 0);
+  bytes_ += (inserted ? key.size() + kEntryOverhead : 0) + value.size() - before;
+  it->second.value = std::move(value);
+  if (!it->second.dirty) dirty_.push_back(&it->first);
+  it->second.dirty = true;
+}
+
+void Writer::Delete(const std::string& key) {
+  if (IsIndex(key)) {
+    index_writes_.emplace_back(key, std::nullopt);
+    return;
+  }
+  auto [it, inserted] = entries_.try_emplace(key);
+  if (inserted) bytes_ += key.size() + kEntryOverhead;
+  if (it->second.value) bytes_ -= it->second.value->size();
+  it->second.value.reset();
+  if (!it->second.dirty) dirty_.push_back(&it->first);
+  it->second.dirty = true;
 }
 
 void Writer::Add(const std::string& key, size_t size, size_t index, int64_t delta) {
-  auto it = pending_.find(key);
-  std::string value;
-  if (it != pending_.end() && it->second) {
-    value = std::move(*it->second);
-  } else if (it == pending_.end()) {
-    value = Get(key).value_or("");
+  LEDGER_ASSERT(!IsIndex(key), "counters are not indexes");
+  Entry& e = Load(key);
+  if (!e.value) e.value.emplace();
+  std::string& value = *e.value;
+  if (value.size() < size * 8) {
+    bytes_ += size * 8 - value.size();
+    value.resize(size * 8, '\0');
   }
-  if (value.size() < size * 8) value.resize(size * 8, '\0');
   int64_t v;
   std::memcpy(&v, value.data() + index * 8, 8);
   v += delta;
   std::memcpy(value.data() + index * 8, &v, 8);
-  pending_[key] = std::move(value);
+  if (!e.dirty) dirty_.push_back(&entries_.find(key)->first);
+  e.dirty = true;
 }
 
 Status Writer::Commit(uint64_t seq, const Hash& chain) {
   // In key order: the memtable's skip list inserts a sorted run far faster than a random one.
-  std::vector<const std::pair<const std::string, std::optional<std::string>>*> sorted;
-  sorted.reserve(pending_.size());
-  for (const auto& entry : pending_) sorted.push_back(&entry);
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
   rocksdb::WriteBatch batch;
-  for (const auto* entry : sorted) {
-    const auto& [key, value] = *entry;
-    rocksdb::Status s = value ? batch.Put(family_, key, *value) : batch.Delete(family_, key);
+  std::stable_sort(index_writes_.begin(), index_writes_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(dirty_.begin(), dirty_.end(), [](auto* a, auto* b) { return *a < *b; });
+  auto index = index_writes_.begin();
+  auto next_index = [&]() -> bool {
+    // The last write of a key wins: skip to it.
+    while (index + 1 != index_writes_.end() && (index + 1)->first == index->first) ++index;
+    rocksdb::Status s = index->second ? batch.Put(family_, index->first, *index->second)
+                                      : batch.Delete(family_, index->first);
+    ++index;
+    return s.ok();
+  };
+  for (const std::string* key : dirty_) {
+    while (index != index_writes_.end() && index->first < *key) {
+      LEDGER_ASSERT(next_index(), "WriteBatch refused an entry");
+    }
+    Entry& e = entries_.find(*key)->second;
+    rocksdb::Status s = e.value ? batch.Put(family_, *key, *e.value) : batch.Delete(family_, *key);
     LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
+    e.dirty = false;
   }
+  while (index != index_writes_.end()) LEDGER_ASSERT(next_index(), "WriteBatch refused an entry");
+  dirty_.clear();
+  index_writes_.clear();
   std::string checkpoint = Be64(seq);
   checkpoint.append(reinterpret_cast<const char*>(chain.data()), chain.size());
   LEDGER_ASSERT(batch.Put(family_, kCheckpointKey, checkpoint).ok(), "checkpoint");
@@ -118,8 +191,16 @@ Status Writer::Commit(uint64_t seq, const Hash& chain) {
   rocksdb::WriteOptions options;
   options.disableWAL = true;
   rocksdb::Status s = db_->Write(options, &batch);
-  pending_.clear();
-  if (!s.ok()) return Status::IOError(s.ToString());
+  if (!s.ok()) {
+    // What the cache holds may not have reached the database: read it again.
+    entries_.clear();
+    bytes_ = 0;
+    return Status::IOError(s.ToString());
+  }
+  if (bytes_ > kWriterCacheBytes) {
+    entries_.clear();
+    bytes_ = 0;
+  }
   return Status::OK();
 }
 

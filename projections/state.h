@@ -122,26 +122,41 @@ struct ItemRecord {
   static ItemRecord Decode(std::string_view bytes);
 };
 
-// Reads and writes of one projection step, kept in memory and written with the checkpoint in
-// one RocksDB write. Reads see the pending writes first.
+// Records and counters in memory, bounded in bytes, and the writes of the current projection
+// step, written with the checkpoint in one RocksDB write at Commit. The indexes (lower-case
+// tags other than the counters: a p q f r c l w) are only ever written, never read back by
+// the projector: their writes are kept in order as they come and sorted at Commit. Records and
+// counters are read through the cache (a miss reads the database once) and written at
+// Commit in key order; after a Commit past kWriterCacheBytes the cache starts again empty.
 class Writer {
  public:
   Writer(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) : db_(db), family_(family) {}
-
+  // REQUIRES: not an index key.
   std::optional<std::string> Get(const std::string& key);
-  void Put(const std::string& key, std::string value) { pending_[key] = std::move(value); }
-  void Delete(const std::string& key) { pending_[key] = std::nullopt; }
+  void Put(const std::string& key, std::string value);
+  void Delete(const std::string& key);
   // Adds `delta` to counter `index` of the counter array at `key` (of `size` counters).
   void Add(const std::string& key, size_t size, size_t index, int64_t delta);
-  size_t pending() const { return pending_.size(); }
-
   // Writes everything pending and the checkpoint (seq, chain) atomically.
   Status Commit(uint64_t seq, const Hash& chain);
 
  private:
+  struct Entry {
+    std::optional<std::string> value;
+    bool dirty = false;
+  };
+  Entry& Load(const std::string& key);
+
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* family_;
-  std::unordered_map<std::string, std::optional<std::string>> pending_;
+  std::unordered_map<std::string, Entry> entries_;
+  std::vector<const std::string*> dirty_;  // keys of entries_ changed since the last Commit
+  size_t bytes_ = 0;                       // of entries_, roughly
+  // This step's index writes, in order (nullopt: a delete); sorted at Commit.
+  std::vector<std::pair<std::string, std::optional<std::string>>> index_writes_;
 };
+
+// Bytes of records and counters the Writer keeps in memory between steps.
+inline constexpr size_t kWriterCacheBytes = 64 << 20;
 
 }  // namespace wulian::projections::state
