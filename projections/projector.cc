@@ -17,15 +17,8 @@ using state::KeyWith;
 
 constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
 
-// "YYYY" and "YYYY-MM" of an instant in the ledger time zone (years 1000–9999).
-std::string Year(int64_t micros) { return std::to_string(LedgerDay(micros).year); }
-std::string Month(int64_t micros) {
-  const CivilDay day = LedgerDay(micros);
-  std::string out = std::to_string(day.year) + "-00";
-  out[5] = static_cast<char>('0' + day.month / 10);
-  out[6] = static_cast<char>('0' + day.month % 10);
-  return out;
-}
+using state::Month;
+using state::Year;
 
 std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
@@ -170,11 +163,12 @@ void Projector::Membership(const std::string& studio, const std::string& member,
 // Activity (SPEC §5): counted in the studio's index and months, whatever its type.
 template <typename Data>
 void Projector::Activity(const Origin& o, Data, int sign) {
-  const std::string key = KeyWith('a', o.studio, Be64s(o.occurred) + Be64(o.seq));
+  const std::string key = Key('A', o.studio, Month(o.occurred));
+  const std::string entry = Be64s(o.occurred) + Be64(o.seq);
   if (sign > 0) {
-    w_.Put(key, Be64s(o.recorded - o.occurred));
+    w_.Insert(key, entry + Be64s(o.recorded - o.occurred));
   } else {
-    w_.Delete(key);
+    w_.Remove(key, entry, state::kStudioActivityBytes);
   }
   w_.Add(Key('b', o.studio, Month(o.occurred)), state::kMonthCounters, state::kMonthActivity, sign);
 }
@@ -182,14 +176,15 @@ void Projector::Activity(const Origin& o, Data, int sign) {
 // Counts the activity for each member it lists, and indexes it for their lastActivityAt.
 void Projector::MemberActivity(const Origin& o, capnp::List<capnp::Text>::Reader members,
                                int counter, int sign) {
+  const std::string entry = Be64s(o.occurred) + Be64(o.seq);
   for (auto m : members) {
     const std::string member = Str(m);
     w_.Add(Key('m', member), state::kMemberCounters, counter, sign);
-    const std::string key = KeyWith('p', member, Be64s(o.occurred) + Be64(o.seq));
+    const std::string key = Key('E', member, Month(o.occurred));
     if (sign > 0) {
-      w_.Put(key, "");
+      w_.Insert(key, entry);
     } else {
-      w_.Delete(key);
+      w_.Remove(key, entry, state::kMemberActivityBytes);
     }
   }
 }

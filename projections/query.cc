@@ -7,6 +7,7 @@
 #include <map>
 #include <tuple>
 
+#include "events/assert.h"
 #include "events/codec.h"
 #include "events/time.h"
 #include "projections/json_writer.h"
@@ -71,12 +72,35 @@ class Query {
         std::string_view(it->value().data(), it->value().size()));
     }
   }
-  // The last key starting with `prefix`, as its suffix.
-  std::optional<std::string> Last(const std::string& prefix) const {
+  // Calls f(entry) for each entry of the monthly activity lists of `tag` ('A' or 'E') and
+  // `id` with occurredAt ≥ from, in (occurred, seq) order, until f returns false.
+  template <typename F>
+  void ActivitySince(char tag, const std::string& id, int64_t from, F&& f) const {
+    const size_t width = tag == 'A' ? state::kStudioActivityBytes : state::kMemberActivityBytes;
+    const std::string prefix = state::KeyWith(tag, id, "");
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, family_));
+    for (it->Seek(prefix + state::Month(from)); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      const std::string_view list(it->value().data(), it->value().size());
+      LEDGER_ASSERT(list.size() % width == 0, "activity list of another width");
+      for (size_t at = 0; at < list.size(); at += width) {
+        const std::string_view entry = list.substr(at, width);
+        if (state::GetBe64s(entry) < from) continue;
+        if (!f(entry)) return;
+      }
+    }
+  }
+  // The latest occurredAt in the monthly activity lists of `tag` and `id`.
+  std::optional<int64_t> LastActivity(char tag, const std::string& id) const {
+    const size_t width = tag == 'A' ? state::kStudioActivityBytes : state::kMemberActivityBytes;
+    const std::string prefix = state::KeyWith(tag, id, "");
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, family_));
     it->SeekForPrev(prefix + std::string(1, '\xff'));
-    if (!it->Valid() || !it->key().starts_with(prefix)) return std::nullopt;
-    return it->key().ToString().substr(prefix.size());
+    if (!it->Valid() || !it->key().starts_with(prefix) || it->value().size() < width) {
+      return std::nullopt;
+    }
+    return state::GetBe64s(std::string_view(it->value().data(), it->value().size()),
+                           it->value().size() - width);
   }
   state::Counters Counters(const std::string& key, size_t size) const {
     auto v = Get(key);
@@ -182,22 +206,18 @@ std::vector<Flag> Query::Figures(const std::string& id, schema::StudioLicensed::
   // Activity with occurredAt in a window [from, r], and how much of it was recorded late.
   auto window = [&](int64_t days, int64_t* count, int64_t* late) {
     *count = *late = 0;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, family_));
-    const std::string prefix = state::KeyWith('a', id, "");
-    for (it->Seek(prefix + state::Be64s(r_ - days * kMicrosPerDay));
-         it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      const std::string_view key(it->key().data(), it->key().size());
-      if (state::GetBe64s(key, prefix.size()) > r_) break;
+    ActivitySince('A', id, r_ - days * kMicrosPerDay, [&](std::string_view entry) {
+      if (state::GetBe64s(entry) > r_) return false;
       ++*count;
-      const std::string_view value(it->value().data(), it->value().size());
-      if (state::GetBe64s(value) > policy_.late_delay_days * kMicrosPerDay) ++*late;
-    }
+      if (state::GetBe64s(entry, 16) > policy_.late_delay_days * kMicrosPerDay) ++*late;
+      return true;
+    });
   };
   int64_t count, late;
   window(policy_.inactive_window_days, &count, &late);
   if (established && count == 0) {
     Flag f(Flag::kInactive);
-    if (auto last = Last(state::KeyWith('a', id, ""))) f.at = state::GetBe64s(*last);
+    if (auto last = LastActivity('A', id)) f.at = *last;
     flags.push_back(f);
   }
   window(policy_.late_window_days, &count, &late);
@@ -291,8 +311,8 @@ bool Query::StudioJson(const std::string& id, JsonWriter& w) const {
   w.Key("totals");
   Totals(w, totals);
   w.Key("lastActivityAt");
-  auto last = Last(state::KeyWith('a', id, ""));
-  last ? w.String(FormatInstant(state::GetBe64s(*last))) : w.Null();
+  auto last = LastActivity('A', id);
+  last ? w.String(FormatInstant(*last)) : w.Null();
   std::vector<int64_t> durations;
   Each(state::KeyWith('r', id, ""),
        [&](std::string_view key, std::string_view) { durations.push_back(state::GetBe64s(key)); });
@@ -343,8 +363,8 @@ bool Query::MemberJson(const std::string& id, JsonWriter& w) const {
       .Int(c[state::kMemberCases]);
   w.Key("suggestions").Int(c[state::kMemberSuggestions]).EndObject();
   w.Key("lastActivityAt");
-  auto last = Last(state::KeyWith('p', id, ""));
-  last ? w.String(FormatInstant(state::GetBe64s(*last))) : w.Null();
+  auto last = LastActivity('E', id);
+  last ? w.String(FormatInstant(*last)) : w.Null();
   w.Key("score").BeginObject();
   Each(state::KeyWith('y', id, ""), [&](std::string_view year, std::string_view value) {
     const state::Counters s = state::DecodeCounters(value, state::kScoreCounters);
@@ -554,19 +574,14 @@ Status Query::RecordJson(const Ledger& ledger, const std::string& id, const std:
     Describe(corrected.event().getEventCorrected().getData(), policy_, a);
     return Status::OK();
   };
-  {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, family_));
-    const std::string prefix = state::KeyWith('p', id, "");
-    for (it->Seek(prefix + state::Be64s(*start));
-         s.ok() && it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      const std::string_view key(it->key().data(), it->key().size());
-      Activity a;
-      a.occurred = state::GetBe64s(key, prefix.size());
-      if (a.occurred >= end) break;
-      s = read(state::GetBe64(key, prefix.size() + 8), &a);
-      activities.push_back(std::move(a));
-    }
-  }
+  ActivitySince('E', id, *start, [&](std::string_view entry) {
+    Activity a;
+    a.occurred = state::GetBe64s(entry);
+    if (a.occurred >= end) return false;
+    s = read(state::GetBe64(entry, 8), &a);
+    activities.push_back(std::move(a));
+    return s.ok();
+  });
   // Resolutions and adoptions credit the members listed on the opening.
   auto credits = [&](char tag, const char* type, int64_t points) {
     Each(std::string(1, tag), [&](std::string_view, std::string_view value) {

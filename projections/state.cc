@@ -7,6 +7,7 @@
 
 #include "events/assert.h"
 #include "events/keys.h"
+#include "events/time.h"
 
 namespace wulian::projections::state {
 
@@ -25,6 +26,16 @@ uint64_t GetBe64(std::string_view bytes, size_t at) {
 
 int64_t GetBe64s(std::string_view bytes, size_t at) {
   return static_cast<int64_t>(GetBe64(bytes, at) ^ (uint64_t{1} << 63));
+}
+
+std::string Year(int64_t micros) { return std::to_string(LedgerDay(micros).year); }
+
+std::string Month(int64_t micros) {
+  const CivilDay day = LedgerDay(micros);
+  std::string out = std::to_string(day.year) + "-00";
+  out[5] = static_cast<char>('0' + day.month / 10);
+  out[6] = static_cast<char>('0' + day.month % 10);
+  return out;
 }
 
 std::string EncodeCounters(const Counters& counters) {
@@ -79,8 +90,6 @@ namespace {
 bool IsIndex(const std::string& key) {
   LEDGER_ASSERT(!key.empty(), "empty views key");
   switch (key[0]) {
-    case 'a':
-    case 'p':
     case 'q':
     case 'f':
     case 'r':
@@ -153,8 +162,42 @@ void Writer::Add(const std::string& key, size_t size, size_t index, int64_t delt
   std::memcpy(&v, value.data() + index * 8, 8);
   v += delta;
   std::memcpy(value.data() + index * 8, &v, 8);
+  MarkDirty(key, e);
+}
+
+void Writer::MarkDirty(const std::string& key, Entry& e) {
   if (!e.dirty) dirty_.push_back(&entries_.find(key)->first);
   e.dirty = true;
+}
+
+void Writer::Insert(const std::string& key, std::string_view entry) {
+  LEDGER_ASSERT(!IsIndex(key) && entry.size() >= 16, "entry lists are records");
+  Entry& e = Load(key);
+  if (!e.value) e.value.emplace();
+  std::string& list = *e.value;
+  const size_t width = entry.size();
+  LEDGER_ASSERT(list.size() % width == 0, "entry list of another width");
+  // Appends are the rule (the log comes mostly in occurrence order): search from the end.
+  size_t at = list.size();
+  while (at > 0 && std::memcmp(list.data() + at - width, entry.data(), 16) > 0) at -= width;
+  list.insert(at, entry);
+  bytes_ += width;
+  MarkDirty(key, e);
+}
+
+void Writer::Remove(const std::string& key, std::string_view entry, size_t width) {
+  LEDGER_ASSERT(!IsIndex(key) && width >= 16 && entry.size() >= 16, "entry lists are records");
+  Entry& e = Load(key);
+  if (!e.value) return;
+  std::string& list = *e.value;
+  for (size_t at = list.size(); at >= width; at -= width) {
+    if (std::memcmp(list.data() + at - width, entry.data(), 16) != 0) continue;
+    list.erase(at - width, width);
+    bytes_ -= width;
+    if (list.empty()) e.value.reset();
+    MarkDirty(key, e);
+    return;
+  }
 }
 
 Status Writer::Commit(uint64_t seq, const Hash& chain) {
@@ -187,6 +230,7 @@ Status Writer::Commit(uint64_t seq, const Hash& chain) {
   std::string checkpoint = Be64(seq);
   checkpoint.append(reinterpret_cast<const char*>(chain.data()), chain.size());
   LEDGER_ASSERT(batch.Put(family_, kCheckpointKey, checkpoint).ok(), "checkpoint");
+  LEDGER_ASSERT(batch.Put(family_, kLayoutKey, kLayoutVersion).ok(), "layout");
   // Views are derived from the log: a crash may lose recent steps, never half of one.
   rocksdb::WriteOptions options;
   options.disableWAL = true;

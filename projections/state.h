@@ -14,6 +14,9 @@
 //     'F' studio 0 finding      → ItemRecord (raising, rectification)
 //     'X' be64 seq              → ""  the event is retracted
 //     'Y' be64 target           → be64 seq of the correction in force
+//     'A' studio 0 YYYY-MM      → (be64s occurred, be64 seq, be64s recordedAt − occurredAt)*
+//                                 the studio's activity of the month, in (occurred, seq) order
+//     'E' member 0 YYYY-MM      → (be64s occurred, be64 seq)*  activity listing the member
 //   counters (int64 little-endian arrays)
 //     's' studio                → StudioCounter
 //     'b' studio 0 YYYY-MM      → MonthCounter
@@ -21,8 +24,6 @@
 //     'y' member 0 YYYY         → ScoreCounter
 //     'o'                       → OverviewCounter
 //   indexes (values empty unless said)
-//     'a' studio 0 be64s occurred be64 seq   → be64s recordedAt − occurredAt  (activity)
-//     'p' member 0 be64s occurred be64 seq   (activity listing the member)
 //     'q' studio 0 be64s opened case         (open cases)
 //     'f' studio 0 be64s dueDay finding      (open findings)
 //     'r' studio 0 be64s duration be64 seq   (cases closed as resolved)
@@ -30,6 +31,7 @@
 //     'l' committee 0 member                 (members that list a committee)
 //     'w' member 0 studio                    (studios whose current members include the member)
 //   'P' → be64 seq ‖ chain(32)  the checkpoint: the last event applied
+//   'V' → the layout's version (kLayoutVersion); views of another version are rebuilt
 #pragma once
 
 #include <rocksdb/db.h>
@@ -50,6 +52,11 @@ namespace wulian::projections::state {
 
 inline constexpr char kFamily[] = "views";
 inline constexpr char kCheckpointKey[] = "P";
+inline constexpr char kLayoutKey[] = "V";
+inline constexpr char kLayoutVersion[] = "2";
+// Entries of the monthly activity lists: 'A' (occurred, seq, delay) and 'E' (occurred, seq).
+inline constexpr size_t kStudioActivityBytes = 24;
+inline constexpr size_t kMemberActivityBytes = 16;
 
 enum StudioCounter {
   kContacts,
@@ -100,6 +107,9 @@ std::string Be64(uint64_t v);
 std::string Be64s(int64_t v);
 uint64_t GetBe64(std::string_view bytes, size_t at = 0);
 int64_t GetBe64s(std::string_view bytes, size_t at = 0);
+// "YYYY" and "YYYY-MM" of an instant in the ledger time zone (years 1000–9999).
+std::string Year(int64_t micros);
+std::string Month(int64_t micros);
 std::string EncodeCounters(const Counters& counters);
 Counters DecodeCounters(std::string_view bytes, size_t size);
 
@@ -137,6 +147,11 @@ class Writer {
   void Delete(const std::string& key);
   // Adds `delta` to counter `index` of the counter array at `key` (of `size` counters).
   void Add(const std::string& key, size_t size, size_t index, int64_t delta);
+  // In the list of fixed-size entries at `key`, kept in the order of their first 16 bytes:
+  // inserts `entry`, or removes the entry whose first 16 bytes are `entry`'s (the key goes
+  // when its list is empty).
+  void Insert(const std::string& key, std::string_view entry);
+  void Remove(const std::string& key, std::string_view entry, size_t width);
   // Writes everything pending and the checkpoint (seq, chain) atomically.
   Status Commit(uint64_t seq, const Hash& chain);
 
@@ -146,6 +161,7 @@ class Writer {
     bool dirty = false;
   };
   Entry& Load(const std::string& key);
+  void MarkDirty(const std::string& key, Entry& e);
 
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* family_;

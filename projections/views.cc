@@ -105,6 +105,11 @@ Status Views::CatchUp(const Ledger& ledger, uint64_t up_to, const EventFilter& f
   const uint64_t at = seq();
   if (at > head) return Rebuild(ledger);
   if (at > 0) {
+    std::string layout;
+    if (!db_->Get(rocksdb::ReadOptions(), family_, state::kLayoutKey, &layout).ok() ||
+        layout != state::kLayoutVersion) {
+      return Rebuild(ledger);
+    }
     std::string bytes;
     Status s = ledger.Get(at, &bytes);
     if (!s.ok()) return s;
