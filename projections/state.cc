@@ -106,16 +106,44 @@ constexpr size_t kEntryOverhead = 96;
 
 }  // namespace
 
+Writer::Entry& Writer::Slot(const std::string& key, bool* inserted) {
+  // An event touches a few keys several times (a studio's counters, then its month's): the
+  // last few entries are looked at before the table.
+  for (Entry* e : recent_) {
+    if (e != nullptr && *e->key == key) {
+      *inserted = false;
+      return *e;
+    }
+  }
+  auto [it, fresh] = entries_.try_emplace(key);
+  if (fresh) {
+    it->second.key = &it->first;
+    bytes_ += key.size() + kEntryOverhead;
+  }
+  *inserted = fresh;
+  recent_[next_recent_++ % recent_.size()] = &it->second;
+  return it->second;
+}
+
 Writer::Entry& Writer::Load(const std::string& key) {
-  auto [it, inserted] = entries_.try_emplace(key);
+  bool inserted;
+  Entry& e = Slot(key, &inserted);
   if (inserted) {
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_, key, &value);
     LEDGER_ASSERT(s.ok() || s.IsNotFound(), "views database read failed");
-    if (s.ok()) it->second.value = std::move(value);
-    bytes_ += key.size() + kEntryOverhead + (s.ok() ? it->second.value->size() : 0);
+    if (s.ok()) {
+      bytes_ += value.size();
+      e.value = std::move(value);
+    }
   }
-  return it->second;
+  return e;
+}
+
+void Writer::Forget() {
+  entries_.clear();
+  recent_.fill(nullptr);
+  bytes_ = 0;
 }
 
 std::optional<std::string> Writer::Get(const std::string& key) {
@@ -128,12 +156,12 @@ void Writer::Put(const std::string& key, std::string value) {
     index_writes_.emplace_back(key, std::move(value));
     return;
   }
-  auto [it, inserted] = entries_.try_emplace(key);
-  const size_t before = inserted ? 0 : (it->second.value ? it->second.value->size() : 0);
-  bytes_ += (inserted ? key.size() + kEntryOverhead : 0) + value.size() - before;
-  it->second.value = std::move(value);
-  if (!it->second.dirty) dirty_.push_back(&it->first);
-  it->second.dirty = true;
+  bool inserted;
+  Entry& e = Slot(key, &inserted);
+  if (e.value) bytes_ -= e.value->size();
+  bytes_ += value.size();
+  e.value = std::move(value);
+  MarkDirty(e);
 }
 
 void Writer::Delete(const std::string& key) {
@@ -141,12 +169,11 @@ void Writer::Delete(const std::string& key) {
     index_writes_.emplace_back(key, std::nullopt);
     return;
   }
-  auto [it, inserted] = entries_.try_emplace(key);
-  if (inserted) bytes_ += key.size() + kEntryOverhead;
-  if (it->second.value) bytes_ -= it->second.value->size();
-  it->second.value.reset();
-  if (!it->second.dirty) dirty_.push_back(&it->first);
-  it->second.dirty = true;
+  bool inserted;
+  Entry& e = Slot(key, &inserted);
+  if (e.value) bytes_ -= e.value->size();
+  e.value.reset();
+  MarkDirty(e);
 }
 
 void Writer::Add(const std::string& key, size_t size, size_t index, int64_t delta) {
@@ -162,11 +189,11 @@ void Writer::Add(const std::string& key, size_t size, size_t index, int64_t delt
   std::memcpy(&v, value.data() + index * 8, 8);
   v += delta;
   std::memcpy(value.data() + index * 8, &v, 8);
-  MarkDirty(key, e);
+  MarkDirty(e);
 }
 
-void Writer::MarkDirty(const std::string& key, Entry& e) {
-  if (!e.dirty) dirty_.push_back(&entries_.find(key)->first);
+void Writer::MarkDirty(Entry& e) {
+  if (!e.dirty) dirty_.push_back(&e);
   e.dirty = true;
 }
 
@@ -182,7 +209,7 @@ void Writer::Insert(const std::string& key, std::string_view entry) {
   while (at > 0 && std::memcmp(list.data() + at - width, entry.data(), 16) > 0) at -= width;
   list.insert(at, entry);
   bytes_ += width;
-  MarkDirty(key, e);
+  MarkDirty(e);
 }
 
 void Writer::Remove(const std::string& key, std::string_view entry, size_t width) {
@@ -195,7 +222,7 @@ void Writer::Remove(const std::string& key, std::string_view entry, size_t width
     list.erase(at - width, width);
     bytes_ -= width;
     if (list.empty()) e.value.reset();
-    MarkDirty(key, e);
+    MarkDirty(e);
     return;
   }
 }
@@ -205,7 +232,7 @@ Status Writer::Commit(uint64_t seq, const Hash& chain) {
   rocksdb::WriteBatch batch;
   std::stable_sort(index_writes_.begin(), index_writes_.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::sort(dirty_.begin(), dirty_.end(), [](auto* a, auto* b) { return *a < *b; });
+  std::sort(dirty_.begin(), dirty_.end(), [](Entry* a, Entry* b) { return *a->key < *b->key; });
   auto index = index_writes_.begin();
   auto next_index = [&]() -> bool {
     // The last write of a key wins: skip to it.
@@ -215,14 +242,14 @@ Status Writer::Commit(uint64_t seq, const Hash& chain) {
     ++index;
     return s.ok();
   };
-  for (const std::string* key : dirty_) {
-    while (index != index_writes_.end() && index->first < *key) {
+  for (Entry* e : dirty_) {
+    const std::string& key = *e->key;
+    while (index != index_writes_.end() && index->first < key) {
       LEDGER_ASSERT(next_index(), "WriteBatch refused an entry");
     }
-    Entry& e = entries_.find(*key)->second;
-    rocksdb::Status s = e.value ? batch.Put(family_, *key, *e.value) : batch.Delete(family_, *key);
+    rocksdb::Status s = e->value ? batch.Put(family_, key, *e->value) : batch.Delete(family_, key);
     LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
-    e.dirty = false;
+    e->dirty = false;
   }
   while (index != index_writes_.end()) LEDGER_ASSERT(next_index(), "WriteBatch refused an entry");
   dirty_.clear();
@@ -237,13 +264,11 @@ Status Writer::Commit(uint64_t seq, const Hash& chain) {
   rocksdb::Status s = db_->Write(options, &batch);
   if (!s.ok()) {
     // What the cache holds may not have reached the database: read it again.
-    entries_.clear();
-    bytes_ = 0;
+    Forget();
     return Status::IOError(s.ToString());
   }
   if (bytes_ > kWriterCacheBytes) {
-    entries_.clear();
-    bytes_ = 0;
+    Forget();
   }
   return Status::OK();
 }

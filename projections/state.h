@@ -157,17 +157,24 @@ class Writer {
 
  private:
   struct Entry {
+    const std::string* key = nullptr;  // the key in entries_
     std::optional<std::string> value;
     bool dirty = false;
   };
+  // The entry of `key`, made empty (and *inserted true) if it was not in memory.
+  Entry& Slot(const std::string& key, bool* inserted);
+  // The entry of `key`, read from the database if it was not in memory.
   Entry& Load(const std::string& key);
-  void MarkDirty(const std::string& key, Entry& e);
+  void MarkDirty(Entry& e);
+  void Forget();
 
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* family_;
   std::unordered_map<std::string, Entry> entries_;
-  std::vector<const std::string*> dirty_;  // keys of entries_ changed since the last Commit
-  size_t bytes_ = 0;                       // of entries_, roughly
+  std::vector<Entry*> dirty_;       // entries changed since the last Commit
+  std::array<Entry*, 8> recent_{};  // the entries last looked up
+  size_t next_recent_ = 0;
+  size_t bytes_ = 0;  // of entries_, roughly
   // This step's index writes, in order (nullopt: a delete); sorted at Commit.
   std::vector<std::pair<std::string, std::optional<std::string>>> index_writes_;
 };

@@ -5,7 +5,11 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "events/assert.h"
 #include "events/codec.h"
@@ -76,13 +80,110 @@ Hash Views::chain() const {
   return chain;
 }
 
+namespace {
+
+// Events read ahead of the projector when a replay is long: the log is read, decompressed
+// and copied on a second thread, in chunks, while the projector applies the previous ones.
+constexpr uint64_t kReadAheadMinEvents = 4096;
+constexpr size_t kReadAheadChunkEvents = 2048;
+constexpr size_t kReadAheadChunks = 4;
+
+struct Chunk {
+  std::string bytes;                                // the events, one after the other
+  std::vector<std::pair<uint64_t, size_t>> events;  // seq, end offset in bytes
+};
+
+// A bounded queue of chunks between the reading thread and the projector.
+class ReadAhead {
+ public:
+  ReadAhead(const Ledger& ledger, uint64_t from, uint64_t to)
+      : reader_([this, &ledger, from, to] { Read(ledger, from, to); }) {}
+  ~ReadAhead() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      cancelled_ = true;
+    }
+    changed_.notify_all();
+    reader_.join();
+  }
+
+  // The next chunk; false at the end (then status() says whether the read succeeded).
+  bool Next(Chunk* chunk) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return !chunks_.empty() || done_; });
+    if (chunks_.empty()) return false;
+    *chunk = std::move(chunks_.front());
+    chunks_.pop_front();
+    changed_.notify_all();
+    return true;
+  }
+  Status status() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return status_;
+  }
+
+ private:
+  void Read(const Ledger& ledger, uint64_t from, uint64_t to) {
+    Chunk chunk;
+    auto push = [&]() -> bool {
+      std::unique_lock<std::mutex> lock(mu_);
+      changed_.wait(lock, [&] { return chunks_.size() < kReadAheadChunks || cancelled_; });
+      if (cancelled_) return false;
+      chunks_.push_back(std::move(chunk));
+      chunk = Chunk();
+      changed_.notify_all();
+      return true;
+    };
+    Status s = ledger.Scan(from, to, [&](uint64_t seq, std::string_view bytes) {
+      chunk.bytes.append(bytes);
+      chunk.events.emplace_back(seq, chunk.bytes.size());
+      if (chunk.events.size() < kReadAheadChunkEvents || push()) return Status::OK();
+      return Status::IOError("replay stopped");
+    });
+    if (s.ok() && !chunk.events.empty()) push();
+    std::lock_guard<std::mutex> lock(mu_);
+    status_ = s;
+    done_ = true;
+    changed_.notify_all();
+  }
+
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<Chunk> chunks_;
+  bool done_ = false;
+  bool cancelled_ = false;
+  Status status_;
+  std::thread reader_;  // last: starts once the rest is ready
+};
+
+// Calls visit(seq, bytes) for the events from..to (0: the head) in order, reading ahead on a
+// second thread when there are many.
+Status ScanForReplay(const Ledger& ledger, uint64_t from, uint64_t to,
+                     const std::function<Status(uint64_t, std::string_view)>& visit) {
+  const uint64_t last = to == 0 ? ledger.GetHead().seq : to;
+  if (last < from || last - from < kReadAheadMinEvents) return ledger.Scan(from, to, visit);
+  ReadAhead ahead(ledger, from, to);
+  Chunk chunk;
+  while (ahead.Next(&chunk)) {
+    size_t begin = 0;
+    for (const auto& [seq, end] : chunk.events) {
+      Status s = visit(seq, std::string_view(chunk.bytes).substr(begin, end - begin));
+      if (!s.ok()) return s;
+      begin = end;
+    }
+  }
+  return ahead.status();
+}
+
+}  // namespace
+
 Status Views::Replay(const Ledger& ledger, uint64_t from, uint64_t to, const EventFilter& filter) {
   state::Writer writer(db_.get(), family_);
   Projector projector(
       writer, ledger, filter ? filter : [](schema::Event::Reader) { return true; });
   uint64_t last = from - 1;
   Hash chain{};
-  Status s = ledger.Scan(from, to, [&](uint64_t seq, std::string_view bytes) {
+  Status s = ScanForReplay(ledger, from, to, [&](uint64_t seq, std::string_view bytes) {
     StoredMessage stored(bytes);
     auto event = stored.event();
     Status applied = projector.Apply(seq, event);
