@@ -15,6 +15,9 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <deque>
+#include <future>
+#include <thread>
 #include <unordered_map>
 
 #include "events/assert.h"
@@ -567,6 +570,15 @@ class SetDigest {
     }
     ++count_;
   }
+  void Merge(const SetDigest& other) {
+    unsigned __int128 carry = 0;
+    for (int limb = 0; limb < 4; ++limb) {
+      carry += static_cast<unsigned __int128>(sum_[limb]) + other.sum_[limb];
+      sum_[limb] = static_cast<uint64_t>(carry);
+      carry >>= 64;
+    }
+    count_ += other.count_;
+  }
   bool operator==(const SetDigest& other) const = default;
 
  private:
@@ -719,12 +731,222 @@ class Verifier {
   kj::ArrayPtr<capnp::word> scratch_{scratch_buffer_, 1024};
 };
 
+// The fast mode on several threads: chunks of events are decoded and leaf-hashed, and
+// their id, stream and history entries digested, on worker threads while this thread reads
+// the next; the chain, the versions and the Merkle tree are then checked in order here. The
+// index families are digested by tasks of their own. Digests are sums, so the result does not
+// depend on how the work is split.
+class ParallelVerifier {
+ public:
+  ParallelVerifier(rocksdb::DB* db,
+                   const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families,
+                   uint64_t root_at_size, unsigned threads)
+      : db_(db), families_(families), root_at_size_(root_at_size), threads_(threads) {}
+
+  // Returns a problem description (report says where), or an empty string; *in_indexes when
+  // the events are sound but an index family differs from them.
+  std::string Run(const Ledger& ledger, Status* status, bool* in_indexes) {
+    *in_indexes = false;
+    std::vector<std::future<SetDigest>> stored;
+    for (Family f : kIndexFamilies) {
+      stored.push_back(std::async(std::launch::async, [this, f] { return ScanFamily(f); }));
+    }
+    std::deque<std::future<std::unique_ptr<Chunk>>> pending;
+    auto start = [&](std::unique_ptr<Chunk> chunk) {
+      pending.push_back(std::async(std::launch::async, [c = std::move(chunk)]() mutable {
+        Digest(c.get());
+        return std::move(c);
+      }));
+    };
+    std::string problem;
+    auto finish_one = [&] {
+      std::unique_ptr<Chunk> done = pending.front().get();
+      pending.pop_front();
+      if (problem.empty()) problem = InOrder(*done);
+    };
+    auto chunk = std::make_unique<Chunk>();
+    *status = ledger.Scan(1, 0, [&](uint64_t seq, std::string_view bytes) {
+      chunk->bytes.append(bytes);
+      Checked& c = chunk->events.emplace_back();
+      c.seq = seq;
+      c.end = chunk->bytes.size();
+      if (chunk->events.size() < kVerifyChunkEvents) return Status::OK();
+      start(std::move(chunk));
+      chunk = std::make_unique<Chunk>();
+      while (pending.size() >= 2 * threads_) finish_one();
+      return problem.empty() ? Status::OK() : Status::Corruption(problem);
+    });
+    if (!chunk->events.empty()) start(std::move(chunk));
+    while (!pending.empty()) finish_one();
+    std::array<SetDigest, kFamilies> found;
+    for (size_t i = 0; i < stored.size(); ++i) {
+      found[static_cast<int>(kIndexFamilies[i])] = stored[i].get();
+    }
+    if (!problem.empty() || !status->ok()) return problem;
+    *in_indexes = true;
+    static constexpr const char* kProblems[] = {
+        "the id index does not match the events",
+        "the stream index does not match the events",
+        "the stored Merkle nodes do not match the events",
+        "the history index does not match the events",
+    };
+    for (size_t i = 0; i < std::size(kIndexFamilies); ++i) {
+      const int f = static_cast<int>(kIndexFamilies[i]);
+      if (!(found[f] == expected_[f])) return kProblems[i];
+    }
+    *in_indexes = false;
+    return "";
+  }
+
+  VerifyReport report;
+
+ private:
+  static constexpr Family kIndexFamilies[] = {Family::kIds, Family::kStreams, Family::kMerkle,
+                                              Family::kTargets};
+  static constexpr size_t kVerifyChunkEvents = 1024;
+
+  // What a worker finds out about one event.
+  struct Checked {
+    uint64_t seq = 0;
+    size_t end = 0;       // offset of the event's end in Chunk::bytes
+    std::string problem;  // of the event alone: undecodable, seq, leaf hash
+    Hash leaf{};
+    Hash chain{};
+    int64_t recorded = -1;  // -1: missing
+    std::string stream;
+    uint64_t version = 0;
+    uint64_t target = 0;  // corrections and retractions
+  };
+  struct Chunk {
+    std::string bytes;
+    std::vector<Checked> events;
+    std::array<SetDigest, kFamilies> digests;  // ids, streams, history entries
+  };
+
+  static void Digest(Chunk* chunk) {
+    // Zeroed, as MallocMessageBuilder requires; it zeroes what it used when it goes.
+    capnp::word scratch_buffer[1024]{};
+    size_t begin = 0;
+    for (Checked& c : chunk->events) {
+      const std::string_view bytes = std::string_view(chunk->bytes).substr(begin, c.end - begin);
+      begin = c.end;
+      try {
+        StoredMessage stored(bytes);
+        auto event = stored.event();
+        if (event.getSeq() != c.seq) {
+          c.problem = "stored seq " + std::to_string(event.getSeq()) + " under key " +
+                      std::to_string(c.seq);
+          continue;
+        }
+        capnp::MallocMessageBuilder copy(kj::ArrayPtr<capnp::word>(scratch_buffer, 1024));
+        copy.setRoot(event);
+        auto unhashed = copy.getRoot<Event>();
+        unhashed.disownHash();
+        unhashed.disownChain();
+        c.leaf = LeafHash(unhashed.asReader());
+        if (event.getHash().size() != c.leaf.size() || c.leaf != HashFrom(event.getHash())) {
+          c.problem = "leaf hash does not match the event";
+          continue;
+        }
+        if (event.getChain().size() == c.chain.size()) c.chain = HashFrom(event.getChain());
+        auto recorded = ParseInstant(event.getRecordedAt().cStr());
+        if (recorded) c.recorded = *recorded;
+        c.stream = event.getStream().cStr();
+        c.version = event.getVersion();
+        const std::string seq_key = format::SeqKey(c.seq);
+        chunk->digests[static_cast<int>(Family::kIds)].Add(event.getId().cStr(), seq_key);
+        chunk->digests[static_cast<int>(Family::kStreams)].Add(
+            format::StreamKey(c.stream, c.version), seq_key);
+        if (event.isEventCorrected() || event.isEventRetracted()) {
+          c.target = event.isEventCorrected() ? event.getEventCorrected().getTarget()
+                                              : event.getEventRetracted().getTarget();
+          if (c.target < c.seq) {
+            chunk->digests[static_cast<int>(Family::kTargets)].Add(
+                format::TargetKey(c.target, c.seq), "");
+          }
+        }
+      } catch (const kj::Exception& e) {
+        c.problem = std::string("undecodable: ") + e.getDescription().cStr();
+      }
+    }
+  }
+
+  // The checks that need the events before: in the order of Verifier::Check.
+  std::string InOrder(const Chunk& chunk) {
+    for (const Checked& c : chunk.events) {
+      if (c.seq != report.events + 1) {
+        return "event " + std::to_string(report.events + 1) + " is missing";
+      }
+      if (!c.problem.empty()) return c.problem;
+      const Hash chain = ChainHash(report.head.chain, c.leaf);
+      if (chain != c.chain) return "chain hash does not match";
+      if (c.recorded < 0 || c.recorded < report.head.recorded_at_micros)
+        return "recordedAt missing or decreasing";
+      uint64_t& version = versions_[c.stream];
+      if (c.version != ++version)
+        return "version " + std::to_string(c.version) + " breaks stream " + c.stream;
+      if (c.target != 0 && c.target >= c.seq) {
+        return "history index does not list the correction or retraction";
+      }
+      frontier_.Append(c.leaf, [&](int level, uint64_t index, const Hash& node) {
+        expected_[static_cast<int>(Family::kMerkle)].Add(
+            format::MerkleKey(level, index),
+            std::string_view(reinterpret_cast<const char*>(node.data()), node.size()));
+      });
+      report.events = c.seq;
+      report.head = Head{c.seq, chain, frontier_.Root(), c.recorded};
+      if (c.seq == root_at_size_) report.root_at_size = report.head.root;
+    }
+    for (Family f : {Family::kIds, Family::kStreams, Family::kTargets}) {
+      expected_[static_cast<int>(f)].Merge(chunk.digests[static_cast<int>(f)]);
+    }
+    return "";
+  }
+
+  SetDigest ScanFamily(Family family) const {
+    SetDigest digest;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), families_[static_cast<int>(family)]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      digest.Add(std::string_view(it->key().data(), it->key().size()),
+                 std::string_view(it->value().data(), it->value().size()));
+    }
+    return digest;
+  }
+
+  rocksdb::DB* db_;
+  std::array<rocksdb::ColumnFamilyHandle*, kFamilies> families_;
+  const uint64_t root_at_size_;
+  const unsigned threads_;
+  std::array<SetDigest, kFamilies> expected_;
+  merkle::Frontier frontier_;
+  std::unordered_map<std::string, uint64_t> versions_;
+};
+
 }  // namespace
 
 // Verifies in the fast mode; if the indexes do not match as sets, runs the exact mode to
 // name the first event whose entries are wrong.
 Status Ledger::Verify(const VerifyOptions& options, VerifyReport* report) const {
+  const unsigned threads =
+      options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  if (threads > 1) {
+    ParallelVerifier verifier(db_.get(), handles_->families, options.root_at_size, threads);
+    Status s;
+    bool in_indexes = false;
+    const std::string problem = verifier.Run(*this, &s, &in_indexes);
+    *report = verifier.report;
+    if (problem.empty()) return s;
+    if (!in_indexes) {
+      report->ok = false;
+      report->first_bad_seq = report->events + 1;
+      report->problem = problem;
+      return Status::OK();
+    }
+    // An index differs: the exact mode finds where.
+  }
   for (const bool exact : {false, true}) {
+    if (threads > 1 && !exact) continue;
     auto verifier =
         std::make_unique<Verifier>(db_.get(), handles_->families, options.root_at_size, exact);
     std::string problem;

@@ -80,6 +80,9 @@ struct VerifyOptions {
   // When not 0, also recompute the Merkle root at this size from the events themselves
   // (for checking a head published earlier). REQUIRES: at most the number of events.
   uint64_t root_at_size = 0;
+  // Threads that recompute leaf hashes and scan the indexes (0: one per core). The result
+  // does not depend on it.
+  unsigned threads = 0;
 };
 
 struct VerifyReport {
