@@ -11,6 +11,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <bit>
@@ -161,6 +162,18 @@ Status LoadEvent(const Overlay& overlay, uint64_t seq, std::string* bytes) {
 }  // namespace internal
 
 namespace {
+
+// Bytes read ahead by a long sequential read.
+constexpr size_t kScanReadaheadBytes = 2 << 20;
+
+// A long sequential read: large reads ahead, and blocks kept out of the cache that the
+// appends and point reads use.
+rocksdb::ReadOptions ScanOptions() {
+  rocksdb::ReadOptions options;
+  options.fill_cache = false;
+  options.readahead_size = kScanReadaheadBytes;
+  return options;
+}
 
 using internal::Family;
 using internal::FromRocks;
@@ -494,8 +507,8 @@ Status Ledger::Get(uint64_t seq, std::string* bytes) const {
 
 Status Ledger::Scan(uint64_t from, uint64_t to,
                     const std::function<Status(uint64_t, std::string_view)>& visit) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(
-      rocksdb::ReadOptions(), handles_->families[static_cast<int>(Family::kEvents)]));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(ScanOptions(), handles_->families[static_cast<int>(Family::kEvents)]));
   for (it->Seek(format::SeqKey(std::max<uint64_t>(from, 1))); it->Valid(); it->Next()) {
     if (it->key().size() != format::kSeqBytes) {
       return Status::Corruption("event key of " + std::to_string(it->key().size()) + " bytes");
@@ -550,40 +563,53 @@ Status Ledger::Checkpoint(const std::string& dir) const {
 namespace {
 
 // An order-independent digest of a set of (key, value) entries: their count and the sum
-// modulo 2^256 of SHA-256(be64(key size) ‖ key ‖ value). Lets a sequential scan of an index
-// be compared with what the events imply, without a random read per event.
+// modulo 2^128 of SipHash-2-4-128(be64(key size) ‖ key ‖ value) under a key drawn at random
+// once per process (libsodium). Lets a sequential scan of an index be compared with what the
+// events imply, without a random read per event; whoever wrote the files cannot know the key,
+// so cannot choose a different set with the same sum.
 class SetDigest {
  public:
   void Add(std::string_view key, std::string_view value) {
-    std::string element;
-    format::PutBe64(&element, key.size());
-    element.append(key);
-    element.append(value);
-    const Hash h = Sha256(element);
-    unsigned __int128 carry = 0;
-    for (int limb = 0; limb < 4; ++limb) {
-      uint64_t part = 0;
-      for (int b = 0; b < 8; ++b) part |= uint64_t{h[limb * 8 + b]} << (8 * b);
-      carry += static_cast<unsigned __int128>(sum_[limb]) + part;
-      sum_[limb] = static_cast<uint64_t>(carry);
-      carry >>= 64;
-    }
+    element_.clear();
+    format::PutBe64(&element_, key.size());
+    element_.append(key);
+    element_.append(value);
+    unsigned char h[crypto_shorthash_siphashx24_BYTES];
+    crypto_shorthash_siphashx24(h, reinterpret_cast<const unsigned char*>(element_.data()),
+                                element_.size(), Key().data());
+    uint64_t parts[2];
+    std::memcpy(parts, h, sizeof(parts));
+    Sum(parts);
     ++count_;
   }
   void Merge(const SetDigest& other) {
-    unsigned __int128 carry = 0;
-    for (int limb = 0; limb < 4; ++limb) {
-      carry += static_cast<unsigned __int128>(sum_[limb]) + other.sum_[limb];
-      sum_[limb] = static_cast<uint64_t>(carry);
-      carry >>= 64;
-    }
+    Sum(other.sum_);
     count_ += other.count_;
   }
-  bool operator==(const SetDigest& other) const = default;
+  bool operator==(const SetDigest& other) const {
+    return sum_[0] == other.sum_[0] && sum_[1] == other.sum_[1] && count_ == other.count_;
+  }
 
  private:
-  std::array<uint64_t, 4> sum_{};
+  using DigestKey = std::array<unsigned char, crypto_shorthash_siphashx24_KEYBYTES>;
+  static const DigestKey& Key() {
+    static const DigestKey key = [] {
+      LEDGER_ASSERT(sodium_init() >= 0, "libsodium");
+      DigestKey k;
+      randombytes_buf(k.data(), k.size());
+      return k;
+    }();
+    return key;
+  }
+  void Sum(const uint64_t (&parts)[2]) {
+    const unsigned __int128 low = static_cast<unsigned __int128>(sum_[0]) + parts[0];
+    sum_[0] = static_cast<uint64_t>(low);
+    sum_[1] += parts[1] + static_cast<uint64_t>(low >> 64);
+  }
+
+  uint64_t sum_[2] = {0, 0};
   uint64_t count_ = 0;
+  std::string element_;  // reused
 };
 
 // Checks the stored events one by one, in order, against their keys, their predecessors,
@@ -623,8 +649,8 @@ class Verifier {
       if (problem.empty()) problem = CheckTree(leaf);
       if (!problem.empty()) return problem;
       report.events = key_seq;
-      report.head = Head{key_seq, chain, frontier_.Root(), *recorded};
-      if (key_seq == root_at_size_) report.root_at_size = report.head.root;
+      report.head = Head{key_seq, chain, Hash{}, *recorded};  // the root: at Finish
+      if (key_seq == root_at_size_) report.root_at_size = frontier_.Root();
     } catch (const kj::Exception& e) {
       return std::string("undecodable: ") + e.getDescription().cStr();
     }
@@ -650,6 +676,11 @@ class Verifier {
       if (differs) return index.problem;
     }
     return "";
+  }
+
+  // The root of the events verified so far, into the report.
+  void Finish() {
+    if (report.events > 0) report.head.root = frontier_.Root();
   }
 
   VerifyReport report;
@@ -711,7 +742,7 @@ class Verifier {
   SetDigest Scan(Family family) {
     SetDigest digest;
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), families_[static_cast<int>(family)]));
+        db_->NewIterator(ScanOptions(), families_[static_cast<int>(family)]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       digest.Add(std::string_view(it->key().data(), it->key().size()),
                  std::string_view(it->value().data(), it->value().size()));
@@ -773,6 +804,7 @@ class ParallelVerifier {
       if (chunk->events.size() < kVerifyChunkEvents) return Status::OK();
       start(std::move(chunk));
       chunk = std::make_unique<Chunk>();
+      chunk->lead.assign(bytes);
       while (pending.size() >= 2 * threads_) finish_one();
       return problem.empty() ? Status::OK() : Status::Corruption(problem);
     });
@@ -798,6 +830,11 @@ class ParallelVerifier {
     return "";
   }
 
+  // The root of the events verified so far, into the report.
+  void Finish() {
+    if (report.events > 0) report.head.root = frontier_.Root();
+  }
+
   VerifyReport report;
 
  private:
@@ -811,13 +848,15 @@ class ParallelVerifier {
     size_t end = 0;       // offset of the event's end in Chunk::bytes
     std::string problem;  // of the event alone: undecodable, seq, leaf hash
     Hash leaf{};
-    Hash chain{};
+    Hash chain{};  // as stored
+    bool chain_matches = false;
     int64_t recorded = -1;  // -1: missing
     std::string stream;
     uint64_t version = 0;
     uint64_t target = 0;  // corrections and retractions
   };
   struct Chunk {
+    std::string lead;  // the event before the first, if any
     std::string bytes;
     std::vector<Checked> events;
     std::array<SetDigest, kFamilies> digests;  // ids, streams, history entries
@@ -826,6 +865,16 @@ class ParallelVerifier {
   static void Digest(Chunk* chunk) {
     // Zeroed, as MallocMessageBuilder requires; it zeroes what it used when it goes.
     capnp::word scratch_buffer[1024]{};
+    Hash previous_chain{};
+    if (!chunk->lead.empty()) {
+      try {
+        StoredMessage stored(chunk->lead);
+        if (stored.event().getChain().size() == previous_chain.size())
+          previous_chain = HashFrom(stored.event().getChain());
+      } catch (const kj::Exception&) {
+        // The chunk before names this event.
+      }
+    }
     size_t begin = 0;
     for (Checked& c : chunk->events) {
       const std::string_view bytes = std::string_view(chunk->bytes).substr(begin, c.end - begin);
@@ -849,6 +898,10 @@ class ParallelVerifier {
           continue;
         }
         if (event.getChain().size() == c.chain.size()) c.chain = HashFrom(event.getChain());
+        // Against the stored chain of the event before: equal to the running chain of the
+        // in-order check as long as every event before passed it.
+        c.chain_matches = c.chain == ChainHash(previous_chain, c.leaf);
+        previous_chain = c.chain;
         auto recorded = ParseInstant(event.getRecordedAt().cStr());
         if (recorded) c.recorded = *recorded;
         c.stream = event.getStream().cStr();
@@ -878,8 +931,8 @@ class ParallelVerifier {
         return "event " + std::to_string(report.events + 1) + " is missing";
       }
       if (!c.problem.empty()) return c.problem;
-      const Hash chain = ChainHash(report.head.chain, c.leaf);
-      if (chain != c.chain) return "chain hash does not match";
+      const Hash& chain = c.chain;
+      if (!c.chain_matches) return "chain hash does not match";
       if (c.recorded < 0 || c.recorded < report.head.recorded_at_micros)
         return "recordedAt missing or decreasing";
       uint64_t& version = versions_[c.stream];
@@ -894,8 +947,8 @@ class ParallelVerifier {
             std::string_view(reinterpret_cast<const char*>(node.data()), node.size()));
       });
       report.events = c.seq;
-      report.head = Head{c.seq, chain, frontier_.Root(), c.recorded};
-      if (c.seq == root_at_size_) report.root_at_size = report.head.root;
+      report.head = Head{c.seq, chain, Hash{}, c.recorded};  // the root: at Finish
+      if (c.seq == root_at_size_) report.root_at_size = frontier_.Root();
     }
     for (Family f : {Family::kIds, Family::kStreams, Family::kTargets}) {
       expected_[static_cast<int>(f)].Merge(chunk.digests[static_cast<int>(f)]);
@@ -906,7 +959,7 @@ class ParallelVerifier {
   SetDigest ScanFamily(Family family) const {
     SetDigest digest;
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), families_[static_cast<int>(family)]));
+        db_->NewIterator(ScanOptions(), families_[static_cast<int>(family)]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       digest.Add(std::string_view(it->key().data(), it->key().size()),
                  std::string_view(it->value().data(), it->value().size()));
@@ -935,6 +988,7 @@ Status Ledger::Verify(const VerifyOptions& options, VerifyReport* report) const 
     Status s;
     bool in_indexes = false;
     const std::string problem = verifier.Run(*this, &s, &in_indexes);
+    verifier.Finish();
     *report = verifier.report;
     if (problem.empty()) return s;
     if (!in_indexes) {
@@ -955,6 +1009,7 @@ Status Ledger::Verify(const VerifyOptions& options, VerifyReport* report) const 
       return problem.empty() ? Status::OK() : Status::Corruption(problem);
     });
     if (s.ok()) problem = verifier->CheckIndexSets();
+    verifier->Finish();
     *report = verifier->report;
     if (problem.empty()) return s;
     if (s.ok() && !exact) continue;  // an index differs: find where
