@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <random>
 
 #include "events/time.h"
+#include "projections/state.h"
 #include "tests/projections/support.h"
 #include "tests/support.h"
 #include "tests/tools/runner.h"
@@ -955,6 +957,44 @@ TEST(IncrementalTest, ViewsOfAnotherLogAreRebuilt) {
   EXPECT_EQ(people(a), "50");  // seq 9
   EXPECT_EQ(people(b), "7");   // seq 8: shorter than the checkpoint
   EXPECT_EQ(people(c), "4");   // seq 11: its seq 8 is another event
+}
+
+// Views written in another layout (an older version of this program) are rebuilt, not read.
+TEST(IncrementalTest, ViewsOfAnotherLayoutAreRebuilt) {
+  ViewsLedger a;
+  a.Add(ContactAt("c1", "2025-04-01T10:00:00+08:00", "S01", "M1", 25));
+  TempDir dir;
+  const std::string views_dir = dir.path() + "/views";
+  std::string before;
+  {
+    std::unique_ptr<Views> views;
+    ASSERT_TRUE(Views::Open(views_dir, &views).ok());
+    ASSERT_TRUE(views->CatchUp(a.ledger()).ok());
+    ASSERT_TRUE(views->Studio("S01", At(kR), Policy{}, &before).ok());
+    ASSERT_NE(JsonAt(before, "lastActivityAt"), "null");
+  }
+  {
+    // As an older layout would have it: another version, and no monthly activity lists.
+    std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+        {projections::state::kFamily, rocksdb::ColumnFamilyOptions()}};
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), views_dir, families, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), handles[1], projections::state::kLayoutKey, "1").ok());
+    ASSERT_TRUE(db->DeleteRange(rocksdb::WriteOptions(), handles[1], std::string(1, 'A'),
+                                std::string(1, 'B'))
+                    .ok());
+    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+  }
+  std::unique_ptr<Views> views;
+  ASSERT_TRUE(Views::Open(views_dir, &views).ok());
+  ASSERT_TRUE(views->CatchUp(a.ledger()).ok());
+  std::string after;
+  ASSERT_TRUE(views->Studio("S01", At(kR), Policy{}, &after).ok());
+  EXPECT_EQ(after, before);
 }
 
 // ------------------------------------------------------------------ SIGKILL
