@@ -2,12 +2,15 @@
 // clang-format off
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 // clang-format on
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <charconv>
 #include <chrono>
+#include <limits>
 #include <map>
 
 #include "events/answers.h"
@@ -59,13 +62,21 @@ bool ParseTarget(std::string_view target, Target* out) {
 
 }  // namespace
 
+bool WholeNumber(std::string_view text, uint64_t* out) {
+  uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  // Beyond 64 bits from_chars reads every digit and says so only in `ec`.
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return false;
+  *out = v;
+  return true;
+}
+
 Status UintParam(const Target& t, const std::string& name, std::optional<uint64_t>* out) {
   auto it = t.query.find(name);
   if (it == t.query.end()) return Status::OK();
   uint64_t v = 0;
-  const auto& s = it->second;
-  if (s.empty() || std::from_chars(s.data(), s.data() + s.size(), v).ptr != s.data() + s.size()) {
-    return Status::InvalidArgument(name + " must be a whole number");
+  if (!WholeNumber(it->second, &v)) {
+    return Status::InvalidArgument(name + " must be a whole number below 2^64");
   }
   *out = v;
   return Status::OK();
@@ -139,10 +150,19 @@ Response JsonResponse(const Request& req, http::status status, std::string body)
 }
 
 Response ErrorResponse(const Request& req, const Status& error, bool with_index) {
-  std::string body = "{\"error\":{\"code\":" + JsonString(error.CodeName()) +
-                     ",\"message\":" + JsonString(error.message());
-  if (with_index && error.index()) body += ",\"index\":" + std::to_string(*error.index());
   http::status status = StatusOf(error.code());
+  // A failure of the server itself (storage, I/O, a bug) is logged in full; the caller reads
+  // only that it happened: paths and RocksDB's messages are not theirs to read.
+  const bool internal = status == http::status::internal_server_error;
+  if (internal) {
+    spdlog::error("{} {}: {}: {}", std::string(req.method_string()), std::string(req.target()),
+                  error.CodeName(), error.message());
+  }
+  std::string body =
+      "{\"error\":{\"code\":" + JsonString(internal ? "INTERNAL" : error.CodeName()) +
+      ",\"message\":" +
+      JsonString(internal ? "internal error; the server log has the details" : error.message());
+  if (with_index && error.index()) body += ",\"index\":" + std::to_string(*error.index());
   if (error.code() == Code::kInvalidArgument &&
       error.message().find("larger than") != std::string::npos) {
     status = http::status::payload_too_large;
@@ -199,15 +219,18 @@ std::string RecorderStudio(schema::Event::Reader e) {
 
 // Who may append `event`: recorders their studios' activity, rules, memberships and
 // rectifications, and corrections and retractions of those (never of supervision, status or
-// registry events, so a studio cannot undo its own supervision); supervisors registry,
-// supervision, status and corrections; admins anything; auditors nothing.
+// registry events, so a studio cannot undo its own supervision); supervisors the registry of
+// §3.2 (committees, members, studios, memberships, rules, status), supervision and
+// corrections; admins anything; auditors nothing.
 Status MayAppend(const Call& c, schema::Event::Reader e) {
   if (c.who.role == Role::kAdmin) return Status::OK();
   const bool correction = e.isEventCorrected() || e.isEventRetracted();
   if (c.who.role == Role::kSupervisor) {
     const bool allowed = correction || e.isCommitteeRegistered() || e.isMemberRegistered() ||
-                         e.isStudioLicensed() || e.isSupervisionVisited() || e.isFindingRaised() ||
-                         e.isFindingRectified() || e.isStudioStatusChanged();
+                         e.isStudioLicensed() || e.isMemberJoinedStudio() ||
+                         e.isMemberLeftStudio() || e.isStudioRuleAdopted() ||
+                         e.isStudioStatusChanged() || e.isSupervisionVisited() ||
+                         e.isFindingRaised() || e.isFindingRectified();
     return allowed ? Status::OK() : Status::InvalidArgument("forbidden");
   }
   if (c.who.role != Role::kRecorder) return Status::InvalidArgument("forbidden");
@@ -223,6 +246,28 @@ Status MayAppend(const Call& c, schema::Event::Reader e) {
   }
   return !studio.empty() && OwnStudio(c.who, studio) ? Status::OK()
                                                      : Status::InvalidArgument("forbidden");
+}
+
+// A refusal as the caller may read it: a recorder's DUPLICATE_ID names the seq of the event
+// that holds the id only when that event is of one of its studios.
+Status ForCaller(const Call& c, const Status& refusal) {
+  if (refusal.code() != Code::kDuplicateId || c.who.role != Role::kRecorder) return refusal;
+  static constexpr std::string_view kUsedBy = " was used by event ";
+  const std::string& message = refusal.message();
+  const size_t at = message.find(kUsedBy);
+  if (at == std::string::npos) return refusal;
+  const size_t digits = at + kUsedBy.size();
+  const size_t end = message.find(' ', digits);
+  uint64_t seq = 0;
+  std::string bytes;
+  if (WholeNumber(std::string_view(message).substr(digits, end - digits), &seq) &&
+      c.impl.parts.ledger->Get(seq, &bytes).ok() &&
+      OwnStudio(c.who, StudioOfStream(StoredMessage(bytes).event().getStream().cStr()))) {
+    return refusal;
+  }
+  Status hidden = Status::DuplicateId(message.substr(0, at) +
+                                      " was used by another event with different content");
+  return refusal.index() ? std::move(hidden).WithIndex(*refusal.index()) : hidden;
 }
 
 net::awaitable<Response> PostEvents(Call& c) {
@@ -252,7 +297,7 @@ net::awaitable<Response> PostEvents(Call& c) {
   co_await waiter->timer.async_wait(net::redirect_error(net::use_awaitable, ec));
   c.impl.metrics.append_seconds.Observe(
       std::chrono::duration<double>(Clock::now() - start).count());
-  if (!request->status.ok()) co_return ErrorResponse(c.req, request->status, batch);
+  if (!request->status.ok()) co_return ErrorResponse(c.req, ForCaller(c, request->status), batch);
   bool appended = false;
   for (const auto& r : request->results) appended |= !r.duplicate;
   const std::string body = AppendResultsJson(request->results, batch);
@@ -323,9 +368,11 @@ Response StreamPage(Call& c, const std::string& stream) {
 // GET /v1/events/{seq}/history
 Response History(Call& c, const std::string& seq_text) {
   uint64_t seq = 0;
-  if (std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), seq).ptr !=
-      seq_text.data() + seq_text.size()) {
-    return ErrorResponse(c.req, Status::NotFound("no event " + seq_text));
+  if (!WholeNumber(seq_text, &seq)) {
+    const bool digits =
+        !seq_text.empty() && seq_text.find_first_not_of("0123456789") == std::string::npos;
+    return ErrorResponse(c.req, digits ? Status::InvalidArgument("seq must be below 2^64")
+                                       : Status::NotFound("no event " + seq_text));
   }
   std::string bytes;
   Status s = c.impl.parts.ledger->Get(seq, &bytes);
@@ -608,10 +655,13 @@ net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, co
   uint64_t next = from.value_or(impl.parts.ledger->GetHead().seq + 1);
   const auto last_id = req["Last-Event-ID"];
   uint64_t resumed = 0;
-  if (!last_id.empty() &&
-      std::from_chars(last_id.data(), last_id.data() + last_id.size(), resumed).ptr ==
-          last_id.data() + last_id.size()) {
-    next = resumed + 1;
+  if (!last_id.empty()) {
+    if (WholeNumber(std::string_view(last_id.data(), last_id.size()), &resumed) &&
+        resumed < std::numeric_limits<uint64_t>::max()) {
+      next = resumed + 1;
+    } else if (s.ok()) {
+      s = Status::InvalidArgument("Last-Event-ID must be a seq");
+    }
   }
   next = std::max<uint64_t>(next, 1);
   beast::error_code ec;

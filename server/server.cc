@@ -90,6 +90,13 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
       response = ErrorResponse(request, Status::IOError("internal error"));
     }
     impl.metrics.requests.fetch_add(1);
+    if (request.method() == http::verb::head) {
+      // The headers of the GET answer, its Content-Length included, and no body (RFC 9110
+      // §9.3.2): a body here would be read as the start of the next answer.
+      const auto size = response.body().size();
+      response.body().clear();
+      response.content_length(size);
+    }
     if (live) {
       impl.in_flight.fetch_sub(1);
       co_await ServeLive(impl, stream, request, *live);

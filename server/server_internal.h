@@ -121,6 +121,8 @@ inline bool OwnStudio(const Principal& p, const std::string& studio) {
 }
 
 // A query parameter as a whole number; nullopt when absent, error when malformed.
+// A whole number of 0 to 2^64 − 1, digits only.
+bool WholeNumber(std::string_view text, uint64_t* out);
 Status UintParam(const Target& t, const std::string& name, std::optional<uint64_t>* out);
 // {"error": {"code", "message"}} with `status`.
 Response Plain(const Request& req, http::status status, const std::string& code,

@@ -4,6 +4,8 @@
 // clang-format off
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 // clang-format on
+#include <sys/socket.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
@@ -26,6 +28,9 @@ namespace wulian::testing {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+
+// How long Raw waits for more bytes before it gives up on the server closing.
+inline constexpr int kRawReadSeconds = 10;
 
 struct Reply {
   int status = 0;
@@ -127,6 +132,9 @@ class ServedLedger {
     net::io_context ioc;
     net::ip::tcp::socket socket(ioc);
     socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port()));
+    // A server that never closes fails the test instead of hanging it.
+    const timeval limit{kRawReadSeconds, 0};
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
     beast::error_code ec;
     net::write(socket, net::buffer(bytes), ec);
     std::string out;

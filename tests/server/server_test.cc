@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "server/server_internal.h"
 #include "tests/server/harness.h"
 
 namespace wulian {
@@ -202,6 +203,162 @@ TEST(ServerTest, RolesAreEnforcedOnEveryRoute) {
       403);
 }
 
+// Who may append each type of §3.2 (SPEC §6.2): 403 or not, before any rule of the log is
+// judged. The recorder holds S01; every studio event names S01, then S02.
+TEST(ServerTest, TheRoleMatrixCoversEveryEventType) {
+  ServedLedger s;
+  ASSERT_EQ(s.Post(Contact("seed")).status, 201);  // seq 8, a target for corrections
+  enum Who { kAdmin, kSupervisor, kAuditor, kRecorder };
+  const std::vector<std::string> roles = {"admin", "supervisor", "auditor", "recorder"};
+  // `@` in the data is replaced by a fresh suffix, `$` by the studio.
+  const struct {
+    std::string type, data;
+    std::array<bool, 4> allowed;  // admin, supervisor, auditor, recorder of S01
+    bool studio;                  // names a studio (a recorder of S01 may not use S02)
+  } matrix[] = {
+      {"CommitteeRegistered",
+       R"({"committee":"C@","name":"委","supervises":false})",
+       {true, true, false, false},
+       false},
+      {"MemberRegistered",
+       R"({"member":"M@","name":"甲","sector":"s","committees":[]})",
+       {true, true, false, false},
+       false},
+      {"StudioLicensed",
+       R"({"studio":"S@","name":"工作室","linkType":"industry","leadMember":"M3","committee":"C1","partyOrg":"党组","batch":1,"licensedOn":"2024-11-08"})",
+       {true, true, false, false},
+       false},
+      {"MemberJoinedStudio", R"({"studio":"$","member":"M3"})", {true, true, false, true}, true},
+      {"MemberLeftStudio", R"({"studio":"$","member":"M3"})", {true, true, false, true}, true},
+      {"StudioRuleAdopted",
+       R"({"studio":"$","rule":"R@","title":"制度"})",
+       {true, true, false, true},
+       true},
+      {"StudioStatusChanged",
+       R"({"studio":"$","status":"active","reason":"r"})",
+       {true, true, false, false},
+       true},
+      {"ContactRecorded",
+       R"({"studio":"$","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})",
+       {true, false, false, true},
+       true},
+      {"ConsultationHeld",
+       R"({"studio":"$","members":["M1"],"form":"meeting","partners":[],"attendees":3,"topic":"t","outcome":"o"})",
+       {true, false, false, true},
+       true},
+      {"CaseOpened",
+       R"({"studio":"$","case":"K@","kind":"dispute","members":["M1"],"summary":"s"})",
+       {true, false, false, true},
+       true},
+      {"CaseResolved",
+       R"({"studio":"$","case":"K@","outcome":"resolved","summary":"s"})",
+       {true, false, false, true},
+       true},
+      {"SuggestionSubmitted",
+       R"({"studio":"$","suggestion":"G@","members":["M1"],"title":"t","channel":"proposal"})",
+       {true, false, false, true},
+       true},
+      {"SuggestionAdopted",
+       R"({"studio":"$","suggestion":"G@","by":"区政府"})",
+       {true, false, false, true},
+       true},
+      {"SupervisionVisited",
+       R"({"studio":"$","visit":"V@","inspectors":["甲"],"notes":"n"})",
+       {true, true, false, false},
+       true},
+      {"FindingRaised",
+       R"({"studio":"$","finding":"F@","severity":"low","summary":"s","dueOn":"2025-12-31"})",
+       {true, true, false, false},
+       true},
+      {"FindingRectified",
+       R"({"studio":"$","finding":"F@","summary":"s"})",
+       {true, true, false, true},
+       true},
+      {"EventCorrected",
+       R"({"target":8,"reason":"r","data":)" + kContactData + "}",
+       {true, true, false, true},
+       false},
+      {"EventRetracted", R"({"target":8,"reason":"r"})", {true, true, false, true}, false},
+  };
+  auto fill = [](std::string data, const std::string& suffix, const std::string& studio) {
+    for (size_t at; (at = data.find('@')) != std::string::npos;) data.replace(at, 1, suffix);
+    for (size_t at; (at = data.find('$')) != std::string::npos;) data.replace(at, 1, studio);
+    return data;
+  };
+  size_t n = 0;
+  for (const auto& row : matrix) {
+    for (size_t who = 0; who < roles.size(); ++who) {
+      const std::string suffix = std::to_string(++n);
+      const Reply r =
+          s.Post(Event("e" + suffix, row.type, fill(row.data, suffix, "S01")), roles[who]);
+      ASSERT_NE(r.status, 0) << row.type;
+      EXPECT_EQ(r.status == 403, !row.allowed[who])
+          << row.type << " as " << roles[who] << ": " << r.status << " " << r.body;
+    }
+    if (row.studio) {
+      const std::string suffix = std::to_string(++n);
+      EXPECT_EQ(
+          s.Post(Event("e" + suffix, row.type, fill(row.data, suffix, "S02")), roles[kRecorder])
+              .status,
+          403)
+          << row.type << " of S02 as the recorder of S01";
+    }
+  }
+  // The supervisor's registry writes land: a rule and a membership of S02.
+  EXPECT_EQ(
+      s.Post(Event("sr", "StudioRuleAdopted", R"({"studio":"S02","rule":"R1","title":"制度"})"),
+             "supervisor")
+          .status,
+      201);
+  EXPECT_EQ(
+      s.Post(Event("sj", "MemberJoinedStudio", R"({"studio":"S02","member":"M1"})"), "supervisor")
+          .status,
+      201);
+}
+
+// A refusal says only what its caller may read: a recorder is not told the seq of another
+// studio's event, and a failure of the server is logged, not sent.
+TEST(ServerTest, RefusalsSayOnlyWhatTheCallerMayRead) {
+  ServedLedger s;
+  ASSERT_EQ(
+      s
+          .Post(Event(
+              "theirs", "ContactRecorded",
+              R"({"studio":"S02","members":["M2"],"channel":"visit","peopleReached":3,"topic":"t"})"))
+          .status,
+      201);                                        // seq 8, of S02
+  ASSERT_EQ(s.Post(Contact("mine")).status, 201);  // seq 9, of S01
+  const std::string other =
+      R"({"studio":"S01","members":["M1"],"channel":"phone","peopleReached":1,"topic":"x"})";
+  Reply theirs = s.Post(Event("theirs", "ContactRecorded", other), "recorder");
+  EXPECT_EQ(theirs.status, 409);
+  EXPECT_TRUE(Has(theirs, "DUPLICATE_ID")) << theirs.body;
+  EXPECT_FALSE(Has(theirs, "event 8")) << theirs.body;
+  EXPECT_TRUE(Has(theirs, "another event")) << theirs.body;
+  // In a batch the index stays.
+  Reply batch = s.Post(
+      R"({"events":[)" + Contact("fresh") + "," + Event("theirs", "ContactRecorded", other) + "]}",
+      "recorder");
+  EXPECT_EQ(batch.status, 409);
+  EXPECT_FALSE(Has(batch, "event 8")) << batch.body;
+  EXPECT_TRUE(Has(batch, R"("index":1)")) << batch.body;
+  // Its own studio's event is named, and any event to an admin.
+  Reply mine = s.Post(Event("mine", "ContactRecorded", other), "recorder");
+  EXPECT_EQ(mine.status, 409);
+  EXPECT_TRUE(Has(mine, "event 9")) << mine.body;
+  EXPECT_TRUE(Has(s.Post(Event("theirs", "ContactRecorded", other), "admin"), "event 8"));
+
+  const std::string secret = "IO error: /srv/wulian/data/000123.sst: No space left on device";
+  server::Request req{http::verb::get, "/v1/overview", 11};
+  for (const Status& failure : {Status::IOError(secret), Status::Corruption(secret)}) {
+    server::Response res = server::ErrorResponse(req, failure);
+    EXPECT_EQ(res.result_int(), 500);
+    EXPECT_EQ(res.body().find("/srv"), std::string::npos) << res.body();
+    EXPECT_EQ(res.body().find("sst"), std::string::npos) << res.body();
+    EXPECT_NE(res.body().find("INTERNAL"), std::string::npos) << res.body();
+  }
+}
+
 TEST(ServerTest, HostileHttpGetsTheRightStatusAndTheServerStaysUp) {
   ServedLedger s(/*request_timeout_ms=*/300);
   EXPECT_EQ(s.Call(http::verb::delete_, "/v1/events").status, 405);
@@ -230,6 +387,43 @@ TEST(ServerTest, HostileHttpGetsTheRightStatusAndTheServerStaysUp) {
   EXPECT_EQ(s.Get("/v1/streams/studio/S01?limit=0").status, 400);
   EXPECT_EQ(s.Get("/healthz", "").status, 200);
   EXPECT_EQ(s.Post(Contact("after")).status, 201);
+}
+
+// A number beyond 64 bits is refused, not read as 0 (from the first event, no wait, a live
+// stream from the start).
+TEST(ServerTest, NumbersBeyondSixtyFourBitsAreRefused) {
+  ServedLedger s;
+  const std::string big = "18446744073709551616";  // 2^64
+  EXPECT_EQ(s.Get("/v1/events?from=" + big).status, 400);
+  EXPECT_EQ(s.Get("/v1/events?limit=" + big + "1").status, 400);
+  EXPECT_EQ(s.Get("/v1/studios/S01?minSeq=" + big).status, 400);
+  EXPECT_EQ(s.Get("/v1/streams/studio/S01?from=" + big).status, 400);
+  EXPECT_EQ(s.Get("/v1/events/" + big + "/history").status, 400);
+  EXPECT_EQ(s.Get("/v1/events/abc/history").status, 404);
+  EXPECT_EQ(s.Get("/v1/events?from=18446744073709551615").status, 200);
+  for (const std::string& id : {big, std::string("-1"), std::string("x")}) {
+    const std::string answer =
+        s.Raw("GET /v1/events/live HTTP/1.1\r\nHost: x\r\nLast-Event-ID: " + id +
+              "\r\nAuthorization: Bearer " + s.token("auditor") + "\r\n\r\n");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << id << ": " << answer.substr(0, 200);
+  }
+}
+
+// HEAD gets the headers of GET and no body, so the next answer on the connection is read
+// from its first byte.
+TEST(ServerTest, HeadAnswersWithoutABody) {
+  ServedLedger s;
+  const std::string auth = "Authorization: Bearer " + s.token("auditor") + "\r\n";
+  const std::string answer =
+      s.Raw("HEAD /v1/overview HTTP/1.1\r\nHost: x\r\n" + auth +
+            "\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer.substr(0, 300);
+  const size_t end = answer.find("\r\n\r\n");
+  ASSERT_NE(end, std::string::npos);
+  const std::string head = answer.substr(0, end);
+  EXPECT_NE(head.find("Content-Length: "), std::string::npos) << head;
+  EXPECT_EQ(head.find("Content-Length: 0\r"), std::string::npos) << head;
+  EXPECT_EQ(answer.substr(end + 4, 12), "HTTP/1.1 200") << answer.substr(end, 300);
 }
 
 TEST(ServerTest, ARevokedTokenIsRefused) {
