@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -163,10 +164,42 @@ Status ReadFile(const std::string& path, std::string* contents) {
   return Status::OK();
 }
 
+namespace {
+mode_t caller_umask = 022;  // set once by KeepDataPrivate
+}  // namespace
+
+void KeepDataPrivate() { caller_umask = ::umask(077); }
+
+std::FILE* CreateOutputFile(const std::string& path) {
+  const mode_t mode = 0666 & ~caller_umask & 0777;
+  const bool existed = ::access(path.c_str(), F_OK) == 0;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return nullptr;
+  // A file made here got the ledger's umask: give it the caller's. One that existed keeps its.
+  if (!existed) ::fchmod(fd, mode);
+  std::FILE* file = ::fdopen(fd, "wb");
+  if (file == nullptr) ::close(fd);
+  return file;
+}
+
+Status CheckPrivate(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return Status::OK();
+  if ((st.st_mode & 077) == 0) return Status::OK();
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  return Status::InvalidArgument(path + " may be read or written by others (mode " + mode +
+                                 "): run chmod 600 " + path);
+}
+
 Status CreateLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger) {
   std::error_code error;
   std::filesystem::create_directories(data_dir, error);
   if (error) return Status::InvalidArgument("cannot create " + data_dir + ": " + error.message());
+  // A directory that existed before (made by hand, say) becomes private too.
+  if (::chmod(data_dir.c_str(), 0700) != 0) {
+    return Status::InvalidArgument("cannot make " + data_dir + " private: " + std::strerror(errno));
+  }
   Status locked = LockDataDir(data_dir);
   if (locked.ok()) locked = RecoverReplacement(data_dir);
   if (!locked.ok()) return locked;
@@ -204,7 +237,7 @@ Status OpenLedger(const std::string& data_dir, std::unique_ptr<Ledger>* ledger) 
 namespace wulian::cli {
 
 Status WriteDemoLines(const demo::DemoOptions& options, const std::string& path) {
-  std::FILE* out = std::fopen(path.c_str(), "wb");
+  std::FILE* out = CreateOutputFile(path);
   if (out == nullptr) return Status::InvalidArgument("cannot write " + path);
   bool ok = true;
   demo::Generate(options, [&](const demo::DemoEvent& e) {

@@ -81,6 +81,17 @@ std::string DatabaseDir(const std::string& data_dir);
 // The ledger's Ed25519 signing key (PKCS#8 PEM, mode 0600) in `data_dir`.
 std::string SigningKeyPath(const std::string& data_dir);
 
+// The ledger's files are private whatever the umask: the process creates everything with
+// umask 077 (directories 0700, files 0600) and keeps the caller's umask for the files it
+// writes for the caller (KeepDataPrivate is called once, first thing in main).
+void KeepDataPrivate();
+// Creates or truncates a file the caller asked for (a report, demo lines) with the caller's
+// umask, not the ledger's. Null on failure.
+std::FILE* CreateOutputFile(const std::string& path);
+// OK unless `path` exists and its group or others may read or write it (a signing key, the
+// access journal): then an error that says so and how to fix it.
+Status CheckPrivate(const std::string& path);
+
 // Reads a whole (small) file.
 Status ReadFile(const std::string& path, std::string* contents);
 

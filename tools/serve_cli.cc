@@ -38,6 +38,9 @@ int ServeCommand(const Args& args) {
   if (s.ok()) s = projections::Policy::Load(PolicyPath(args.data), &policy);
   if (s.ok()) s = server::WriteDefaultServerConfig(ServerConfigPath(args.data));
   if (s.ok()) s = server::LoadServerConfig(ServerConfigPath(args.data), &options);
+  // Whoever can read the key can sign heads; whoever can write the journal can grant access.
+  if (s.ok()) s = CheckPrivate(SigningKeyPath(args.data));
+  if (s.ok()) s = CheckPrivate(AccessJournalPath(args.data));
   if (s.ok()) s = SigningKey::Load(SigningKeyPath(args.data), &key);
   if (s.ok()) s = server::Access::Open(AccessJournalPath(args.data), &access);
   if (s.ok()) s = projections::Views::Open(ViewsDir(args.data), &views);

@@ -120,7 +120,7 @@ int ReportCommand(const Args& args) {
   std::string report;
   if (s.ok()) s = projections::BuildReport(*ledger, policy, options, &report);
   if (s.ok() && args.flags.count("out")) {
-    std::FILE* file = std::fopen(args.flags.at("out").c_str(), "wb");
+    std::FILE* file = CreateOutputFile(args.flags.at("out"));
     const bool ok =
         file != nullptr && std::fwrite(report.data(), 1, report.size(), file) == report.size();
     if (file == nullptr || std::fclose(file) != 0 || !ok)

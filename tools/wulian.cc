@@ -2,6 +2,7 @@
 // Exit codes: 0 ok, 1 verification failed or internal error, 2 bad input or usage,
 // 3 conflict (VERSION_CONFLICT, DUPLICATE_ID).
 #include <capnp/serialize.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <iostream>
@@ -182,6 +183,8 @@ int Backup(const Args& args) {
   std::error_code error;
   if (s.ok()) std::filesystem::create_directories(dir, error);
   if (s.ok() && error) s = Status::IOError("cannot create " + dir);
+  if (s.ok() && ::chmod(dir.c_str(), 0700) != 0)
+    s = Status::IOError("cannot make " + dir + " private");
   if (s.ok()) s = ledger->Checkpoint(DatabaseDir(dir));
   for (const auto& file : {SigningKeyPath(args.data), PolicyPath(args.data),
                            AccessJournalPath(args.data), ServerConfigPath(args.data)}) {
@@ -220,6 +223,7 @@ Status ParseArgs(int argc, char** argv, std::string* command, Args* args) {
 }
 
 int Main(int argc, char** argv) {
+  KeepDataPrivate();
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--help" || (i == 1 && std::string(argv[i]) == "help")) {
       std::cout << kUsage;

@@ -217,6 +217,49 @@ TEST(CliTest, BackupIsAConsistentLedgerThatVerifies) {
   EXPECT_EQ(Wulian(dir.path(), "pubkey").exit_code, 0);
 }
 
+// Under a umask of 000 the ledger's files are still private (directories 0700, files 0600),
+// a file written for the caller keeps the caller's umask, and `serve` refuses a signing key
+// or an access journal that others may read.
+TEST(CliTest, TheDataDirectoryIsPrivateWhateverTheUmask) {
+  TempDir dir;
+  const std::string env = "umask 000; WULIAN_NOW=2026-11-26T10:00:00+08:00";
+  ASSERT_EQ(Wulian(dir.path(), "init", "", env).exit_code, 0);
+  ASSERT_EQ(Wulian(dir.path(), "append", Lines(Registry()), env).exit_code, 0);
+  ASSERT_EQ(Wulian(dir.path(), "token add --role auditor --name a", "", env).exit_code, 0);
+  ASSERT_EQ(Wulian(dir.path(), "rebuild", "", env).exit_code, 0);
+  const std::string report = dir.path() + "/report.json";
+  ASSERT_EQ(Wulian(dir.path(), "report --as-of 2026-11-26T10:00:00+08:00 --out " + report, "", env)
+                .exit_code,
+            0);
+  ASSERT_EQ(Wulian(dir.path(), "backup " + dir.path() + "/copy", "", env).exit_code, 0);
+  namespace fs = std::filesystem;
+  size_t checked = 0;
+  for (const std::string& root : {dir.path() + "/ledger", dir.path() + "/copy"}) {
+    EXPECT_EQ(fs::status(root).permissions() & fs::perms::all, fs::perms::owner_all) << root;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+      const fs::perms p = fs::symlink_status(entry.path()).permissions();
+      EXPECT_EQ(p & (fs::perms::group_all | fs::perms::others_all), fs::perms::none)
+          << entry.path() << " " << std::oct << static_cast<unsigned>(p);
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 20u);  // the databases, the views, the key, the journal, the policy
+  EXPECT_EQ(fs::status(report).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                fs::perms::group_write | fs::perms::others_read | fs::perms::others_write);
+  // A key or a journal that others may read is refused (`timeout` only bounds a server that
+  // would serve anyway).
+  for (const char* file : {"signing-key.pem", "access.jsonl"}) {
+    const std::string path = dir.path() + "/ledger/" + std::string(file);
+    fs::permissions(path, fs::perms::group_read | fs::perms::others_read, fs::perm_options::add);
+    Output r = Wulian(dir.path(), "serve --listen 127.0.0.1:0", "",
+                      "WULIAN_NOW=2026-11-26T10:00:00+08:00 timeout 20");
+    EXPECT_EQ(r.exit_code, 2) << file << ": " << r.out;
+    EXPECT_NE(r.out.find("chmod 600 " + path), std::string::npos) << r.out;
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  }
+}
+
 // A crash during the replacement of the database leaves the old or the new ledger.
 TEST(CliTest, AnInterruptedReplacementIsFinishedOrUndone) {
   TempDir dir;
