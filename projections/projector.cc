@@ -420,8 +420,10 @@ Status Projector::Change(uint64_t seq, Event::Reader event) {
   if (!s.ok()) return s;
   StoredMessage original(target_bytes);
   auto t = original.event();
+  // overview.events counts a correction or retraction by its own occurredAt (SPEC §5); what
+  // it changes applies when its target passes the filter, whenever it occurred.
+  if (filter_(event)) w_.Add("o", state::kOverviewCounters, state::kEvents, 1);
   if (!filter_(t)) return Status::OK();
-  w_.Add("o", state::kOverviewCounters, state::kEvents, 1);
   if (w_.Get(Key('X', Be64(target)))) return Status::OK();  // the log refuses this; be safe
   Origin o{target, StudioOf(t), ParseInstant(t.getOccurredAt().cStr()).value_or(0),
            ParseInstant(t.getRecordedAt().cStr()).value_or(0)};
