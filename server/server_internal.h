@@ -27,6 +27,7 @@
 #include "server/server.h"
 #include "server/sessions.h"
 #include "server/static_files.h"
+#include "server/view_cache.h"
 
 namespace wulian::server {
 
@@ -37,27 +38,6 @@ using tcp = net::ip::tcp;
 
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
-
-// Rendered view answers, reused while the views and the reference second are the same.
-class ViewCache {
- public:
-  static constexpr size_t kEntriesMax = 4096;
-  std::optional<std::string> Get(const std::string& key) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = entries_.find(key);
-    if (it == entries_.end()) return std::nullopt;
-    return it->second;
-  }
-  void Put(const std::string& key, const std::string& body) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (entries_.size() >= kEntriesMax) entries_.clear();
-    entries_[key] = body;
-  }
-
- private:
-  std::mutex mu_;
-  std::unordered_map<std::string, std::string> entries_;
-};
 
 struct Server::Impl {
   Impl(const ServerParts& parts, const ServerOptions& options);

@@ -359,6 +359,30 @@ TEST(ServerTest, RefusalsSayOnlyWhatTheCallerMayRead) {
   }
 }
 
+// The cache of rendered views is bounded in bytes and drops the least recently used first
+// (it used to keep up to 4096 answers of any size, then drop them all).
+TEST(ServerTest, TheViewCacheIsBoundedInBytesLeastRecentlyUsedFirst) {
+  server::ViewCache cache(1000);
+  const std::string body(290, 'x');  // each entry: a 2-byte key and 290 bytes
+  for (const char* key : {"k1", "k2", "k3"}) cache.Put(key, body);
+  EXPECT_EQ(cache.bytes(), 876u);
+  ASSERT_TRUE(cache.Get("k1"));  // k1 is now the most recent
+  cache.Put("k4", body);         // over 1000: k2, the least recent, goes
+  EXPECT_EQ(cache.bytes(), 876u);
+  EXPECT_FALSE(cache.Get("k2"));
+  EXPECT_TRUE(cache.Get("k1"));
+  EXPECT_TRUE(cache.Get("k3"));
+  EXPECT_TRUE(cache.Get("k4"));
+  cache.Put("k3", "short");  // replacing an entry counts its new size
+  EXPECT_EQ(cache.bytes(), 2u * 292 + 7);
+  cache.Put("huge", std::string(2000, 'y'));  // larger than the cache: not kept
+  EXPECT_FALSE(cache.Get("huge"));
+  EXPECT_EQ(cache.bytes(), 2u * 292 + 7);
+  for (int i = 0; i < 10000; ++i) cache.Put("n" + std::to_string(i), body);
+  EXPECT_LE(cache.bytes(), 1000u);
+  EXPECT_TRUE(cache.Get("n9999"));
+}
+
 TEST(ServerTest, HostileHttpGetsTheRightStatusAndTheServerStaysUp) {
   ServedLedger s(/*request_timeout_ms=*/300);
   EXPECT_EQ(s.Call(http::verb::delete_, "/v1/events").status, 405);
