@@ -22,6 +22,8 @@ const char* CodeName(Code code) {
       return "CORRUPTION";
     case Code::kIOError:
       return "IO_ERROR";
+    case Code::kUnavailable:
+      return "UNAVAILABLE";
   }
   return "UNKNOWN";
 }
@@ -40,6 +42,7 @@ int Status::ExitCode() const {
       return 3;
     case Code::kCorruption:
     case Code::kIOError:
+    case Code::kUnavailable:
       return 1;
   }
   return 1;

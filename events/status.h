@@ -22,6 +22,7 @@ enum class Code {
   kInvalidArgument,  // INVALID_ARGUMENT: bad command-line or request argument
   kCorruption,       // CORRUPTION: stored data fails a check
   kIOError,          // IO_ERROR: the storage layer failed
+  kUnavailable,      // UNAVAILABLE: cannot be done now (overloaded, degraded); may be retried
 };
 
 // The stable name of a code, as printed in {"error": {"code": ...}}.
@@ -48,6 +49,7 @@ class [[nodiscard]] Status {
   }
   static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
   static Status IOError(std::string msg) { return Status(Code::kIOError, std::move(msg)); }
+  static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

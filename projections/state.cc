@@ -131,7 +131,11 @@ Writer::Entry& Writer::Load(const std::string& key) {
   if (inserted) {
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_, key, &value);
-    LEDGER_ASSERT(s.ok() || s.IsNotFound(), "views database read failed");
+    if (!s.ok() && !s.IsNotFound() && failure_.ok()) {
+      // The step goes on as if the key were absent; Commit refuses it, so nothing computed
+      // from the missing value is written.
+      failure_ = Status::IOError("views database read failed: " + s.ToString());
+    }
     if (s.ok()) {
       bytes_ += value.size();
       e.value = std::move(value);
@@ -228,6 +232,14 @@ void Writer::Remove(const std::string& key, std::string_view entry, size_t width
 }
 
 Status Writer::Commit(uint64_t seq, const Hash& chain) {
+  if (!failure_.ok()) {
+    Status failure = std::move(failure_);
+    failure_ = Status::OK();
+    dirty_.clear();
+    index_writes_.clear();
+    Forget();
+    return failure;
+  }
   // In key order: the memtable's skip list inserts a sorted run far faster than a random one.
   rocksdb::WriteBatch batch;
   std::stable_sort(index_writes_.begin(), index_writes_.end(),

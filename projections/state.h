@@ -152,7 +152,8 @@ class Writer {
   // when its list is empty).
   void Insert(const std::string& key, std::string_view entry);
   void Remove(const std::string& key, std::string_view entry, size_t width);
-  // Writes everything pending and the checkpoint (seq, chain) atomically.
+  // Writes everything pending and the checkpoint (seq, chain) atomically; if a read of this
+  // step failed, writes nothing, forgets what it holds and returns that failure.
   Status Commit(uint64_t seq, const Hash& chain);
 
  private:
@@ -177,6 +178,7 @@ class Writer {
   size_t bytes_ = 0;  // of entries_, roughly
   // This step's index writes, in order (nullopt: a delete); sorted at Commit.
   std::vector<std::pair<std::string, std::optional<std::string>>> index_writes_;
+  Status failure_;  // the first failed read of this step; Commit returns it and writes nothing
 };
 
 // Bytes of records and counters the Writer keeps in memory between steps.

@@ -203,14 +203,21 @@ Status Views::Replay(const Ledger& ledger, uint64_t from, uint64_t to, const Eve
 Status Views::CatchUp(const Ledger& ledger, uint64_t up_to, const EventFilter& filter) {
   const uint64_t head = ledger.GetHead().seq;
   const uint64_t to = up_to == 0 ? head : std::min(up_to, head);
+  {
+    // seq() reads a failure as "no checkpoint", which would replay the log over the views.
+    std::string checkpoint;
+    const rocksdb::Status read =
+        db_->Get(rocksdb::ReadOptions(), family_, state::kCheckpointKey, &checkpoint);
+    if (!read.ok() && !read.IsNotFound()) return FromRocks(read);
+  }
   const uint64_t at = seq();
   if (at > head) return Rebuild(ledger);
   if (at > 0) {
     std::string layout;
-    if (!db_->Get(rocksdb::ReadOptions(), family_, state::kLayoutKey, &layout).ok() ||
-        layout != state::kLayoutVersion) {
-      return Rebuild(ledger);
-    }
+    const rocksdb::Status read =
+        db_->Get(rocksdb::ReadOptions(), family_, state::kLayoutKey, &layout);
+    if (!read.ok() && !read.IsNotFound()) return FromRocks(read);  // not a reason to rebuild
+    if (read.IsNotFound() || layout != state::kLayoutVersion) return Rebuild(ledger);
     std::string bytes;
     Status s = ledger.Get(at, &bytes);
     if (!s.ok()) return s;

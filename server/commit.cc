@@ -1,5 +1,7 @@
 #include "server/commit.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 
 #include "events/time.h"
@@ -52,7 +54,15 @@ void GroupCommitter::Loop() {
     for (auto& r : group) actors.push_back(r->actor);
     std::vector<Status> statuses;
     std::vector<std::vector<AppendResult>> results;
-    Status s = ledger_.AppendGroup(batches, options, &statuses, &results, &actors);
+    Status s;
+    try {
+      s = ledger_.AppendGroup(batches, options, &statuses, &results, &actors);
+    } catch (const std::exception& x) {
+      // A bug or an exhausted resource below: this group is refused (nothing of it was
+      // acknowledged), the thread goes on with the next.
+      spdlog::error("group commit: {}", x.what());
+      s = Status::Unavailable("the append could not be completed; retry");
+    }
     metrics_.sync_batches.fetch_add(1);
     metrics_.group_requests.Observe(static_cast<double>(group.size()));
     for (size_t i = 0; i < group.size(); ++i) {

@@ -36,6 +36,9 @@ std::string Metrics::Render() const {
   counter("wulian_connections", "gauge", "Open connections.", static_cast<long long>(connections));
   counter("wulian_connections_refused_total", "counter", "Connections refused at the limit.",
           static_cast<long long>(connections_refused));
+  counter("wulian_accept_failures_total", "counter",
+          "Failed accepts (out of descriptors, say), each followed by a pause.",
+          static_cast<long long>(accept_failures));
   counter("wulian_head_seq", "gauge", "The newest event.", static_cast<long long>(head_seq));
   counter("wulian_views_seq", "gauge", "The newest event in the views.",
           static_cast<long long>(views_seq));

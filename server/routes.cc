@@ -96,6 +96,8 @@ http::status StatusOf(Code code) {
       return http::status::conflict;
     case Code::kNotFound:
       return http::status::not_found;
+    case Code::kUnavailable:
+      return http::status::service_unavailable;
     default:
       return http::status::internal_server_error;
   }
@@ -167,7 +169,9 @@ Response ErrorResponse(const Request& req, const Status& error, bool with_index)
       error.message().find("larger than") != std::string::npos) {
     status = http::status::payload_too_large;
   }
-  return JsonResponse(req, status, body + "}}");
+  Response res = JsonResponse(req, status, body + "}}");
+  if (status == http::status::service_unavailable) res.set(http::field::retry_after, "1");
+  return res;
 }
 
 }  // namespace wulian::server
@@ -646,8 +650,8 @@ namespace wulian::server {
 
 // Server-Sent Events: the events from ?from= (or after Last-Event-ID) up to the head, then
 // each new event as it commits, in order, with no gaps; `id:` is the seq.
-net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, const Request& req,
-                               const Principal& who) {
+net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, Request& req,
+                               Principal who) {
   Target target;
   ParseTarget(std::string_view(req.target().data(), req.target().size()), &target);
   std::optional<uint64_t> from;
@@ -678,6 +682,14 @@ net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, co
     co_return !ec;
   };
   if (!co_await send(std::move(out)) || !s.ok()) co_return;
+  auto last_sent = Clock::now();
+  // Whether the request's token or session still authenticates; refreshes `who`.
+  auto still_allowed = [&] {
+    Call check{impl, req, {}, {}, "", "", ""};
+    if (!Authenticate(check)) return false;
+    who = check.who;
+    return Can(who, kReaders) || who.role == Role::kRecorder;
+  };
   while (!impl.stopping) {
     const uint64_t head = impl.parts.ledger->GetHead().seq;
     while (next <= head && !impl.stopping) {
@@ -696,10 +708,19 @@ net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, co
         return Status::OK();
       });
       if (!s.ok() || (!chunk.empty() && !co_await send(std::move(chunk)))) co_return;
+      if (!chunk.empty()) last_sent = Clock::now();
       next = last + 1;
     }
-    if (!co_await WaitFor(impl.committed, next, kLiveHeartbeatMs) && !impl.stopping) {
+    const bool more = co_await WaitFor(impl.committed, next, kLiveRecheckMs);
+    if (impl.stopping) break;
+    if (!still_allowed()) {
+      spdlog::info("live stream of {} ended: its token or session no longer authenticates",
+                   who.name);
+      co_return;
+    }
+    if (!more && Clock::now() - last_sent >= std::chrono::milliseconds(kLiveHeartbeatMs)) {
       if (!co_await send(": heartbeat\n\n")) co_return;
+      last_sent = Clock::now();
     }
   }
 }

@@ -4,6 +4,7 @@
 #include "server/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -117,15 +118,24 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
 }
 
 net::awaitable<void> Listen(Server::Impl& impl) {
+  int backoff_ms = 0;  // after a failed accept (EMFILE, ENFILE, ENOBUFS …): waits, doubling
+  net::steady_timer pause(impl.ioc);
   for (;;) {
     beast::error_code ec;
     tcp::socket socket = co_await impl.acceptor.async_accept(
         net::make_strand(impl.ioc), net::redirect_error(net::use_awaitable, ec));
     if (ec) {
-      Fail(ec, "accept");
       if (ec == net::error::operation_aborted || impl.stopping) co_return;
+      // The pending connection stays in the backlog; accepting again at once would only fail
+      // again, as fast as the loop can spin.
+      backoff_ms = std::clamp(backoff_ms * 2, kAcceptBackoffMsMin, kAcceptBackoffMsMax);
+      impl.metrics.accept_failures.fetch_add(1);
+      spdlog::warn("accept: {}; next try in {} ms", ec.message(), backoff_ms);
+      pause.expires_after(std::chrono::milliseconds(backoff_ms));
+      co_await pause.async_wait(net::redirect_error(net::use_awaitable, ec));
       continue;
     }
+    backoff_ms = 0;
     if (impl.metrics.connections.load() >= kConnectionsMax) {
       impl.metrics.connections_refused.fetch_add(1);
       socket.close(ec);
@@ -199,6 +209,18 @@ Status WriteDefaultServerConfig(const std::string& path) {
   return out ? Status::OK() : Status::IOError("cannot write " + path);
 }
 
+Status RaiseOpenFilesLimit(uint64_t* limit) {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) != 0) return Status::IOError("getrlimit(RLIMIT_NOFILE)");
+  const rlim_t wanted = std::min<rlim_t>(r.rlim_max, kOpenFilesWanted);
+  if (r.rlim_cur < wanted) {
+    r.rlim_cur = wanted;
+    if (::setrlimit(RLIMIT_NOFILE, &r) != 0) return Status::IOError("setrlimit(RLIMIT_NOFILE)");
+  }
+  *limit = r.rlim_cur;
+  return Status::OK();
+}
+
 void Server::Impl::FollowLog() {
   for (;;) {
     {
@@ -206,7 +228,12 @@ void Server::Impl::FollowLog() {
       follow_cv.wait(lock, [&] { return stopping || follow_target > parts.views->seq(); });
       if (stopping) return;
     }
-    Status s = parts.views->CatchUp(*parts.ledger);
+    Status s;
+    try {
+      s = parts.views->CatchUp(*parts.ledger);
+    } catch (const std::exception& x) {
+      s = Status::IOError(std::string("exception: ") + x.what());
+    }
     if (!s.ok()) {
       // Retry later rather than spin; queries keep answering from the last checkpoint.
       spdlog::error("views: {}", s.message());

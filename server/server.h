@@ -29,12 +29,18 @@ inline constexpr int kWriteTimeoutMs = 10'000;    // to write one response
 inline constexpr int64_t kConnectionsMax = 512;
 inline constexpr int kMinSeqWaitMsMax = 5'000;   // ?minSeq= waits at most this long
 inline constexpr int kLiveHeartbeatMs = 15'000;  // SSE comment line when idle
+inline constexpr int kLiveRecheckMs = 500;       // a live stream re-checks its credential
 inline constexpr size_t kEventsPageMax = 1000;   // GET /v1/events?limit=
 inline constexpr size_t kServerThreads = 2;
 inline constexpr int kDrainMsMax = 5'000;  // on stop, requests in hand get this long
 inline constexpr int64_t kSessionIdleMsDefault = 8 * 3600 * 1000;
 inline constexpr int kSignInFailuresFreeDefault = 5;  // per login; ten times that per address
 inline constexpr size_t kTimelinePageMax = 100;       // GET /v1/studios/{id}/timeline?limit=
+// After a failed accept (out of descriptors, say) the next waits, doubling between these.
+inline constexpr int kAcceptBackoffMsMin = 10;
+inline constexpr int kAcceptBackoffMsMax = 1'000;
+// Descriptors: `serve` raises its soft RLIMIT_NOFILE to the hard limit, at most this many.
+inline constexpr uint64_t kOpenFilesWanted = 65'536;
 
 struct ServerOptions {
   // Address and port to listen on; port 0 picks a free one (see Server::port()).
@@ -56,6 +62,9 @@ struct ServerOptions {
 // DATA/server.json: {"sessionIdleMinutes": 480, "signInFailuresFree": 5}. A missing file or
 // key gives the default; `WriteDefault` writes the file unless it exists.
 Status LoadServerConfig(const std::string& path, ServerOptions* options);
+// Raises the soft limit of open files towards kOpenFilesWanted (never above the hard limit);
+// sets *limit to the soft limit in force.
+Status RaiseOpenFilesLimit(uint64_t* limit);
 Status WriteDefaultServerConfig(const std::string& path);
 
 // What the server needs, owned by the caller (main wires them): the ledger, its views, its

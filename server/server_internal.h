@@ -131,10 +131,12 @@ bool Authenticate(Call& c);
 // the request is a live subscription, which the session then serves itself with ServeLive.
 net::awaitable<Response> Handle(Server::Impl& impl, Request& request, const std::string& peer,
                                 std::optional<Principal>* live);
-// Serves GET /v1/events/live on the session's stream until the client goes or the server
-// stops; recorders get only their studios' events.
-net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream,
-                               const Request& request, const Principal& who);
+// Serves GET /v1/events/live on the session's stream until the client goes, the server
+// stops, or the request's token or session no longer authenticates (checked every
+// kLiveRecheckMs: a revocation, a sign-out, a disabled person); recorders get only their
+// studios' events, as their studios are at each check.
+net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, Request& request,
+                               Principal who);
 
 // A JSON response with the given status.
 Response JsonResponse(const Request& request, http::status status, std::string body);

@@ -34,7 +34,10 @@ int ServeCommand(const Args& args) {
   std::unique_ptr<server::Access> access;
   std::unique_ptr<SigningKey> key;
   projections::Policy policy;
-  Status s = OpenLedger(args.data, &ledger);
+  uint64_t open_files = 0;
+  Status s = server::RaiseOpenFilesLimit(&open_files);
+  if (s.ok()) spdlog::info("open files limit {}", open_files);
+  if (s.ok()) s = OpenLedger(args.data, &ledger);
   if (s.ok()) s = projections::Policy::Load(PolicyPath(args.data), &policy);
   if (s.ok()) s = server::WriteDefaultServerConfig(ServerConfigPath(args.data));
   if (s.ok()) s = server::LoadServerConfig(ServerConfigPath(args.data), &options);

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <random>
 
@@ -995,6 +996,55 @@ TEST(IncrementalTest, ViewsOfAnotherLayoutAreRebuilt) {
   std::string after;
   ASSERT_TRUE(views->Studio("S01", At(kR), Policy{}, &after).ok());
   EXPECT_EQ(after, before);
+}
+
+// A failed read of the views database (a damaged table here) is an error of the catch-up,
+// not a crash (it was an assertion), and writes nothing; a rebuild repairs the views.
+TEST(IncrementalTest, AFailedViewsReadIsAnErrorThatWritesNothing) {
+  ViewsLedger a;
+  a.Add(ContactAt("c1", "2025-04-01T10:00:00+08:00", "S01", "M1", 25));
+  TempDir dir;
+  const std::string views_dir = dir.path() + "/views";
+  auto tables = [&] {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(views_dir)) {
+      if (e.path().extension() == ".sst") out.push_back(e.path().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto catch_up = [&] {
+    std::unique_ptr<Views> views;
+    ASSERT_TRUE(Views::Open(views_dir, &views).ok());
+    ASSERT_TRUE(views->CatchUp(a.ledger()).ok());
+  };
+  catch_up();  // closing flushes: one table with S01's records
+  const auto first = tables();
+  ASSERT_EQ(first.size(), 1u);
+  // A second table holds the next checkpoint and what a contact of S02 changed.
+  a.Add(ContactAt("c2", "2025-04-02T10:00:00+08:00", "S02", "M2", 5));
+  catch_up();
+  ASSERT_EQ(tables().size(), 2u);
+  {
+    // Damage the first table's first data block, where S01's records are.
+    std::fstream table(first[0], std::ios::in | std::ios::out | std::ios::binary);
+    table.seekp(16);
+    const std::string junk(32, '\xff');
+    table.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  a.Add(ContactAt("c3", "2025-04-03T10:00:00+08:00", "S01", "M1", 7));
+  std::unique_ptr<Views> views;
+  ASSERT_TRUE(Views::Open(views_dir, &views).ok());
+  const uint64_t at = views->seq();
+  const Status s = views->CatchUp(a.ledger());
+  EXPECT_EQ(s.code(), Code::kIOError) << s.message();
+  EXPECT_NE(s.message().find("Corruption"), std::string::npos) << s.message();
+  EXPECT_EQ(views->seq(), at);
+  ASSERT_TRUE(views->Rebuild(a.ledger()).ok());
+  EXPECT_EQ(views->seq(), a.ledger().GetHead().seq);
+  std::string studio;
+  ASSERT_TRUE(views->Studio("S01", At(kR), Policy{}, &studio).ok());
+  EXPECT_EQ(JsonAt(studio, "totals/peopleReached"), "32");
 }
 
 // ------------------------------------------------------------------ SIGKILL

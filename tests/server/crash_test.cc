@@ -2,10 +2,12 @@
 // its seq, the log verifies, and the views catch up to what a full rebuild gives.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -43,16 +45,21 @@ std::pair<int, std::string> Post(uint16_t port, const std::string& token, const 
   return {static_cast<int>(res.result_int()), res.body()};
 }
 
-// Starts `wulian serve` on a free port; returns its pid and port.
-pid_t Serve(const std::string& data, uint16_t* port) {
+// Starts `wulian serve` on a free port; returns its pid and port. With `open_files`, the
+// server may hold at most that many descriptors (soft and hard limit); with `log`, its
+// stderr goes there (a descriptor the caller reads), else to /dev/null.
+pid_t Serve(const std::string& data, uint16_t* port, rlim_t open_files = 0, int log = -1) {
   int out[2];
   EXPECT_EQ(pipe(out), 0);
   const pid_t pid = fork();
   if (pid == 0) {
     dup2(out[1], 1);
     close(out[0]);
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    dup2(devnull, 2);
+    dup2(log >= 0 ? log : ::open("/dev/null", O_WRONLY), 2);
+    if (open_files > 0) {
+      const rlimit limit{open_files, open_files};
+      setrlimit(RLIMIT_NOFILE, &limit);
+    }
     execl(testing::Bin().c_str(), "wulian", "--data", data.c_str(), "serve", "--listen",
           "127.0.0.1:0", nullptr);
     _exit(127);
@@ -126,6 +133,100 @@ TEST(CrashTest, KilledUnderConcurrentAppendsLosesNoAcknowledgedEvent) {
   const std::string caught_up = Wulian(dir.path(), "query studios", "", now).out;
   ASSERT_EQ(Wulian(dir.path(), "rebuild").exit_code, 0);
   EXPECT_EQ(Wulian(dir.path(), "query studios", "", now).out, caught_up);
+}
+
+// GET /healthz on `socket`, already connected; the status, or 0 if no answer came.
+int Health(net::ip::tcp::socket& socket) {
+  const timeval limit{10, 0};
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+  beast::error_code ec;
+  http::request<http::empty_body> req{http::verb::get, "/healthz", 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(socket, req, ec);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  if (!ec) http::read(socket, buffer, res, ec);
+  return ec ? 0 : static_cast<int>(res.result_int());
+}
+
+// Out of descriptors, the accept loop waits between failed accepts (it used to retry at
+// once, as fast as it could spin and log), and answers again once descriptors are free.
+TEST(FaultTest, OutOfDescriptorsTheAcceptLoopBacksOffAndRecovers) {
+  TempDir dir;
+  const std::string data = dir.path() + "/ledger";
+  ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
+  ASSERT_EQ(Wulian(dir.path(), "append", testing::Lines(testing::Registry())).exit_code, 0);
+  auto descriptors = [](pid_t pid) {
+    const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
+    return static_cast<rlim_t>(std::distance(std::filesystem::directory_iterator(fds),
+                                             std::filesystem::directory_iterator()));
+  };
+  uint16_t port = 0;
+  pid_t pid = Serve(data, &port);
+  const rlim_t idle = descriptors(pid);
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+
+  // Room for four connections; stderr read line by line on a thread of its own.
+  int err[2];
+  ASSERT_EQ(pipe2(err, O_CLOEXEC), 0);  // only the dup on the child's stderr stays open
+  pid = Serve(data, &port, idle + 4, err[1]);
+  close(err[1]);
+  std::mutex mu;
+  std::condition_variable logged;
+  std::deque<std::string> lines;
+  bool closed = false;
+  std::thread reader([&] {
+    std::string line;
+    char c;
+    while (read(err[0], &c, 1) == 1) {
+      if (c != '\n') {
+        line += c;
+        continue;
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      lines.push_back(std::move(line));
+      line.clear();
+      logged.notify_all();
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    closed = true;
+    logged.notify_all();
+  });
+  auto accept_failures = [&] {
+    return std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
+      return l.find("accept:") != std::string::npos;
+    });
+  };
+  net::io_context ioc;
+  const net::ip::tcp::endpoint server(net::ip::make_address("127.0.0.1"), port);
+  std::vector<std::unique_ptr<net::ip::tcp::socket>> held;
+  for (int i = 0; i < 12; ++i) {
+    held.push_back(std::make_unique<net::ip::tcp::socket>(ioc));
+    held.back()->connect(server);
+  }
+  net::ip::tcp::socket probe(ioc);
+  probe.connect(server);  // waits in the backlog behind the others
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    logged.wait(lock, [&] { return closed || accept_failures() > 0; });
+    ASSERT_GT(accept_failures(), 0) << "the server never ran out of descriptors";
+  }
+  held.clear();  // the server sees them close and frees their descriptors
+  EXPECT_EQ(Health(probe), 200);
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  reader.join();
+  close(err[0]);
+  // Failures between the first and the answer: a handful of paused retries, not a spin.
+  EXPECT_LE(accept_failures(), 30);
+  // `serve` says what limit it runs with: here the hard limit, which it cannot raise.
+  EXPECT_NE(std::find_if(lines.begin(), lines.end(),
+                         [&](const std::string& l) {
+                           return l.find("open files limit " + std::to_string(idle + 4)) !=
+                                  std::string::npos;
+                         }),
+            lines.end());
 }
 
 }  // namespace

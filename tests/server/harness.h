@@ -140,9 +140,10 @@ class ServedLedger {
     std::string out;
     char buf[4096];
     for (;;) {
-      const size_t n = socket.read_some(net::buffer(buf), ec);
-      if (ec) break;
-      out.append(buf, n);
+      // recv itself: Asio's blocking read_some polls on past SO_RCVTIMEO.
+      const ssize_t n = ::recv(socket.native_handle(), buf, sizeof buf, 0);
+      if (n <= 0) break;
+      out.append(buf, static_cast<size_t>(n));
     }
     return out;
   }

@@ -118,6 +118,66 @@ TEST(SessionTest, WrongPasswordsUnknownLoginsAndDisabledPeopleGetTheSameAnswer) 
   EXPECT_EQ(b.SignIn("dudao").status, 200);
 }
 
+// A live stream, subscribed with `credential` (an Authorization or Cookie header line).
+struct LiveStream {
+  LiveStream(ServedLedger& s, const std::string& credential) : socket(ioc) {
+    socket.connect(
+        testing::net::ip::tcp::endpoint(testing::net::ip::make_address("127.0.0.1"), s.port()));
+    // A stream that never ends fails the test instead of hanging it.
+    const timeval limit{testing::kRawReadSeconds, 0};
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+    testing::net::write(socket,
+                        testing::net::buffer("GET /v1/events/live?from=1 HTTP/1.1\r\nHost: x\r\n" +
+                                             credential + "\r\n\r\n"));
+  }
+  // Reads until `text` has come; false if the stream ended or went quiet first.
+  bool Saw(const std::string& text) {
+    char buf[4096];
+    while (seen.find(text) == std::string::npos) {
+      // recv itself, not Asio's read_some: that waits on past SO_RCVTIMEO.
+      const ssize_t n = ::recv(socket.native_handle(), buf, sizeof buf, 0);
+      if (n <= 0) return false;
+      seen.append(buf, static_cast<size_t>(n));
+    }
+    return true;
+  }
+  // Reads until the server closes the stream: true; false if it went quiet instead.
+  bool Ended() {
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = ::recv(socket.native_handle(), buf, sizeof buf, 0);
+      if (n <= 0) return n == 0;  // 0: closed; -1: EAGAIN after SO_RCVTIMEO
+      seen.append(buf, static_cast<size_t>(n));
+    }
+  }
+  testing::net::io_context ioc;
+  testing::net::ip::tcp::socket socket;
+  std::string seen;
+};
+
+// A live stream ends soon after its token is revoked or its session signs out; it used to
+// stream on (heartbeats included) for as long as the connection lasted.
+TEST(SessionTest, ALiveStreamEndsWhenItsTokenOrSessionDoes) {
+  ServedLedger s;
+  s.AddPerson("dudao", Role::kSupervisor, {}, kPassword);
+  Browser b(s);
+  ASSERT_EQ(b.SignIn("dudao").status, 200);
+  LiveStream by_token(s, "Authorization: Bearer " + s.token("auditor"));
+  LiveStream by_session(s, "Cookie: " + b.cookie);
+  LiveStream other(s, "Authorization: Bearer " + s.token("supervisor"));
+  for (LiveStream* live : {&by_token, &by_session, &other}) ASSERT_TRUE(live->Saw("id: 7\n"));
+
+  std::unique_ptr<server::Access> journal;
+  ASSERT_TRUE(server::Access::Open(s.test_ledger().dir() + "/access.jsonl", &journal).ok());
+  ASSERT_TRUE(journal->Revoke("auditor", "2025-07-01T00:00:00+08:00").ok());
+  EXPECT_TRUE(by_token.Ended());
+  ASSERT_EQ(b.Send(http::verb::delete_, "/v1/session", "").status, 200);
+  EXPECT_TRUE(by_session.Ended());
+  // A stream whose credential still holds goes on.
+  ASSERT_EQ(s.Post(Contact("after", "S01", "M1")).status, 201);
+  EXPECT_TRUE(other.Saw("id: 8\n"));
+}
+
 TEST(SessionTest, HostileSignInBodiesAreRefusedWithoutASession) {
   ServedLedger s;
   s.AddPerson("dudao", Role::kSupervisor, {}, kPassword);
