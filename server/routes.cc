@@ -569,6 +569,20 @@ Response StaticResponse(Server::Impl& impl, const Request& req, const std::strin
 
 }  // namespace
 
+std::optional<Response> RefuseBeforeBody(Server::Impl& impl, Request& header) {
+  Call c{impl, header, {}, {}, "", {}, {}};
+  if (!ParseTarget(std::string_view(header.target().data(), header.target().size()), &c.target)) {
+    return std::nullopt;  // Handle answers it
+  }
+  const std::string& path = c.target.path;
+  const bool api = path == "/metrics" || path == "/v1" || path.rfind("/v1/", 0) == 0;
+  if (!api || path == "/v1/session" || Authenticate(c)) return std::nullopt;
+  Response res = Plain(header, http::status::unauthorized, "UNAUTHORIZED",
+                       "a valid bearer token or session is required");
+  res.set(http::field::www_authenticate, "Bearer");
+  return res;
+}
+
 net::awaitable<Response> Handle(Server::Impl& impl, Request& req, const std::string& peer,
                                 std::optional<Principal>* live) {
   Call c{impl, req, {}, {}, peer, {}, {}};

@@ -61,12 +61,35 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
   beast::error_code ec;
   const auto remote = stream.socket().remote_endpoint(ec);
   const std::string peer = ec ? "" : remote.address().to_string();
-  for (;;) {
+  for (int served = 0;; ++served) {
+    if (served > 0 && buffer.size() == 0) {
+      // Kept alive: the next request has its own, shorter wait for its first bytes.
+      stream.expires_after(std::chrono::milliseconds(impl.options.keep_alive_idle_ms));
+      const size_t n = co_await stream.async_read_some(buffer.prepare(kHeaderBytesMax),
+                                                       net::redirect_error(net::use_awaitable, ec));
+      if (ec) {
+        Fail(ec, "idle");
+        break;
+      }
+      buffer.commit(n);
+    }
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderBytesMax);
     parser.body_limit(kRequestBodyBytesMax);
     stream.expires_after(std::chrono::milliseconds(impl.options.request_timeout_ms));
-    co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+    co_await http::async_read_header(stream, buffer, parser,
+                                     net::redirect_error(net::use_awaitable, ec));
+    if (!ec && !parser.is_done()) {
+      // No body is read for a caller the route would refuse: 401 before 4 MiB arrive.
+      if (auto refusal = RefuseBeforeBody(impl, parser.get())) {
+        refusal->keep_alive(false);
+        stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
+        co_await http::async_write(stream, *refusal, net::redirect_error(net::use_awaitable, ec));
+        break;
+      }
+      co_await http::async_read(stream, buffer, parser,
+                                net::redirect_error(net::use_awaitable, ec));
+    }
     if (ec) {
       Fail(ec, "read");
       if (auto answer = ReadErrorResponse(ec)) {
@@ -91,6 +114,7 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
       response = ErrorResponse(request, Status::IOError("internal error"));
     }
     impl.metrics.requests.fetch_add(1);
+    if (served + 1 >= impl.options.requests_per_connection_max) response.keep_alive(false);
     if (request.method() == http::verb::head) {
       // The headers of the GET answer, its Content-Length included, and no body (RFC 9110
       // §9.3.2): a body here would be read as the start of the next answer.
@@ -136,7 +160,18 @@ net::awaitable<void> Listen(Server::Impl& impl) {
       continue;
     }
     backoff_ms = 0;
-    if (impl.metrics.connections.load() >= kConnectionsMax) {
+    const auto remote = socket.remote_endpoint(ec);
+    const std::string peer = ec ? "" : remote.address().to_string();
+    bool admitted = impl.metrics.connections.load() < impl.options.connections_max;
+    if (admitted) {
+      std::lock_guard<std::mutex> lock(impl.peers_mu);
+      int64_t& open = impl.peers[peer];
+      admitted = open < impl.options.connections_per_address_max;
+      if (admitted) ++open;
+    }
+    if (!admitted) {
+      // Over the cap in all or of this address: closed at once, so that one client cannot
+      // hold every slot and others still get in.
       impl.metrics.connections_refused.fetch_add(1);
       socket.close(ec);
       continue;
@@ -144,8 +179,13 @@ net::awaitable<void> Listen(Server::Impl& impl) {
     impl.metrics.connections.fetch_add(1);
     auto executor = socket.get_executor();
     net::co_spawn(executor, Session(impl, beast::tcp_stream(std::move(socket))),
-                  [&impl](std::exception_ptr e) {
+                  [&impl, peer](std::exception_ptr e) {
                     impl.metrics.connections.fetch_sub(1);
+                    {
+                      std::lock_guard<std::mutex> lock(impl.peers_mu);
+                      auto it = impl.peers.find(peer);
+                      if (it != impl.peers.end() && --it->second <= 0) impl.peers.erase(it);
+                    }
                     if (e) {
                       try {
                         std::rethrow_exception(e);

@@ -24,13 +24,16 @@ namespace wulian::server {
 // Limits at the edge.
 inline constexpr size_t kHeaderBytesMax = 8 * 1024;
 inline constexpr size_t kRequestBodyBytesMax = 4 * 1024 * 1024;
-inline constexpr int kRequestTimeoutMs = 10'000;  // to read one request, idle included
+inline constexpr int kRequestTimeoutMs = 10'000;  // to read one request, once it has begun
 inline constexpr int kWriteTimeoutMs = 10'000;    // to write one response
+inline constexpr int kKeepAliveIdleMs = 5'000;    // a kept-alive connection waits this long
 inline constexpr int64_t kConnectionsMax = 512;
-inline constexpr int kMinSeqWaitMsMax = 5'000;   // ?minSeq= waits at most this long
-inline constexpr int kLiveHeartbeatMs = 15'000;  // SSE comment line when idle
-inline constexpr int kLiveRecheckMs = 500;       // a live stream re-checks its credential
-inline constexpr size_t kEventsPageMax = 1000;   // GET /v1/events?limit=
+inline constexpr int64_t kConnectionsPerAddressMax = 128;  // of one client address
+inline constexpr int kRequestsPerConnectionMax = 1'000;    // then the connection closes
+inline constexpr int kMinSeqWaitMsMax = 5'000;             // ?minSeq= waits at most this long
+inline constexpr int kLiveHeartbeatMs = 15'000;            // SSE comment line when idle
+inline constexpr int kLiveRecheckMs = 500;                 // a live stream re-checks its credential
+inline constexpr size_t kEventsPageMax = 1000;             // GET /v1/events?limit=
 inline constexpr size_t kServerThreads = 2;
 inline constexpr int kDrainMsMax = 5'000;  // on stop, requests in hand get this long
 inline constexpr int64_t kSessionIdleMsDefault = 8 * 3600 * 1000;
@@ -48,9 +51,16 @@ struct ServerOptions {
   uint16_t port = 8080;
   // The ledger directory, for scratch space of reports.
   std::string data_dir;
-  // Time to read one request (idle keep-alive time included), and to write one response.
+  // Time to read one request once its first byte came (the first request of a connection:
+  // from the accept), and to write one response.
   int request_timeout_ms = kRequestTimeoutMs;
   int write_timeout_ms = kWriteTimeoutMs;
+  // How long a kept-alive connection may wait for its next request.
+  int keep_alive_idle_ms = kKeepAliveIdleMs;
+  // Connections in all, of one client address, and requests on one connection.
+  int64_t connections_max = kConnectionsMax;
+  int64_t connections_per_address_max = kConnectionsPerAddressMax;
+  int requests_per_connection_max = kRequestsPerConnectionMax;
   // The built web workspace (web/dist); empty or missing: a page says it is not built.
   std::string web_dir;
   // A session unused this long ends (DATA/server.json "sessionIdleMinutes").

@@ -60,6 +60,9 @@ struct Server::Impl {
   uint64_t follow_target = 0;  // guarded by follow_mu
   std::atomic<bool> stopping{false};
   std::atomic<int64_t> in_flight{0};  // requests being handled
+  // Open connections by client address (accepts and session ends, on any thread).
+  std::mutex peers_mu;
+  std::unordered_map<std::string, int64_t> peers;
   std::thread follower;
   std::atomic<uint64_t> report_seq{0};
   ViewCache view_cache;
@@ -127,6 +130,9 @@ net::awaitable<std::optional<Response>> WorkspaceRoute(Call& c);
 // Authenticates by bearer token or session cookie; sets c.who and c.session_id.
 bool Authenticate(Call& c);
 
+// For a request whose header came and whose body has not: the 401 its route would answer
+// (an API route without a valid token or session), so that the body is never read.
+std::optional<Response> RefuseBeforeBody(Server::Impl& impl, Request& header);
 // Answers one request from `peer` (the client's address). Sets *live to the subscriber when
 // the request is a live subscription, which the session then serves itself with ServeLive.
 net::awaitable<Response> Handle(Server::Impl& impl, Request& request, const std::string& peer,
