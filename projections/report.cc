@@ -85,6 +85,10 @@ Status Json(const Ledger& ledger, const Policy& policy, const ReportOptions& o, 
 
 }  // namespace
 
+Status RecordedPrefixEnd(const Ledger& ledger, int64_t t, uint64_t* end) {
+  return PrefixEnd(ledger, t, end);
+}
+
 Status BuildReport(const Ledger& ledger, const Policy& policy, const ReportOptions& o,
                    std::string* out) {
   if (o.axis == Axis::kRecorded && o.as_of_micros > o.now_micros) {

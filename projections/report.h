@@ -30,6 +30,10 @@ struct ReportOptions {
   int64_t now_micros = std::numeric_limits<int64_t>::max();
 };
 
+// The last seq recorded at or before t (0: none): the head a recorded-axis report at t is
+// anchored to.
+Status RecordedPrefixEnd(const Ledger& ledger, int64_t t, uint64_t* end);
+
 // The report as JSON: {"head", "axis", "asOf", "policy", "overview", "committees",
 // "studios", "members"}, then rendered in options.format.
 Status BuildReport(const Ledger& ledger, const Policy& policy, const ReportOptions& options,

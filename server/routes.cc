@@ -10,11 +10,15 @@
 #include <boost/asio/write.hpp>
 #include <charconv>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 
 #include "events/answers.h"
 #include "events/codec.h"
+#include "events/hash.h"
 #include "events/time.h"
 #include "projections/report.h"
 #include "server/server_internal.h"
@@ -485,6 +489,83 @@ net::awaitable<Response> ViewQuery(Call& c, const std::string& kind, const std::
   co_return JsonResponse(c.req, http::status::ok, std::move(body));
 }
 
+// DATA/report-cache/<SHA-256 of the arguments, the policy and the head>.<format>.
+Status ReportCachePath(Server::Impl& impl, const projections::ReportOptions& options,
+                       const std::string& format, std::string* path) {
+  uint64_t end = 0;
+  Status s = projections::RecordedPrefixEnd(*impl.parts.ledger, options.as_of_micros, &end);
+  Hash chain{};
+  if (s.ok() && end > 0) {
+    std::string bytes;
+    s = impl.parts.ledger->Get(end, &bytes);
+    if (s.ok()) {
+      StoredMessage stored(bytes);
+      std::memcpy(chain.data(), stored.event().getChain().begin(), chain.size());
+    }
+  }
+  if (!s.ok()) return s;
+  const std::string key = "recorded\n" + std::to_string(options.as_of_micros) + "\n" + format +
+                          "\n" + impl.parts.policy->ToJson() + "\n" + std::to_string(end) + "\n" +
+                          ToHex(chain);
+  *path = impl.options.data_dir + "/report-cache/" + ToHex(Sha256(key)) + "." + format;
+  return Status::OK();
+}
+
+bool ReadFile(const std::string& path, std::string* bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  bytes->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return static_cast<bool>(in) || in.eof();
+}
+
+// Writes the report beside its final name and renames it (a reader sees all or nothing);
+// keeps at most kReportCacheFilesMax files, dropping the oldest. Failures only cost a rebuild.
+void StoreReport(Server::Impl& impl, const std::string& path, const std::string& body) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path dir = fs::path(path).parent_path();
+  fs::create_directories(dir, ec);
+  const std::string temp = path + ".tmp" + std::to_string(impl.report_seq.fetch_add(1));
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(body.data(), static_cast<std::streamsize>(body.size()));
+    if (!out) {
+      fs::remove(temp, ec);
+      return;
+    }
+  }
+  fs::rename(temp, path, ec);
+  if (ec) fs::remove(temp, ec);
+  std::vector<std::pair<fs::file_time_type, fs::path>> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().string().find(".tmp") == std::string::npos)
+      files.emplace_back(entry.last_write_time(ec), entry.path());
+  }
+  if (files.size() <= kReportCacheFilesMax) return;
+  std::sort(files.begin(), files.end());
+  for (size_t i = 0; i + kReportCacheFilesMax < files.size(); ++i) fs::remove(files[i].second, ec);
+}
+
+Response ReportResponse(Call& c, std::string body, const char* content_type,
+                        const std::string& axis, const std::string& format,
+                        const std::string& cache) {
+  Response res = JsonResponse(c.req, http::status::ok, std::move(body));
+  res.set(http::field::content_type, content_type);
+  if (!cache.empty()) res.set("X-Report-Cache", cache);
+  auto it = c.target.query.find("download");
+  if (it != c.target.query.end() && it->second == "1") {
+    // wulian-report-<recorded|occurred>-<asOf as digits>.<format>
+    std::string stamp;
+    auto as_of = c.target.query.find("asOf");
+    for (char ch : as_of == c.target.query.end() ? std::string() : as_of->second) {
+      if (ch >= '0' && ch <= '9') stamp += ch;
+    }
+    res.set(http::field::content_disposition,
+            "attachment; filename=\"wulian-report-" + axis + "-" + stamp + "." + format + "\"");
+  }
+  return res;
+}
+
 // GET /v1/reports?asOf=&axis=&format= — built on the blocking pool.
 net::awaitable<Response> Report(Call& c) {
   if (!Can(c.who, kReaders)) co_return Forbidden(c.req);
@@ -511,26 +592,46 @@ net::awaitable<Response> Report(Call& c) {
   options.format = kFormats.at(format).first;
   options.scratch_dir =
       c.impl.options.data_dir + "/report-serve-" + std::to_string(c.impl.report_seq.fetch_add(1));
-  auto build = [&c, options]() -> net::awaitable<std::pair<Status, std::string>> {
+  // A recorded-axis report of a moment that has passed (by more than the clock's millisecond)
+  // never changes: it is kept on disk, keyed by its arguments, the policy and its head.
+  std::string cached_path;
+  if (options.axis == projections::Axis::kRecorded &&
+      options.as_of_micros + 1000 < options.now_micros && !c.impl.options.data_dir.empty()) {
+    Status keyed = ReportCachePath(c.impl, options, format, &cached_path);
+    if (!keyed.ok()) co_return ErrorResponse(c.req, keyed);
+    std::string bytes;
+    if (ReadFile(cached_path, &bytes)) {
+      co_return ReportResponse(c, std::move(bytes), kFormats.at(format).second, axis, format,
+                               "hit");
+    }
+  }
+  // At most running + queued reports are in hand; the rest are told to come back.
+  const int limit = c.impl.options.reports_running_max + c.impl.options.reports_queued_max;
+  if (c.impl.reports_admitted.fetch_add(1) >= limit) {
+    c.impl.reports_admitted.fetch_sub(1);
+    co_return ErrorResponse(
+        c.req, Status::Unavailable("too many reports are being built; retry in a moment"));
+  }
+  struct Release {
+    std::atomic<int>& admitted;
+    ~Release() { admitted.fetch_sub(1); }
+  } release{c.impl.reports_admitted};
+  const auto admitted = Clock::now();
+  auto build = [&c, options, admitted]() -> net::awaitable<std::pair<Status, std::string>> {
     std::string out;
+    // A request that waited longer than its client would have is dropped, not built.
+    if (Clock::now() - admitted > std::chrono::milliseconds(c.impl.options.request_timeout_ms)) {
+      co_return std::make_pair(Status::Unavailable("the report waited too long; retry"), out);
+    }
     Status s = projections::BuildReport(*c.impl.parts.ledger, *c.impl.parts.policy, options, &out);
     co_return std::make_pair(s, std::move(out));
   };
   auto [s, body] =
       co_await net::co_spawn(c.impl.blocking.get_executor(), build(), net::use_awaitable);
   if (!s.ok()) co_return ErrorResponse(c.req, s);
-  Response res = JsonResponse(c.req, http::status::ok, std::move(body));
-  res.set(http::field::content_type, kFormats.at(format).second);
-  if (param("download", "") == "1") {
-    // wulian-report-<recorded|occurred>-<asOf as digits>.<format>
-    std::string stamp;
-    for (char ch : param("asOf", "")) {
-      if (ch >= '0' && ch <= '9') stamp += ch;
-    }
-    res.set(http::field::content_disposition,
-            "attachment; filename=\"wulian-report-" + axis + "-" + stamp + "." + format + "\"");
-  }
-  co_return res;
+  if (!cached_path.empty()) StoreReport(c.impl, cached_path, body);
+  co_return ReportResponse(c, std::move(body), kFormats.at(format).second, axis, format,
+                           cached_path.empty() ? "" : "miss");
 }
 
 Response Text(const Request& req, const char* type, std::string body) {

@@ -39,6 +39,12 @@ inline constexpr int kDrainMsMax = 5'000;  // on stop, requests in hand get this
 inline constexpr int64_t kSessionIdleMsDefault = 8 * 3600 * 1000;
 inline constexpr int kSignInFailuresFreeDefault = 5;  // per login; ten times that per address
 inline constexpr size_t kTimelinePageMax = 100;       // GET /v1/studios/{id}/timeline?limit=
+// Reports (GET /v1/reports): built at most this many at once, this many more waiting; over
+// that, 503 with Retry-After. Recorded-axis reports of a past moment are kept on disk
+// (DATA/report-cache), at most kReportCacheFilesMax files, the oldest dropped first.
+inline constexpr int kReportsRunningMax = 2;
+inline constexpr int kReportsQueuedMax = 8;
+inline constexpr size_t kReportCacheFilesMax = 256;
 // After a failed accept (out of descriptors, say) the next waits, doubling between these.
 inline constexpr int kAcceptBackoffMsMin = 10;
 inline constexpr int kAcceptBackoffMsMax = 1'000;
@@ -61,6 +67,9 @@ struct ServerOptions {
   int64_t connections_max = kConnectionsMax;
   int64_t connections_per_address_max = kConnectionsPerAddressMax;
   int requests_per_connection_max = kRequestsPerConnectionMax;
+  // Reports built at once (the blocking pool's threads) and waiting beyond those.
+  int reports_running_max = kReportsRunningMax;
+  int reports_queued_max = kReportsQueuedMax;
   // The built web workspace (web/dist); empty or missing: a page says it is not built.
   std::string web_dir;
   // A session unused this long ends (DATA/server.json "sessionIdleMinutes").

@@ -51,9 +51,10 @@ struct Server::Impl {
   net::io_context ioc{static_cast<int>(kServerThreads)};
   tcp::acceptor acceptor{ioc};
   net::signal_set signals{ioc, SIGINT, SIGTERM};
-  net::thread_pool blocking{2};  // reports and other slow reads
-  Hub committed;                 // woken with the head after every commit (live subscriptions)
-  Hub projected;                 // woken with the views' seq after every catch-up (?minSeq=)
+  net::thread_pool blocking{static_cast<size_t>(std::max(1, options.reports_running_max))};
+  std::atomic<int> reports_admitted{0};  // running or waiting for the pool
+  Hub committed;  // woken with the head after every commit (live subscriptions)
+  Hub projected;  // woken with the views' seq after every catch-up (?minSeq=)
   std::unique_ptr<GroupCommitter> committer;
   std::mutex follow_mu;
   std::condition_variable follow_cv;

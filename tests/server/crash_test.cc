@@ -6,10 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "tests/server/harness.h"
@@ -227,6 +229,76 @@ TEST(FaultTest, OutOfDescriptorsTheAcceptLoopBacksOffAndRecovers) {
                                   std::string::npos;
                          }),
             lines.end());
+}
+
+// GET `target` with `token`: the status and the raw answer (headers included), 0 if none.
+std::pair<int, std::string> Fetch(uint16_t port, const std::string& token,
+                                  const std::string& target) {
+  net::io_context ioc;
+  net::ip::tcp::socket socket(ioc);
+  beast::error_code ec;
+  socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+  if (ec) return {0, ""};
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  http::write(socket, req, ec);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  if (!ec) http::read(socket, buffer, res, ec);
+  if (ec) return {0, ""};
+  std::ostringstream raw;
+  raw << res;
+  return {static_cast<int>(res.result_int()), raw.str()};
+}
+
+// 64 occurred-axis reports at once: at most 2 are built and 8 wait, the rest get 503 with
+// Retry-After at once (the queue used to take every one); views and /healthz answer
+// meanwhile.
+TEST(FaultTest, AFloodOfReportsIsBoundedAndTheRestStillAnswers) {
+  TempDir dir;
+  const std::string data = dir.path() + "/ledger";
+  ASSERT_EQ(Wulian(dir.path(), "demo --events 3000").exit_code, 0);
+  const std::string added = Wulian(dir.path(), "token add --role auditor --name reader").out;
+  const std::string token = added.substr(added.find("wl_"), 67);
+  uint16_t port = 0;
+  const pid_t pid = Serve(data, &port);
+  std::vector<std::pair<int, std::string>> answers(64);
+  std::vector<std::thread> clients;
+  for (size_t i = 0; i < answers.size(); ++i) {
+    clients.emplace_back([&, i] {
+      answers[i] = Fetch(
+          port, token,
+          "/v1/reports?axis=occurred&asOf=2026-06-01T00:00:00%2B08:00&n=" + std::to_string(i));
+    });
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const auto health = Fetch(port, "", "/healthz");
+  const double health_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const auto view = Fetch(port, token, "/v1/studios/S01");
+  const double view_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  for (auto& c : clients) c.join();
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  EXPECT_EQ(health.first, 200);
+  EXPECT_EQ(view.first, 200);
+  size_t built = 0, refused = 0;
+  for (const auto& [status, raw] : answers) {
+    if (status == 200) {
+      ++built;
+      EXPECT_NE(raw.find("{\"head\":"), std::string::npos);
+    } else {
+      EXPECT_EQ(status, 503) << raw;
+      EXPECT_NE(raw.find("Retry-After: 1"), std::string::npos) << raw;
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0u) << "every report was queued";
+  EXPECT_GE(built, 1u);
+  std::printf("64 reports at once: %zu built, %zu refused; /healthz %.1f ms, a view %.1f ms\n",
+              built, refused, health_ms, view_ms);
 }
 
 }  // namespace

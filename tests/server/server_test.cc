@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #include "server/server_internal.h"
 #include "tests/server/harness.h"
@@ -462,6 +463,40 @@ TEST(ServerTest, KeptAliveConnectionsAreBounded) {
   EXPECT_NE(s.Raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").find("HTTP/1.1 200"),
             std::string::npos);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+}
+
+// A recorded-axis report of a past moment is built once and then read from disk: the same
+// bytes, however much is appended later. Occurred-axis reports are always built.
+TEST(ServerTest, RecordedAxisReportsOfThePastAreKeptOnDisk) {
+  ServedLedger s;
+  const std::string target = "/v1/reports?asOf=2025-07-01T00:00:00%2B08:00&format=md";
+  const Reply first = s.Get(target);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.header("x-report-cache"), "miss");
+  const Reply second = s.Get(target);
+  EXPECT_EQ(second.header("x-report-cache"), "hit");
+  EXPECT_EQ(second.body, first.body);
+  EXPECT_EQ(second.content_type, first.content_type);
+  ASSERT_EQ(s.Post(Contact("later")).status, 201);  // recorded now, long after asOf
+  const Reply third = s.Get(target);
+  EXPECT_EQ(third.header("x-report-cache"), "hit");
+  EXPECT_EQ(third.body, first.body);
+  EXPECT_EQ(s.Get(target + "&download=1").header("content-disposition"),
+            "attachment; filename=\"wulian-report-recorded-202507010000000800.md\"");
+  // Another format is another file; the occurred axis is not kept.
+  EXPECT_EQ(
+      s.Get("/v1/reports?asOf=2025-07-01T00:00:00%2B08:00&format=csv").header("x-report-cache"),
+      "miss");
+  const Reply occurred = s.Get("/v1/reports?asOf=2025-07-01T00:00:00%2B08:00&axis=occurred");
+  EXPECT_EQ(occurred.status, 200);
+  EXPECT_EQ(occurred.header("x-report-cache"), "");
+  size_t files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(s.test_ledger().dir() + "/report-cache")) {
+    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
+    ++files;
+  }
+  EXPECT_EQ(files, 2u);
 }
 
 TEST(ServerTest, HostileHttpGetsTheRightStatusAndTheServerStaysUp) {
