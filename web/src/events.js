@@ -109,6 +109,8 @@ export const RECORDER_KINDS = [
   'SuggestionAdopted', 'StudioRuleAdopted', 'MemberJoinedStudio', 'MemberLeftStudio', 'FindingRectified',
 ];
 export const SUPERVISION_KINDS = ['SupervisionVisited', 'FindingRaised', 'FindingRectified', 'StudioStatusChanged'];
+// A studio's own registry, which supervisors keep too (SPEC §6.2): memberships and rules.
+export const STUDIO_REGISTRY = ['MemberJoinedStudio', 'MemberLeftStudio', 'StudioRuleAdopted'];
 // What a timeline offers to correct or retract.
 export const CORRECTABLE = [
   'ContactRecorded', 'ConsultationHeld', 'CaseOpened', 'CaseResolved', 'SuggestionSubmitted',

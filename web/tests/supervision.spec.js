@@ -105,9 +105,24 @@ test('the registry forms add a committee, a member and a studio, which the picke
     await on.fill('2026-12-01');
     await on.press('Enter');
   });
+  // The supervisor keeps a studio's own registry too: a second member joins S01, a rule.
+  const second = `M-U${n}`;
+  await submit(page, '/supervision', 'S01', 'MemberRegistered', async (form) => {
+    await form.locator('[data-field=member] input').fill(second);
+    await form.locator('[data-field=name] input').fill(`第二委员${n}`);
+    await form.locator('[data-field=sector] input').fill('教育界');
+  });
+  await submit(page, '/supervision', 'S01', 'MemberJoinedStudio', async (form) => {
+    await choose(page, form, 'member', `第二委员${n}`);
+  });
+  await submit(page, '/supervision', 'S01', 'StudioRuleAdopted', async (form) => {
+    await form.locator('[data-field=title] input').fill(`联系群众制度${n}`);
+  });
   await page.goto(`/studios/${studio}`);
   await expect(page.getByTestId('studio-name')).toHaveText(`测试委员工作室${n}`);
   await expect(page.getByTestId('members')).toContainText(`测试委员${n}`);
+  await page.goto('/studios/S01');
+  await expect(page.getByTestId('members')).toContainText(`第二委员${n}`);
   await page.goto(`/committees/${committee}`);
   await expect(page.locator('body')).toContainText(`测试委员工作室${n}`);
 });
