@@ -124,7 +124,32 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
     }
     if (live) {
       impl.in_flight.fetch_sub(1);
+      // Live subscribers are capped in all and per token or person.
+      bool admitted = false;
+      {
+        std::lock_guard<std::mutex> lock(impl.peers_mu);
+        int64_t& mine = impl.live_by_name[live->name];
+        admitted = impl.live_total < impl.options.live_subscribers_max &&
+                   mine < impl.options.live_subscribers_per_name_max;
+        if (admitted) {
+          ++mine;
+          ++impl.live_total;
+        } else if (mine == 0) {
+          impl.live_by_name.erase(live->name);
+        }
+      }
+      if (!admitted) {
+        Response busy = ErrorResponse(
+            request, Status::Unavailable("too many live subscriptions; close one or retry"));
+        busy.keep_alive(false);
+        stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
+        co_await http::async_write(stream, busy, net::redirect_error(net::use_awaitable, ec));
+        break;
+      }
       co_await ServeLive(impl, stream, request, *live);
+      std::lock_guard<std::mutex> lock(impl.peers_mu);
+      --impl.live_total;
+      if (--impl.live_by_name[live->name] <= 0) impl.live_by_name.erase(live->name);
       break;
     }
     stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));

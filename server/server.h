@@ -33,6 +33,8 @@ inline constexpr int kRequestsPerConnectionMax = 1'000;    // then the connectio
 inline constexpr int kMinSeqWaitMsMax = 5'000;             // ?minSeq= waits at most this long
 inline constexpr int kLiveHeartbeatMs = 15'000;            // SSE comment line when idle
 inline constexpr int kLiveRecheckMs = 500;                 // a live stream re-checks its credential
+inline constexpr int64_t kLiveSubscribersMax = 256;        // live streams in all
+inline constexpr int64_t kLiveSubscribersPerNameMax = 16;  // of one token or person
 inline constexpr size_t kEventsPageMax = 1000;             // GET /v1/events?limit=
 inline constexpr size_t kServerThreads = 2;
 inline constexpr int kDrainMsMax = 5'000;  // on stop, requests in hand get this long
@@ -67,6 +69,9 @@ struct ServerOptions {
   int64_t connections_max = kConnectionsMax;
   int64_t connections_per_address_max = kConnectionsPerAddressMax;
   int requests_per_connection_max = kRequestsPerConnectionMax;
+  // Live subscriptions in all and of one token or person; over either, 503.
+  int64_t live_subscribers_max = kLiveSubscribersMax;
+  int64_t live_subscribers_per_name_max = kLiveSubscribersPerNameMax;
   // Reports built at once (the blocking pool's threads) and waiting beyond those.
   int reports_running_max = kReportsRunningMax;
   int reports_queued_max = kReportsQueuedMax;

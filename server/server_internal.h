@@ -64,6 +64,9 @@ struct Server::Impl {
   // Open connections by client address (accepts and session ends, on any thread).
   std::mutex peers_mu;
   std::unordered_map<std::string, int64_t> peers;
+  // Live subscribers in all and by token or person name (under peers_mu).
+  int64_t live_total = 0;
+  std::unordered_map<std::string, int64_t> live_by_name;
   std::thread follower;
   std::atomic<uint64_t> report_seq{0};
   ViewCache view_cache;

@@ -178,6 +178,31 @@ TEST(SessionTest, ALiveStreamEndsWhenItsTokenOrSessionDoes) {
   EXPECT_TRUE(other.Saw("id: 8\n"));
 }
 
+// Live subscriptions are capped per token and in all: over a cap, 503 at once (there was
+// no cap); a closed stream gives its place back.
+TEST(SessionTest, LiveSubscriptionsAreCapped) {
+  ServedLedger s(2000, [](server::ServerOptions& o) {
+    o.live_subscribers_max = 3;
+    o.live_subscribers_per_name_max = 2;
+  });
+  auto first = std::make_unique<LiveStream>(s, "Authorization: Bearer " + s.token("auditor"));
+  LiveStream second(s, "Authorization: Bearer " + s.token("auditor"));
+  ASSERT_TRUE(first->Saw("id: 7\n"));
+  ASSERT_TRUE(second.Saw("id: 7\n"));
+  LiveStream third(s, "Authorization: Bearer " + s.token("auditor"));
+  EXPECT_TRUE(third.Saw("HTTP/1.1 503"));
+  EXPECT_TRUE(third.Ended());
+  LiveStream other(s, "Authorization: Bearer " + s.token("supervisor"));
+  ASSERT_TRUE(other.Saw("id: 7\n"));
+  LiveStream over_all(s, "Authorization: Bearer " + s.token("admin"));  // the fourth in all
+  EXPECT_TRUE(over_all.Saw("HTTP/1.1 503"));
+  // The streams within the caps go on.
+  first.reset();
+  ASSERT_EQ(s.Post(Contact("wake", "S01", "M1")).status, 201);
+  EXPECT_TRUE(second.Saw("id: 8\n"));
+  EXPECT_TRUE(other.Saw("id: 8\n"));
+}
+
 TEST(SessionTest, HostileSignInBodiesAreRefusedWithoutASession) {
   ServedLedger s;
   s.AddPerson("dudao", Role::kSupervisor, {}, kPassword);
