@@ -145,6 +145,8 @@ Writer::Entry& Writer::Load(const std::string& key) {
 }
 
 void Writer::Forget() {
+  dirty_.clear();
+  index_writes_.clear();
   entries_.clear();
   recent_.fill(nullptr);
   bytes_ = 0;
@@ -233,12 +235,8 @@ void Writer::Remove(const std::string& key, std::string_view entry, size_t width
 
 Status Writer::Commit(uint64_t seq, const Hash& chain) {
   if (!failure_.ok()) {
-    Status failure = std::move(failure_);
-    failure_ = Status::OK();
-    dirty_.clear();
-    index_writes_.clear();
     Forget();
-    return failure;
+    return std::exchange(failure_, Status::OK());
   }
   // In key order: the memtable's skip list inserts a sorted run far faster than a random one.
   rocksdb::WriteBatch batch;

@@ -167,7 +167,7 @@ class Writer {
   // The entry of `key`, read from the database if it was not in memory.
   Entry& Load(const std::string& key);
   void MarkDirty(Entry& e);
-  void Forget();
+  void Forget();  // drops the cache and whatever this step has pending
 
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* family_;

@@ -64,20 +64,30 @@ Status Views::Open(const std::string& dir, std::unique_ptr<Views>* views) {
   return Status::OK();
 }
 
-uint64_t Views::seq() const {
+Status Views::Checkpoint(uint64_t* seq, Hash* chain) const {
+  *seq = 0;
+  *chain = Hash{};
   std::string value;
-  if (!db_->Get(rocksdb::ReadOptions(), family_, state::kCheckpointKey, &value).ok()) return 0;
-  return state::GetBe64(value);
+  const rocksdb::Status read =
+      db_->Get(rocksdb::ReadOptions(), family_, state::kCheckpointKey, &value);
+  if (read.IsNotFound()) return Status::OK();
+  if (!read.ok()) return FromRocks(read);
+  *seq = state::GetBe64(value);
+  if (value.size() == 8 + chain->size())
+    std::memcpy(chain->data(), value.data() + 8, chain->size());
+  return Status::OK();
+}
+
+uint64_t Views::seq() const {
+  uint64_t seq;
+  Hash chain;
+  return Checkpoint(&seq, &chain).ok() ? seq : 0;
 }
 
 Hash Views::chain() const {
-  Hash chain{};
-  std::string value;
-  if (db_->Get(rocksdb::ReadOptions(), family_, state::kCheckpointKey, &value).ok() &&
-      value.size() == 8 + chain.size()) {
-    std::memcpy(chain.data(), value.data() + 8, chain.size());
-  }
-  return chain;
+  uint64_t seq;
+  Hash chain;
+  return Checkpoint(&seq, &chain).ok() ? chain : Hash{};
 }
 
 namespace {
@@ -203,14 +213,11 @@ Status Views::Replay(const Ledger& ledger, uint64_t from, uint64_t to, const Eve
 Status Views::CatchUp(const Ledger& ledger, uint64_t up_to, const EventFilter& filter) {
   const uint64_t head = ledger.GetHead().seq;
   const uint64_t to = up_to == 0 ? head : std::min(up_to, head);
-  {
-    // seq() reads a failure as "no checkpoint", which would replay the log over the views.
-    std::string checkpoint;
-    const rocksdb::Status read =
-        db_->Get(rocksdb::ReadOptions(), family_, state::kCheckpointKey, &checkpoint);
-    if (!read.ok() && !read.IsNotFound()) return FromRocks(read);
-  }
-  const uint64_t at = seq();
+  // A failed read is not "no checkpoint": that would replay the log over the views.
+  uint64_t at = 0;
+  Hash at_chain;
+  Status checkpoint = Checkpoint(&at, &at_chain);
+  if (!checkpoint.ok()) return checkpoint;
   if (at > head) return Rebuild(ledger);
   if (at > 0) {
     std::string layout;
@@ -222,7 +229,7 @@ Status Views::CatchUp(const Ledger& ledger, uint64_t up_to, const EventFilter& f
     Status s = ledger.Get(at, &bytes);
     if (!s.ok()) return s;
     StoredMessage stored(bytes);
-    if (std::memcmp(stored.event().getChain().begin(), chain().data(), sizeof(Hash)) != 0) {
+    if (std::memcmp(stored.event().getChain().begin(), at_chain.data(), sizeof(Hash)) != 0) {
       return Rebuild(ledger);
     }
   }

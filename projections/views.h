@@ -48,7 +48,7 @@ class Views {
   // Called with the seq of the last event applied at every checkpoint (for progress output).
   void set_progress(std::function<void(uint64_t)> progress) { progress_ = std::move(progress); }
 
-  // The last event applied: {seq, chain}.
+  // The last event applied: {seq, chain}; {0, zeros} when there is none or it cannot be read.
   uint64_t seq() const;
   Hash chain() const;
 
@@ -80,6 +80,8 @@ class Views {
  private:
   Views(std::unique_ptr<rocksdb::DB> db, rocksdb::ColumnFamilyHandle* family);
   Status Replay(const Ledger& ledger, uint64_t from, uint64_t to, const EventFilter& filter);
+  // The checkpoint {seq, chain} ({0, zeros} when absent); an error only when it cannot be read.
+  Status Checkpoint(uint64_t* seq, Hash* chain) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* family_;
