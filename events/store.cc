@@ -350,8 +350,8 @@ Status Repeat(const internal::Overlay& overlay, const Codec& codec, uint64_t seq
   }
   if (!same.ok() || sent.which() != original.which() ||
       ClientContent(sent.asReader()).asBytes() != ClientContent(original).asBytes()) {
-    return Status::DuplicateId("id \"" + id + "\" was used by event " + std::to_string(seq) +
-                               " with different content");
+    return Status::DuplicateId("id \"" + id + "\"" + std::string(kUsedByEvent) +
+                               std::to_string(seq) + " with different content");
   }
   result->seq = seq;
   result->stream = original.getStream().cStr();

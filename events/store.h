@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "events/codec.h"
@@ -47,6 +48,10 @@ struct AppendOptions {
   // anything depends on it may append without.
   bool wal = true;
 };
+
+// DUPLICATE_ID says `id "X"` + kUsedByEvent + the seq of the event that holds the id +
+// " with different content" (the server hides the seq from callers who may not read it).
+inline constexpr std::string_view kUsedByEvent = " was used by event ";
 
 // What an append answers for one event (SPEC §6.1): for a repeated id with the same
 // content, the original event's values and `duplicate` set.

@@ -260,11 +260,10 @@ Status MayAppend(const Call& c, schema::Event::Reader e) {
 // that holds the id only when that event is of one of its studios.
 Status ForCaller(const Call& c, const Status& refusal) {
   if (refusal.code() != Code::kDuplicateId || c.who.role != Role::kRecorder) return refusal;
-  static constexpr std::string_view kUsedBy = " was used by event ";
   const std::string& message = refusal.message();
-  const size_t at = message.find(kUsedBy);
+  const size_t at = message.find(kUsedByEvent);
   if (at == std::string::npos) return refusal;
-  const size_t digits = at + kUsedBy.size();
+  const size_t digits = at + kUsedByEvent.size();
   const size_t end = message.find(' ', digits);
   uint64_t seq = 0;
   std::string bytes;
@@ -670,21 +669,35 @@ Response StaticResponse(Server::Impl& impl, const Request& req, const std::strin
 
 }  // namespace
 
-std::optional<Response> RefuseBeforeBody(Server::Impl& impl, Request& header) {
-  Call c{impl, header, {}, {}, "", {}, {}};
-  if (!ParseTarget(std::string_view(header.target().data(), header.target().size()), &c.target)) {
-    return std::nullopt;  // Handle answers it
-  }
-  const std::string& path = c.target.path;
-  const bool api = path == "/metrics" || path == "/v1" || path.rfind("/v1/", 0) == 0;
-  if (!api || path == "/v1/session" || Authenticate(c)) return std::nullopt;
-  Response res = Plain(header, http::status::unauthorized, "UNAUTHORIZED",
+bool IsApiPath(const std::string& path) {
+  return path == "/metrics" || path == "/v1" || path.rfind("/v1/", 0) == 0;
+}
+
+Response Unauthorized(const Request& req) {
+  Response res = Plain(req, http::status::unauthorized, "UNAUTHORIZED",
                        "a valid bearer token or session is required");
   res.set(http::field::www_authenticate, "Bearer");
   return res;
 }
 
+bool MayFollowLive(const Principal& who) {
+  return Can(who, kReaders) || who.role == Role::kRecorder;
+}
+
+std::optional<Response> RefuseBeforeBody(Server::Impl& impl, Request& header,
+                                         std::optional<Authenticated>* passed) {
+  Call c{impl, header, {}, {}, "", {}, {}};
+  if (!ParseTarget(std::string_view(header.target().data(), header.target().size()), &c.target)) {
+    return std::nullopt;  // Handle answers it
+  }
+  if (!IsApiPath(c.target.path) || c.target.path == "/v1/session") return std::nullopt;
+  if (!Authenticate(c)) return Unauthorized(header);
+  *passed = Authenticated{c.who, c.session_id, c.csrf};
+  return std::nullopt;
+}
+
 net::awaitable<Response> Handle(Server::Impl& impl, Request& req, const std::string& peer,
+                                const std::optional<Authenticated>& passed,
                                 std::optional<Principal>* live) {
   Call c{impl, req, {}, {}, peer, {}, {}};
   if (!ParseTarget(std::string_view(req.target().data(), req.target().size()), &c.target)) {
@@ -700,20 +713,20 @@ net::awaitable<Response> Handle(Server::Impl& impl, Request& req, const std::str
         req, http::status::ok,
         "{\"ok\":true,\"seq\":" + std::to_string(impl.parts.ledger->GetHead().seq) + "}");
   }
-  const bool api = path == "/metrics" || path == "/v1" || path.rfind("/v1/", 0) == 0;
-  if (!api) {
+  if (!IsApiPath(path)) {
     if (!get)
       co_return Plain(req, http::status::method_not_allowed, "METHOD_NOT_ALLOWED",
                       "this route answers GET");
     co_return StaticResponse(impl, req, path);
   }
   if (auto answer = co_await SessionRoute(c)) co_return std::move(*answer);
-  // Every other route needs a token or a session.
-  if (!Authenticate(c)) {
-    Response res = Plain(req, http::status::unauthorized, "UNAUTHORIZED",
-                         "a valid bearer token or session is required");
-    res.set(http::field::www_authenticate, "Bearer");
-    co_return res;
+  // Every other route needs a token or a session (checked once: before the body, if any).
+  if (passed) {
+    c.who = passed->who;
+    c.session_id = passed->session_id;
+    c.csrf = passed->csrf;
+  } else if (!Authenticate(c)) {
+    co_return Unauthorized(req);
   }
   if (!c.session_id.empty() && !get) {
     if (!FromWorkspace(req, c.csrf)) {
@@ -733,7 +746,7 @@ net::awaitable<Response> Handle(Server::Impl& impl, Request& req, const std::str
   }
   if (path == "/v1/events") co_return EventsPage(c);
   if (path == "/v1/events/live") {
-    if (!Can(c.who, kReaders) && c.who.role != Role::kRecorder) co_return Forbidden(req);
+    if (!MayFollowLive(c.who)) co_return Forbidden(req);
     *live = c.who;
     co_return Response{};
   }
@@ -803,7 +816,7 @@ net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, Re
     Call check{impl, req, {}, {}, "", "", ""};
     if (!Authenticate(check)) return false;
     who = check.who;
-    return Can(who, kReaders) || who.role == Role::kRecorder;
+    return MayFollowLive(who);
   };
   while (!impl.stopping) {
     const uint64_t head = impl.parts.ledger->GetHead().seq;

@@ -56,11 +56,22 @@ std::optional<Response> ReadErrorResponse(const beast::error_code& ec) {
   return std::nullopt;
 }
 
-net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
+// Gives a live stream's slot back however the stream ends.
+struct LiveSlot {
+  Slots& slots;
+  std::string name;
+  ~LiveSlot() { slots.Give(name); }
+};
+
+net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream, std::string peer) {
   beast::flat_buffer buffer;
   beast::error_code ec;
-  const auto remote = stream.socket().remote_endpoint(ec);
-  const std::string peer = ec ? "" : remote.address().to_string();
+  // Writes a last answer; the connection then closes.
+  auto answer_and_close = [&](Response& answer) -> net::awaitable<void> {
+    answer.keep_alive(false);
+    stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
+    co_await http::async_write(stream, answer, net::redirect_error(net::use_awaitable, ec));
+  };
   for (int served = 0;; ++served) {
     if (served > 0 && buffer.size() == 0) {
       // Kept alive: the next request has its own, shorter wait for its first bytes.
@@ -79,12 +90,11 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
     stream.expires_after(std::chrono::milliseconds(impl.options.request_timeout_ms));
     co_await http::async_read_header(stream, buffer, parser,
                                      net::redirect_error(net::use_awaitable, ec));
+    std::optional<Authenticated> passed;
     if (!ec && !parser.is_done()) {
       // No body is read for a caller the route would refuse: 401 before 4 MiB arrive.
-      if (auto refusal = RefuseBeforeBody(impl, parser.get())) {
-        refusal->keep_alive(false);
-        stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
-        co_await http::async_write(stream, *refusal, net::redirect_error(net::use_awaitable, ec));
+      if (auto refusal = RefuseBeforeBody(impl, parser.get(), &passed)) {
+        co_await answer_and_close(*refusal);
         break;
       }
       co_await http::async_read(stream, buffer, parser,
@@ -92,11 +102,7 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
     }
     if (ec) {
       Fail(ec, "read");
-      if (auto answer = ReadErrorResponse(ec)) {
-        answer->keep_alive(false);
-        stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
-        co_await http::async_write(stream, *answer, net::redirect_error(net::use_awaitable, ec));
-      }
+      if (auto answer = ReadErrorResponse(ec)) co_await answer_and_close(*answer);
       break;
     }
     Request request = parser.release();
@@ -105,7 +111,7 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
     impl.in_flight.fetch_add(1);
     Response response;
     try {
-      response = co_await Handle(impl, request, peer, &live);
+      response = co_await Handle(impl, request, peer, passed, &live);
     } catch (const std::exception& x) {
       // A bug in a route must not drop the connection with the request still counted in hand.
       spdlog::error("{} {}: {}", std::string(request.method_string()),
@@ -125,31 +131,15 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream) {
     if (live) {
       impl.in_flight.fetch_sub(1);
       // Live subscribers are capped in all and per token or person.
-      bool admitted = false;
-      {
-        std::lock_guard<std::mutex> lock(impl.peers_mu);
-        int64_t& mine = impl.live_by_name[live->name];
-        admitted = impl.live_total < impl.options.live_subscribers_max &&
-                   mine < impl.options.live_subscribers_per_name_max;
-        if (admitted) {
-          ++mine;
-          ++impl.live_total;
-        } else if (mine == 0) {
-          impl.live_by_name.erase(live->name);
-        }
-      }
-      if (!admitted) {
+      if (!impl.live.Take(live->name, impl.options.live_subscribers_max,
+                          impl.options.live_subscribers_per_name_max)) {
         Response busy = ErrorResponse(
             request, Status::Unavailable("too many live subscriptions; close one or retry"));
-        busy.keep_alive(false);
-        stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
-        co_await http::async_write(stream, busy, net::redirect_error(net::use_awaitable, ec));
+        co_await answer_and_close(busy);
         break;
       }
+      LiveSlot slot{impl.live, live->name};
       co_await ServeLive(impl, stream, request, *live);
-      std::lock_guard<std::mutex> lock(impl.peers_mu);
-      --impl.live_total;
-      if (--impl.live_by_name[live->name] <= 0) impl.live_by_name.erase(live->name);
       break;
     }
     stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
@@ -187,14 +177,8 @@ net::awaitable<void> Listen(Server::Impl& impl) {
     backoff_ms = 0;
     const auto remote = socket.remote_endpoint(ec);
     const std::string peer = ec ? "" : remote.address().to_string();
-    bool admitted = impl.metrics.connections.load() < impl.options.connections_max;
-    if (admitted) {
-      std::lock_guard<std::mutex> lock(impl.peers_mu);
-      int64_t& open = impl.peers[peer];
-      admitted = open < impl.options.connections_per_address_max;
-      if (admitted) ++open;
-    }
-    if (!admitted) {
+    if (!impl.connections.Take(peer, impl.options.connections_max,
+                               impl.options.connections_per_address_max)) {
       // Over the cap in all or of this address: closed at once, so that one client cannot
       // hold every slot and others still get in.
       impl.metrics.connections_refused.fetch_add(1);
@@ -203,14 +187,10 @@ net::awaitable<void> Listen(Server::Impl& impl) {
     }
     impl.metrics.connections.fetch_add(1);
     auto executor = socket.get_executor();
-    net::co_spawn(executor, Session(impl, beast::tcp_stream(std::move(socket))),
+    net::co_spawn(executor, Session(impl, beast::tcp_stream(std::move(socket)), peer),
                   [&impl, peer](std::exception_ptr e) {
                     impl.metrics.connections.fetch_sub(1);
-                    {
-                      std::lock_guard<std::mutex> lock(impl.peers_mu);
-                      auto it = impl.peers.find(peer);
-                      if (it != impl.peers.end() && --it->second <= 0) impl.peers.erase(it);
-                    }
+                    impl.connections.Give(peer);
                     if (e) {
                       try {
                         std::rethrow_exception(e);

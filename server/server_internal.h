@@ -26,6 +26,7 @@
 #include "server/metrics.h"
 #include "server/server.h"
 #include "server/sessions.h"
+#include "server/slots.h"
 #include "server/static_files.h"
 #include "server/view_cache.h"
 
@@ -61,12 +62,8 @@ struct Server::Impl {
   uint64_t follow_target = 0;  // guarded by follow_mu
   std::atomic<bool> stopping{false};
   std::atomic<int64_t> in_flight{0};  // requests being handled
-  // Open connections by client address (accepts and session ends, on any thread).
-  std::mutex peers_mu;
-  std::unordered_map<std::string, int64_t> peers;
-  // Live subscribers in all and by token or person name (under peers_mu).
-  int64_t live_total = 0;
-  std::unordered_map<std::string, int64_t> live_by_name;
+  Slots connections;                  // by client address
+  Slots live;                         // live streams by token or person name
   std::thread follower;
   std::atomic<uint64_t> report_seq{0};
   ViewCache view_cache;
@@ -107,9 +104,9 @@ inline bool OwnStudio(const Principal& p, const std::string& studio) {
   return std::find(p.studios.begin(), p.studios.end(), studio) != p.studios.end();
 }
 
-// A query parameter as a whole number; nullopt when absent, error when malformed.
 // A whole number of 0 to 2^64 − 1, digits only.
 bool WholeNumber(std::string_view text, uint64_t* out);
+// A query parameter as a whole number; nullopt when absent, error when malformed.
 Status UintParam(const Target& t, const std::string& name, std::optional<uint64_t>* out);
 // {"error": {"code", "message"}} with `status`.
 Response Plain(const Request& req, http::status status, const std::string& code,
@@ -131,15 +128,31 @@ std::string StudioOfStream(const std::string& stream);
 net::awaitable<std::optional<Response>> SessionRoute(Call& c);
 net::awaitable<std::optional<Response>> AdminRoute(Call& c);
 net::awaitable<std::optional<Response>> WorkspaceRoute(Call& c);
-// Authenticates by bearer token or session cookie; sets c.who and c.session_id.
+// Authenticates by bearer token or session cookie; sets c.who, c.session_id and c.csrf.
 bool Authenticate(Call& c);
+// Who a request authenticated as, found once and handed on.
+struct Authenticated {
+  Principal who;
+  std::string session_id, csrf;
+};
+// Whether `path` is an API route (`/v1…`, `/metrics`): each but /v1/session needs a token
+// or session.
+bool IsApiPath(const std::string& path);
+// 401 with WWW-Authenticate: Bearer.
+Response Unauthorized(const Request& req);
+// Who may follow /v1/events/live: readers, and recorders (their studios' events).
+bool MayFollowLive(const Principal& who);
 
 // For a request whose header came and whose body has not: the 401 its route would answer
-// (an API route without a valid token or session), so that the body is never read.
-std::optional<Response> RefuseBeforeBody(Server::Impl& impl, Request& header);
-// Answers one request from `peer` (the client's address). Sets *live to the subscriber when
-// the request is a live subscription, which the session then serves itself with ServeLive.
+// (an API route without a valid token or session), so that the body is never read; else
+// nullopt, with *passed set to who it authenticated as, if it is an API route.
+std::optional<Response> RefuseBeforeBody(Server::Impl& impl, Request& header,
+                                         std::optional<Authenticated>* passed);
+// Answers one request from `peer` (the client's address), authenticated already if `passed`
+// is set. Sets *live to the subscriber when the request is a live subscription, which the
+// session then serves itself with ServeLive.
 net::awaitable<Response> Handle(Server::Impl& impl, Request& request, const std::string& peer,
+                                const std::optional<Authenticated>& passed,
                                 std::optional<Principal>* live);
 // Serves GET /v1/events/live on the session's stream until the client goes, the server
 // stops, or the request's token or session no longer authenticates (checked every
