@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "events/codec.h"
+#include "tests/fuzz/mutate.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
@@ -26,14 +28,6 @@ std::vector<std::string> Seeds() {
   };
 }
 
-// xorshift64*: a fixed, portable sequence.
-uint64_t Next(uint64_t* x) {
-  *x ^= *x >> 12;
-  *x ^= *x << 25;
-  *x ^= *x >> 27;
-  return *x * 0x2545F4914F6CDD1Dull;
-}
-
 TEST(FuzzSmokeTest, MutatedInputsAreRefusedOrAcceptedWithoutCrashing) {
   const auto seeds = Seeds();
   uint64_t x = 0x9E3779B97F4A7C15ull;
@@ -42,25 +36,8 @@ TEST(FuzzSmokeTest, MutatedInputsAreRefusedOrAcceptedWithoutCrashing) {
   int accepted = 0, refused = 0;
   static const char kInteresting[] = "\"\\{}[],:0123456789-.eE+u\xff\xc3\xed\x00";
   for (int run = 0; run < kRuns; ++run) {
-    std::string input = seeds[Next(&x) % seeds.size()];
-    const int edits = 1 + static_cast<int>(Next(&x) % 8);
-    for (int e = 0; e < edits && !input.empty(); ++e) {
-      const size_t at = Next(&x) % input.size();
-      switch (Next(&x) % 4) {
-        case 0:
-          input[at] = static_cast<char>(Next(&x));
-          break;
-        case 1:
-          input.insert(at, 1, kInteresting[Next(&x) % (sizeof kInteresting - 1)]);
-          break;
-        case 2:
-          input.erase(at, 1 + Next(&x) % 4);
-          break;
-        case 3:
-          input.insert(at, input.substr(at, Next(&x) % 16));
-          break;
-      }
-    }
+    const std::string input =
+        testing::Mutate(seeds, std::string_view(kInteresting, sizeof kInteresting - 1), 8, &x);
     LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()), input.size());
     Submissions parsed;
     (codec.ParseLine(input, true, &parsed).ok() ? accepted : refused)++;

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/fuzz/http_fuzz.h"
+#include "tests/fuzz/mutate.h"
 
 namespace wulian {
 namespace {
@@ -43,14 +45,6 @@ std::vector<std::string> Seeds() {
   };
 }
 
-// xorshift64*: a fixed, portable sequence.
-uint64_t Next(uint64_t* x) {
-  *x ^= *x >> 12;
-  *x ^= *x << 25;
-  *x ^= *x >> 27;
-  return *x * 0x2545F4914F6CDD1Dull;
-}
-
 TEST(HttpFuzzSmokeTest, MutatedRequestsGetAWellFormedAnswerOrAClose) {
   const auto seeds = Seeds();
   // Every seed as it is first: each route answers.
@@ -64,25 +58,8 @@ TEST(HttpFuzzSmokeTest, MutatedRequestsGetAWellFormedAnswerOrAClose) {
   static const char kInteresting[] = "%&=?/;:\r\n 0123456789-+\x7f\xff\xe4\x00";
   std::map<char, int> classes;  // '1'..'5' by status class, '0' closed
   for (int run = 0; run < kRuns; ++run) {
-    std::string input = seeds[Next(&x) % seeds.size()];
-    const int edits = 1 + static_cast<int>(Next(&x) % 4);
-    for (int e = 0; e < edits && !input.empty(); ++e) {
-      const size_t at = Next(&x) % input.size();
-      switch (Next(&x) % 4) {
-        case 0:
-          input[at] = static_cast<char>(Next(&x));
-          break;
-        case 1:
-          input.insert(at, 1, kInteresting[Next(&x) % (sizeof kInteresting - 1)]);
-          break;
-        case 2:
-          input.erase(at, 1 + Next(&x) % 4);
-          break;
-        case 3:
-          input.insert(at, input.substr(at, Next(&x) % 16));
-          break;
-      }
-    }
+    const std::string input =
+        testing::Mutate(seeds, std::string_view(kInteresting, sizeof kInteresting - 1), 4, &x);
     const std::string answer = fuzz::Exchange(input);
     ASSERT_TRUE(fuzz::WellFormed(answer)) << input << "\n---\n" << answer.substr(0, 300);
     ++classes[answer.empty() ? '0' : answer[9]];

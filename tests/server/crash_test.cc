@@ -27,24 +27,40 @@ using testing::SplitLines;
 using testing::TempDir;
 using testing::Wulian;
 
-// POSTs `body`; returns the status (0 when the connection failed) and the body.
-std::pair<int, std::string> Post(uint16_t port, const std::string& token, const std::string& body) {
+// One request on a new connection: the status (0 when the connection failed), the body,
+// and the whole answer as sent (headers included).
+struct Answer {
+  int status = 0;
+  std::string body, raw;
+};
+Answer Send(uint16_t port, const std::string& token, http::verb method, const std::string& target,
+            const std::string& body = "") {
   net::io_context ioc;
   beast::tcp_stream stream(ioc);
   beast::error_code ec;
   stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
-  if (ec) return {0, ""};
-  http::request<http::string_body> req{http::verb::post, "/v1/events", 11};
+  if (ec) return {};
+  http::request<http::string_body> req{method, target, 11};
   req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::authorization, "Bearer " + token);
-  req.body() = body;
-  req.prepare_payload();
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  if (!body.empty()) {
+    req.body() = body;
+    req.prepare_payload();
+  }
   http::write(stream, req, ec);
   beast::flat_buffer buffer;
   http::response<http::string_body> res;
   if (!ec) http::read(stream, buffer, res, ec);
-  if (ec) return {0, ""};
-  return {static_cast<int>(res.result_int()), res.body()};
+  if (ec) return {};
+  std::ostringstream raw;
+  raw << res;
+  return {static_cast<int>(res.result_int()), res.body(), raw.str()};
+}
+
+// A token of `role` granted with `wulian token add` on the ledger in DIR/ledger.
+std::string AddToken(const std::string& dir, const std::string& role, const std::string& name) {
+  const std::string added = Wulian(dir, "token add --role " + role + " --name " + name).out;
+  return added.substr(added.find("wl_"), 67);
 }
 
 // Starts `wulian serve` on a free port; returns its pid and port. With `open_files`, the
@@ -80,8 +96,7 @@ TEST(CrashTest, KilledUnderConcurrentAppendsLosesNoAcknowledgedEvent) {
   TempDir dir;
   const std::string data = dir.path() + "/ledger";
   ASSERT_EQ(Wulian(dir.path(), "demo --events 3000").exit_code, 0);
-  const std::string added = Wulian(dir.path(), "token add --role admin --name load").out;
-  const std::string token = added.substr(added.find("wl_"), 67);
+  const std::string token = AddToken(dir.path(), "admin", "load");
   uint16_t port = 0;
   const pid_t pid = Serve(data, &port);
 
@@ -96,8 +111,8 @@ TEST(CrashTest, KilledUnderConcurrentAppendsLosesNoAcknowledgedEvent) {
     clients.emplace_back([&, t] {
       for (int n = 0; n < 100000 && !dead; ++n) {
         const std::string id = "k-" + std::to_string(t) + "-" + std::to_string(n);
-        auto [status, body] = Post(
-            port, token,
+        auto [status, body, raw] = Send(
+            port, token, http::verb::post, "/v1/events",
             testing::Event(
                 id, "ContactRecorded",
                 R"({"studio":"S01","members":["M001"],"channel":"online","peopleReached":1,"topic":"负载"})",
@@ -231,27 +246,6 @@ TEST(FaultTest, OutOfDescriptorsTheAcceptLoopBacksOffAndRecovers) {
             lines.end());
 }
 
-// GET `target` with `token`: the status and the raw answer (headers included), 0 if none.
-std::pair<int, std::string> Fetch(uint16_t port, const std::string& token,
-                                  const std::string& target) {
-  net::io_context ioc;
-  net::ip::tcp::socket socket(ioc);
-  beast::error_code ec;
-  socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
-  if (ec) return {0, ""};
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-  http::write(socket, req, ec);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  if (!ec) http::read(socket, buffer, res, ec);
-  if (ec) return {0, ""};
-  std::ostringstream raw;
-  raw << res;
-  return {static_cast<int>(res.result_int()), raw.str()};
-}
-
 // 64 occurred-axis reports at once: at most 2 are built and 8 wait, the rest get 503 with
 // Retry-After at once (the queue used to take every one); views and /healthz answer
 // meanwhile.
@@ -259,36 +253,35 @@ TEST(FaultTest, AFloodOfReportsIsBoundedAndTheRestStillAnswers) {
   TempDir dir;
   const std::string data = dir.path() + "/ledger";
   ASSERT_EQ(Wulian(dir.path(), "demo --events 3000").exit_code, 0);
-  const std::string added = Wulian(dir.path(), "token add --role auditor --name reader").out;
-  const std::string token = added.substr(added.find("wl_"), 67);
+  const std::string token = AddToken(dir.path(), "auditor", "reader");
   uint16_t port = 0;
   const pid_t pid = Serve(data, &port);
-  std::vector<std::pair<int, std::string>> answers(64);
+  std::vector<Answer> answers(64);
   std::vector<std::thread> clients;
   for (size_t i = 0; i < answers.size(); ++i) {
     clients.emplace_back([&, i] {
-      answers[i] = Fetch(
-          port, token,
-          "/v1/reports?axis=occurred&asOf=2026-06-01T00:00:00%2B08:00&n=" + std::to_string(i));
+      answers[i] =
+          Send(port, token, http::verb::get,
+               "/v1/reports?axis=occurred&asOf=2026-06-01T00:00:00%2B08:00&n=" + std::to_string(i));
     });
   }
   const auto start = std::chrono::steady_clock::now();
-  const auto health = Fetch(port, "", "/healthz");
+  const Answer health = Send(port, "", http::verb::get, "/healthz");
   const double health_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  const auto view = Fetch(port, token, "/v1/studios/S01");
+  const Answer view = Send(port, token, http::verb::get, "/v1/studios/S01");
   const double view_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   for (auto& c : clients) c.join();
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);
-  EXPECT_EQ(health.first, 200);
-  EXPECT_EQ(view.first, 200);
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(view.status, 200);
   size_t built = 0, refused = 0;
-  for (const auto& [status, raw] : answers) {
+  for (const auto& [status, body, raw] : answers) {
     if (status == 200) {
       ++built;
-      EXPECT_NE(raw.find("{\"head\":"), std::string::npos);
+      EXPECT_EQ(body.rfind("{\"head\":", 0), 0u) << body.substr(0, 100);
     } else {
       EXPECT_EQ(status, 503) << raw;
       EXPECT_NE(raw.find("Retry-After: 1"), std::string::npos) << raw;

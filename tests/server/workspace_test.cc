@@ -179,7 +179,7 @@ TEST(SessionTest, ALiveStreamEndsWhenItsTokenOrSessionDoes) {
 }
 
 // Live subscriptions are capped per token and in all: over a cap, 503 at once (there was
-// no cap); a closed stream gives its place back.
+// no cap), and the streams within the caps go on.
 TEST(SessionTest, LiveSubscriptionsAreCapped) {
   ServedLedger s(2000, [](server::ServerOptions& o) {
     o.live_subscribers_max = 3;
