@@ -53,9 +53,11 @@ std::string CookieValue(const Request& req, std::string_view name) {
   return "";
 }
 
-std::string CookieHeader(const std::string& value, bool clear) {
+// Over TLS the cookie is Secure: a browser never sends it over plain HTTP.
+std::string CookieHeader(const Server::Impl& impl, const std::string& value, bool clear) {
   std::string out =
       std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+  if (impl.tls) out += "; Secure";
   if (clear) out += "; Max-Age=0";
   return out;
 }
@@ -102,7 +104,7 @@ net::awaitable<Response> SignIn(Call& c) {
   const std::string id = impl.sessions.Create(who->name, credential, NowMs());
   auto session = impl.sessions.Use(id, NowMs());
   Response res = JsonResponse(c.req, http::status::ok, WhoJson(*who, session ? session->csrf : ""));
-  res.set(http::field::set_cookie, CookieHeader(id, false));
+  res.set(http::field::set_cookie, CookieHeader(impl, id, false));
   co_return res;
 }
 
@@ -142,7 +144,7 @@ net::awaitable<std::optional<Response>> SessionRoute(Call& c) {
     const std::string id = CookieValue(c.req, kSessionCookie);
     if (!id.empty()) {
       auto session = c.impl.sessions.Use(id, NowMs());
-      if (session && !FromWorkspace(c.req, session->csrf)) {
+      if (session && !FromWorkspace(c.impl, c.req, session->csrf)) {
         co_return Plain(c.req, http::status::forbidden, "FORBIDDEN",
                         "a request with a session cookie must come from the workspace (Origin or "
                         "X-CSRF-Token)");
@@ -150,7 +152,7 @@ net::awaitable<std::optional<Response>> SessionRoute(Call& c) {
       c.impl.sessions.End(id);
     }
     Response res = JsonResponse(c.req, http::status::ok, "{\"ok\":true}");
-    res.set(http::field::set_cookie, CookieHeader("", true));
+    res.set(http::field::set_cookie, CookieHeader(c.impl, "", true));
     co_return res;
   }
   if (method != http::verb::get && method != http::verb::head) {

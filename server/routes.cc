@@ -109,9 +109,9 @@ http::status StatusOf(Code code) {
 
 }  // namespace
 
-bool FromWorkspace(const Request& req, const std::string& csrf) {
+bool FromWorkspace(const Server::Impl& impl, const Request& req, const std::string& csrf) {
   const auto origin = req[http::field::origin];
-  const std::string own = "http://" + std::string(req[http::field::host]);
+  const std::string own = (impl.tls ? "https://" : "http://") + std::string(req[http::field::host]);
   const bool same_origin = !origin.empty() && origin == own;
   const bool token = !csrf.empty() && req["X-CSRF-Token"] == csrf;
   return same_origin || token;
@@ -729,7 +729,7 @@ net::awaitable<Response> Handle(Server::Impl& impl, Request& req, const std::str
     co_return Unauthorized(req);
   }
   if (!c.session_id.empty() && !get) {
-    if (!FromWorkspace(req, c.csrf)) {
+    if (!FromWorkspace(c.impl, req, c.csrf)) {
       co_return Plain(req, http::status::forbidden, "FORBIDDEN",
                       "a request with a session cookie must come from the workspace (Origin or "
                       "X-CSRF-Token)");
@@ -778,7 +778,7 @@ namespace wulian::server {
 
 // Server-Sent Events: the events from ?from= (or after Last-Event-ID) up to the head, then
 // each new event as it commits, in order, with no gaps; `id:` is the seq.
-net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, Request& req,
+net::awaitable<void> ServeLive(Server::Impl& impl, const LiveSink& send, Request& req,
                                Principal who) {
   Target target;
   ParseTarget(std::string_view(req.target().data(), req.target().size()), &target);
@@ -796,19 +796,11 @@ net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, Re
     }
   }
   next = std::max<uint64_t>(next, 1);
-  beast::error_code ec;
   std::string out =
       "HTTP/1.1 200 OK\r\nServer: wulian\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
       "Cache-Control: no-store\r\nConnection: close\r\n\r\n: live from " +
       std::to_string(next) + "\n\n";
   if (!s.ok()) out = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-  auto send = [&](std::string text) -> net::awaitable<bool> {
-    stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
-    co_await net::async_write(stream, net::buffer(text),
-                              net::redirect_error(net::use_awaitable, ec));
-    stream.expires_never();
-    co_return !ec;
-  };
   if (!co_await send(std::move(out)) || !s.ok()) co_return;
   auto last_sent = Clock::now();
   // Whether the request's token or session still authenticates; refreshes `who`.

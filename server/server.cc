@@ -9,8 +9,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/ssl.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -63,19 +65,23 @@ struct LiveSlot {
   ~LiveSlot() { slots.Give(name); }
 };
 
-net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream, std::string peer) {
+// Reads requests and answers them in order on `stream` (a TCP stream, or a TLS stream over
+// one) until the connection is done with.
+template <class Stream>
+net::awaitable<void> Serve(Server::Impl& impl, Stream& stream, const std::string& peer) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   beast::error_code ec;
   // Writes a last answer; the connection then closes.
   auto answer_and_close = [&](Response& answer) -> net::awaitable<void> {
     answer.keep_alive(false);
-    stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
+    tcp_layer.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
     co_await http::async_write(stream, answer, net::redirect_error(net::use_awaitable, ec));
   };
   for (int served = 0;; ++served) {
     if (served > 0 && buffer.size() == 0) {
       // Kept alive: the next request has its own, shorter wait for its first bytes.
-      stream.expires_after(std::chrono::milliseconds(impl.options.keep_alive_idle_ms));
+      tcp_layer.expires_after(std::chrono::milliseconds(impl.options.keep_alive_idle_ms));
       const size_t n = co_await stream.async_read_some(buffer.prepare(kHeaderBytesMax),
                                                        net::redirect_error(net::use_awaitable, ec));
       if (ec) {
@@ -87,7 +93,7 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream, std::
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderBytesMax);
     parser.body_limit(kRequestBodyBytesMax);
-    stream.expires_after(std::chrono::milliseconds(impl.options.request_timeout_ms));
+    tcp_layer.expires_after(std::chrono::milliseconds(impl.options.request_timeout_ms));
     co_await http::async_read_header(stream, buffer, parser,
                                      net::redirect_error(net::use_awaitable, ec));
     std::optional<Authenticated> passed;
@@ -139,10 +145,17 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream, std::
         break;
       }
       LiveSlot slot{impl.live, live->name};
-      co_await ServeLive(impl, stream, request, *live);
+      const LiveSink send = [&](std::string text) -> net::awaitable<bool> {
+        tcp_layer.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
+        co_await net::async_write(stream, net::buffer(text),
+                                  net::redirect_error(net::use_awaitable, ec));
+        tcp_layer.expires_never();
+        co_return !ec;
+      };
+      co_await ServeLive(impl, send, request, *live);
       break;
     }
-    stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
+    tcp_layer.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
     co_await http::async_write(stream, response, net::redirect_error(net::use_awaitable, ec));
     impl.in_flight.fetch_sub(1);
     spdlog::info("{} {} {} {}", std::string(request.method_string()), std::string(request.target()),
@@ -153,7 +166,30 @@ net::awaitable<void> Session(Server::Impl& impl, beast::tcp_stream stream, std::
     }
     if (!response.keep_alive() || impl.stopping) break;
   }
+}
+
+net::awaitable<void> PlainSession(Server::Impl& impl, beast::tcp_stream stream, std::string peer) {
+  co_await Serve(impl, stream, peer);
+  beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+// The handshake has the time of a request read; a client that speaks plain HTTP to the TLS
+// port fails it and is closed.
+net::awaitable<void> TlsSession(Server::Impl& impl, beast::tcp_stream tcp_stream,
+                                std::string peer) {
+  beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *impl.tls);
+  beast::error_code ec;
+  stream.next_layer().expires_after(std::chrono::milliseconds(impl.options.request_timeout_ms));
+  co_await stream.async_handshake(net::ssl::stream_base::server,
+                                  net::redirect_error(net::use_awaitable, ec));
+  if (ec) {
+    Fail(ec, "tls handshake");
+    co_return;
+  }
+  co_await Serve(impl, stream, peer);
+  stream.next_layer().expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
+  co_await stream.async_shutdown(net::redirect_error(net::use_awaitable, ec));
 }
 
 net::awaitable<void> Listen(Server::Impl& impl) {
@@ -187,18 +223,20 @@ net::awaitable<void> Listen(Server::Impl& impl) {
     }
     impl.metrics.connections.fetch_add(1);
     auto executor = socket.get_executor();
-    net::co_spawn(executor, Session(impl, beast::tcp_stream(std::move(socket)), peer),
-                  [&impl, peer](std::exception_ptr e) {
-                    impl.metrics.connections.fetch_sub(1);
-                    impl.connections.Give(peer);
-                    if (e) {
-                      try {
-                        std::rethrow_exception(e);
-                      } catch (const std::exception& x) {
-                        spdlog::error("session: {}", x.what());
-                      }
-                    }
-                  });
+    beast::tcp_stream stream(std::move(socket));
+    auto session = impl.tls ? TlsSession(impl, std::move(stream), peer)
+                            : PlainSession(impl, std::move(stream), peer);
+    net::co_spawn(executor, std::move(session), [&impl, peer](std::exception_ptr e) {
+      impl.metrics.connections.fetch_sub(1);
+      impl.connections.Give(peer);
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+          spdlog::error("session: {}", x.what());
+        }
+      }
+    });
   }
 }
 
@@ -296,8 +334,37 @@ Server::Server(const ServerParts& parts, const ServerOptions& options)
 
 Server::~Server() = default;
 
+namespace {
+
+// A server context of TLS 1.2 and later with the certificate chain and key of `options`.
+Status LoadTls(const ServerOptions& options, std::unique_ptr<net::ssl::context>* out) {
+  if (options.tls_cert.empty() != options.tls_key.empty())
+    return Status::InvalidArgument("TLS needs both a certificate and a key");
+  if (options.tls_cert.empty()) return Status::OK();
+  auto tls = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  tls->set_options(net::ssl::context::default_workarounds | net::ssl::context::single_dh_use);
+  ::SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
+  beast::error_code ec;
+  tls->use_certificate_chain_file(options.tls_cert, ec);
+  if (ec)
+    return Status::InvalidArgument("cannot load TLS certificate " + options.tls_cert + ": " +
+                                   ec.message());
+  tls->use_private_key_file(options.tls_key, net::ssl::context::pem, ec);
+  if (ec)
+    return Status::InvalidArgument("cannot load TLS key " + options.tls_key + ": " + ec.message());
+  if (::SSL_CTX_check_private_key(tls->native_handle()) != 1)
+    return Status::InvalidArgument("the TLS key " + options.tls_key +
+                                   " does not match the certificate " + options.tls_cert);
+  *out = std::move(tls);
+  return Status::OK();
+}
+
+}  // namespace
+
 Status Server::Start() {
   Status loaded = impl_->web.Load(impl_->options.web_dir);
+  if (!loaded.ok()) return loaded;
+  loaded = LoadTls(impl_->options, &impl_->tls);
   if (!loaded.ok()) return loaded;
   if (!impl_->web.built())
     spdlog::warn("the web workspace is not built ({})", impl_->options.web_dir);

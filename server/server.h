@@ -57,6 +57,10 @@ struct ServerOptions {
   // Address and port to listen on; port 0 picks a free one (see Server::port()).
   std::string address = "127.0.0.1";
   uint16_t port = 8080;
+  // PEM files of the certificate chain and its private key: both set, the server speaks only
+  // HTTPS (TLS 1.2 or later, OpenSSL through Beast's ssl_stream); both empty, plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
   // The ledger directory, for scratch space of reports.
   std::string data_dir;
   // Time to read one request once its first byte came (the first request of a connection:
@@ -108,7 +112,7 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds the listening socket.
+  // Loads the TLS certificate and key (if set) and binds the listening socket.
   Status Start();
   uint16_t port() const;
   // Serves until Stop() or SIGINT/SIGTERM; then drains and returns.

@@ -14,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,6 +30,10 @@
 #include "server/slots.h"
 #include "server/static_files.h"
 #include "server/view_cache.h"
+
+namespace boost::asio::ssl {
+class context;
+}  // namespace boost::asio::ssl
 
 namespace wulian::server {
 
@@ -48,6 +53,7 @@ struct Server::Impl {
 
   ServerParts parts;
   ServerOptions options;
+  std::unique_ptr<net::ssl::context> tls;  // set when the server speaks HTTPS
   Metrics metrics;
   net::io_context ioc{static_cast<int>(kServerThreads)};
   tcp::acceptor acceptor{ioc};
@@ -118,8 +124,9 @@ std::string LinesToArray(const std::string& lines);
 // Waits until `hub` reaches `target` or `timeout_ms` passes; true if reached.
 net::awaitable<bool> WaitFor(Hub& hub, uint64_t target, int timeout_ms);
 // A cookie rides along on any request the browser makes, so a request that changes state
-// must show that it comes from the workspace itself: its Origin, or the session's CSRF token.
-bool FromWorkspace(const Request& req, const std::string& csrf);
+// must show that it comes from the workspace itself: its Origin (http:// or, when the server
+// speaks TLS, https:// and the Host), or the session's CSRF token.
+bool FromWorkspace(const Server::Impl& impl, const Request& req, const std::string& csrf);
 // The studio of a stream ("studio/S01" → "S01"), or "" for another stream.
 std::string StudioOfStream(const std::string& stream);
 
@@ -154,11 +161,14 @@ std::optional<Response> RefuseBeforeBody(Server::Impl& impl, Request& header,
 net::awaitable<Response> Handle(Server::Impl& impl, Request& request, const std::string& peer,
                                 const std::optional<Authenticated>& passed,
                                 std::optional<Principal>* live);
-// Serves GET /v1/events/live on the session's stream until the client goes, the server
+// Writes a piece of a live stream to the client within the write timeout; false once the
+// client is gone or too slow.
+using LiveSink = std::function<net::awaitable<bool>(std::string)>;
+// Serves GET /v1/events/live through `send` until the client goes, the server
 // stops, or the request's token or session no longer authenticates (checked every
 // kLiveRecheckMs: a revocation, a sign-out, a disabled person); recorders get only their
 // studios' events, as their studios are at each check.
-net::awaitable<void> ServeLive(Server::Impl& impl, beast::tcp_stream& stream, Request& request,
+net::awaitable<void> ServeLive(Server::Impl& impl, const LiveSink& send, Request& request,
                                Principal who);
 
 // A JSON response with the given status.

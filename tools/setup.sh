@@ -12,7 +12,7 @@ packages=(
   capnproto libcapnp-dev
   libboost-dev libboost-system-dev
   libspdlog-dev libgtest-dev
-  libssl-dev libsodium-dev
+  libssl-dev openssl libsodium-dev
   nodejs npm chromium fonts-noto-cjk
 )
 missing=()

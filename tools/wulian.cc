@@ -44,7 +44,9 @@ constexpr char kUsage[] =
     "  report --as-of TIME [--axis recorded|occurred] [--format json|md|csv|html] [--out FILE]\n"
     "                               what the ledger held (recorded) or what had happened\n"
     "                               (occurred) at TIME, byte for byte reproducible\n"
-    "  serve [--listen 127.0.0.1:8080] [--web DIR]  the HTTP API (SIGINT or SIGTERM stops it)\n"
+    "  serve [--listen 127.0.0.1:8080] [--web DIR] [--tls-cert FILE --tls-key FILE]\n"
+    "        [--insecure-http]      the HTTP API (SIGINT or SIGTERM stops it); HTTPS with a\n"
+    "                               certificate; plain HTTP off loopback only if insecure\n"
     "  token add --role recorder|supervisor|auditor|admin --name NAME [--studio S01,S02]\n"
     "  token list [--history] | token revoke NAME\n"
     "                               bearer tokens of the HTTP API (secrets are shown once)\n"
@@ -203,7 +205,8 @@ int Backup(const Args& args) {
 Status ParseArgs(int argc, char** argv, std::string* command, Args* args) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--history" || a == "--keep" || a == "--password-stdin") {  // flags without a value
+    if (a == "--history" || a == "--keep" || a == "--password-stdin" ||
+        a == "--insecure-http") {  // flags without a value
       args->flags[a.substr(2)] = "1";
     } else if (a.rfind("--", 0) == 0 && a.size() > 2) {
       if (i + 1 >= argc) return Status::InvalidArgument(a + " needs a value");

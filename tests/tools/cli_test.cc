@@ -260,6 +260,26 @@ TEST(CliTest, TheDataDirectoryIsPrivateWhateverTheUmask) {
   }
 }
 
+// Off loopback, plain HTTP is refused unless the operator insists with --insecure-http.
+TEST(CliTest, ServeRefusesPlainHttpOffLoopback) {
+  TempDir dir;
+  ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
+  for (const char* listen : {"0.0.0.0:0", "[::]:0", "192.0.2.1:0"}) {
+    Output r = Wulian(dir.path(), std::string("serve --listen ") + listen, "", "timeout 20");
+    EXPECT_EQ(r.exit_code, 2) << listen << ": " << r.out;
+    EXPECT_NE(r.out.find("refusing plain HTTP"), std::string::npos) << r.out;
+  }
+  // With the flag the same command passes that check and stops at the next one (a journal
+  // that others may read), so that it needs no server to run.
+  const std::string journal = dir.path() + "/ledger/access.jsonl";
+  std::filesystem::permissions(journal, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+  Output r = Wulian(dir.path(), "serve --listen 0.0.0.0:0 --insecure-http", "", "timeout 20");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out.find("refusing plain HTTP"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("chmod 600"), std::string::npos) << r.out;
+}
+
 // A crash during the replacement of the database leaves the old or the new ledger.
 TEST(CliTest, AnInterruptedReplacementIsFinishedOrUndone) {
   TempDir dir;
