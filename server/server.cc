@@ -5,9 +5,14 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
@@ -240,6 +245,64 @@ net::awaitable<void> Listen(Server::Impl& impl) {
   }
 }
 
+// One request of the control socket (server.h): checked to come from this process's user,
+// then answered from the blocking pool.
+net::awaitable<void> ControlSession(Server::Impl& impl,
+                                    net::local::stream_protocol::socket socket) {
+  ucred peer{};
+  socklen_t size = sizeof peer;
+  if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0 ||
+      peer.uid != ::geteuid()) {
+    spdlog::warn("control socket: refused a connection of uid {}", peer.uid);
+    co_return;
+  }
+  beast::basic_stream<net::local::stream_protocol> stream(std::move(socket));
+  beast::error_code ec;
+  std::string line;
+  stream.expires_after(std::chrono::milliseconds(kControlRequestTimeoutMs));
+  co_await net::async_read_until(stream, net::dynamic_buffer(line, kControlRequestBytesMax), '\n',
+                                 net::redirect_error(net::use_awaitable, ec));
+  if (ec) {
+    Fail(ec, "control socket");
+    co_return;
+  }
+  line.resize(line.find('\n'));
+  constexpr std::string_view kBackup = "backup ";
+  const std::string dir = line.starts_with(kBackup) ? line.substr(kBackup.size()) : "";
+  std::string answer;
+  Status s;
+  if (dir.empty() || dir.front() != '/') {
+    s = Status::InvalidArgument("the control socket takes `backup /ABSOLUTE/DIR`");
+  } else if (!impl.parts.backup) {
+    s = Status::Unavailable("this server makes no backups");
+  } else {
+    auto run = [&]() -> net::awaitable<Status> { co_return impl.parts.backup(dir, &answer); };
+    s = co_await net::co_spawn(impl.blocking.get_executor(), run(), net::use_awaitable);
+    spdlog::info("backup to {}: {}", dir, s.ok() ? "done" : s.message());
+  }
+  if (!s.ok()) {
+    answer = "{\"error\":{\"code\":" + JsonString(s.CodeName()) +
+             ",\"message\":" + JsonString(s.message()) + "}}";
+  }
+  const std::string out = std::to_string(s.ExitCode()) + "\n" + answer + "\n";
+  stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
+  co_await net::async_write(stream, net::buffer(out), net::redirect_error(net::use_awaitable, ec));
+  if (ec) Fail(ec, "control socket");
+}
+
+net::awaitable<void> ListenControl(Server::Impl& impl) {
+  for (;;) {
+    beast::error_code ec;
+    auto socket = co_await impl.control.async_accept(net::redirect_error(net::use_awaitable, ec));
+    if (ec == net::error::operation_aborted || impl.stopping) co_return;
+    if (ec) {
+      Fail(ec, "control accept");
+      continue;
+    }
+    net::co_spawn(impl.ioc, ControlSession(impl, std::move(socket)), net::detached);
+  }
+}
+
 // Lets the requests in hand finish (their appends are answered after their sync), then
 // stops the io_context; idle keep-alive connections are simply closed.
 void DrainThenStop(Server::Impl& impl, std::chrono::steady_clock::time_point deadline) {
@@ -359,6 +422,30 @@ Status LoadTls(const ServerOptions& options, std::unique_ptr<net::ssl::context>*
   return Status::OK();
 }
 
+// Binds the control socket, replacing a file left by a server that died (the caller holds
+// the ledger's lock, so no other server uses it).
+Status OpenControlSocket(Server::Impl& impl) {
+  const std::string& path = impl.options.control_socket;
+  if (path.empty()) return Status::OK();
+  if (path.size() >= sizeof(sockaddr_un::sun_path)) {
+    spdlog::warn(
+        "no control socket: {} is too long a path; `wulian backup` needs the server "
+        "stopped",
+        path);
+    return Status::OK();
+  }
+  ::unlink(path.c_str());
+  beast::error_code ec;
+  const net::local::stream_protocol::endpoint endpoint(path);
+  impl.control.open(endpoint.protocol(), ec);
+  if (!ec) impl.control.bind(endpoint, ec);
+  if (!ec && ::chmod(path.c_str(), 0600) != 0)
+    ec = beast::error_code(errno, beast::system_category());
+  if (!ec) impl.control.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return Status::IOError("cannot open the control socket " + path + ": " + ec.message());
+  return Status::OK();
+}
+
 }  // namespace
 
 Status Server::Start() {
@@ -379,7 +466,7 @@ Status Server::Start() {
   if (ec)
     return Status::IOError("cannot listen on " + impl_->options.address + ":" +
                            std::to_string(impl_->options.port) + ": " + ec.message());
-  return Status::OK();
+  return OpenControlSocket(*impl_);
 }
 
 uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
@@ -407,6 +494,7 @@ void Server::Run() {
     if (!ec) Stop();
   });
   net::co_spawn(impl.ioc, Listen(impl), net::detached);
+  if (impl.control.is_open()) net::co_spawn(impl.ioc, ListenControl(impl), net::detached);
   std::vector<std::thread> threads;
   for (size_t i = 1; i < kServerThreads; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
   impl.ioc.run();
@@ -421,6 +509,7 @@ void Server::Run() {
   impl.follower.join();
   impl.blocking.stop();  // reports not yet started are dropped; their clients are gone
   impl.blocking.join();
+  if (impl.control.is_open()) ::unlink(impl.options.control_socket.c_str());
   spdlog::info("stopped at seq {}", impl.parts.ledger->GetHead().seq);
 }
 
@@ -431,6 +520,7 @@ void Server::Stop() {
   net::post(impl.ioc, [&impl] {
     beast::error_code ec;
     impl.acceptor.close(ec);
+    impl.control.close(ec);
     impl.signals.cancel(ec);
     impl.committed.WakeAll();
     impl.projected.WakeAll();

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -63,6 +64,9 @@ struct ServerOptions {
   std::string tls_key;
   // The ledger directory, for scratch space of reports.
   std::string data_dir;
+  // A Unix socket (in the private ledger directory) where the ledger's owner asks the running
+  // server for a backup (`wulian backup DIR`); empty: none. See ControlSocket below.
+  std::string control_socket;
   // Time to read one request once its first byte came (the first request of a connection:
   // from the accept), and to write one response.
   int request_timeout_ms = kRequestTimeoutMs;
@@ -95,15 +99,28 @@ Status LoadServerConfig(const std::string& path, ServerOptions* options);
 Status RaiseOpenFilesLimit(uint64_t* limit);
 Status WriteDefaultServerConfig(const std::string& path);
 
+// Makes a consistent copy of the ledger in `dir` while it is served; sets *answer to the
+// JSON line that `wulian backup` prints.
+using BackupFunction = std::function<Status(const std::string& dir, std::string* answer)>;
+
 // What the server needs, owned by the caller (main wires them): the ledger, its views, its
-// tokens and people, its policy and its signing key.
+// tokens and people, its policy, its signing key, and how to back it up.
 struct ServerParts {
   Ledger* ledger;
   projections::Views* views;
   Access* access;
   const projections::Policy* policy;
   const SigningKey* key;
+  BackupFunction backup = {};  // none: the control socket answers UNAVAILABLE
 };
+
+// The control socket: a stream socket whose mode (0600, in a 0700 directory) and peer
+// credentials (only the server's own user) admit the ledger's owner alone. One request line
+// per connection, one answer, then the connection closes:
+//   request := "backup " ABSOLUTE-DIR "\n"
+//   answer  := EXIT-CODE "\n" JSON-LINE "\n"      (what `wulian backup` exits with and prints)
+inline constexpr size_t kControlRequestBytesMax = 4096;
+inline constexpr int kControlRequestTimeoutMs = 10'000;
 
 class Server {
  public:

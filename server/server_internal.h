@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
@@ -57,6 +58,7 @@ struct Server::Impl {
   Metrics metrics;
   net::io_context ioc{static_cast<int>(kServerThreads)};
   tcp::acceptor acceptor{ioc};
+  net::local::stream_protocol::acceptor control{ioc};  // open when options.control_socket is set
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   net::thread_pool blocking{static_cast<size_t>(std::max(1, options.reports_running_max))};
   std::atomic<int> reports_admitted{0};  // running or waiting for the pool

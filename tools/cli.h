@@ -149,6 +149,14 @@ int ReportCommand(const Args& args);
 
 // `serve` (tools/serve_cli.cc).
 int ServeCommand(const Args& args);
+// `backup DIR` (tools/backup_cli.cc): by the running server when there is one.
+int BackupCommand(const Args& args);
+// Copies the ledger of `data_dir`, open as `ledger`, into the new directory `dir`; sets
+// *answer to {"backup": DIR, "head": the copy's head}.
+Status BackupTo(const std::string& data_dir, const Ledger& ledger, const std::string& dir,
+                std::string* answer);
+// DATA/control.sock, absolute: where a running server takes `backup` requests.
+std::string ControlSocketPath(const std::string& data_dir);
 
 // The token commands (tools/token_cli.cc): token add|list|revoke. They need only the access
 // journal, so they work while `serve` runs.

@@ -70,7 +70,14 @@ int ServeCommand(const Args& args) {
   if (s.ok()) s = projections::Views::Open(ViewsDir(args.data), &views);
   if (s.ok()) s = views->CatchUp(*ledger);
   if (!s.ok()) return Fail(s);
-  server::Server server({ledger.get(), views.get(), access.get(), &policy, key.get()}, options);
+  options.control_socket = ControlSocketPath(args.data);
+  const std::string data = args.data;
+  Ledger& served = *ledger;
+  auto backup = [data, &served](const std::string& dir, std::string* answer) {
+    return BackupTo(data, served, dir, answer);
+  };
+  server::Server server({ledger.get(), views.get(), access.get(), &policy, key.get(), backup},
+                        options);
   s = server.Start();
   if (!s.ok()) return Fail(s);
   std::cout << "{\"listening\":\"" << options.address << ":" << server.port() << "\",\"scheme\":\""

@@ -174,33 +174,6 @@ int Demo(const Args& args) {
   return 0;
 }
 
-// backup DIR: a consistent RocksDB checkpoint of the log in DIR/db, with the signing key,
-// the policy and the access journal; the views are rebuilt from the log when needed.
-int Backup(const Args& args) {
-  if (args.positional.size() != 1) return Fail(Status::InvalidArgument("usage: backup DIR"));
-  const std::string dir = args.positional[0];
-  if (std::filesystem::exists(dir)) return Fail(Status::InvalidArgument(dir + " already exists"));
-  std::unique_ptr<Ledger> ledger;
-  Status s = OpenLedger(args.data, &ledger);
-  std::error_code error;
-  if (s.ok()) std::filesystem::create_directories(dir, error);
-  if (s.ok() && error) s = Status::IOError("cannot create " + dir);
-  if (s.ok() && ::chmod(dir.c_str(), 0700) != 0)
-    s = Status::IOError("cannot make " + dir + " private");
-  if (s.ok()) s = ledger->Checkpoint(DatabaseDir(dir));
-  for (const auto& file : {SigningKeyPath(args.data), PolicyPath(args.data),
-                           AccessJournalPath(args.data), ServerConfigPath(args.data)}) {
-    if (!s.ok() || !std::filesystem::exists(file)) continue;
-    std::filesystem::copy_file(file, dir + "/" + std::filesystem::path(file).filename().string(),
-                               error);
-    if (error) s = Status::IOError("cannot copy " + file + ": " + error.message());
-  }
-  if (!s.ok()) return Fail(s);
-  std::cout << "{\"backup\":" << JsonString(dir) << ",\"head\":" << HeadJson(ledger->GetHead())
-            << "}\n";
-  return 0;
-}
-
 // Splits argv into the command, its positionals and its flags; --data may stand anywhere.
 Status ParseArgs(int argc, char** argv, std::string* command, Args* args) {
   for (int i = 1; i < argc; ++i) {
@@ -257,7 +230,7 @@ int Main(int argc, char** argv) {
                                                                         {"token", TokenCommand},
                                                                         {"user", UserCommand},
                                                                         {"serve", ServeCommand},
-                                                                        {"backup", Backup}};
+                                                                        {"backup", BackupCommand}};
   auto it = kCommands.find(command);
   if (it == kCommands.end()) {
     std::cerr << kUsage;

@@ -92,6 +92,65 @@ pid_t Serve(const std::string& data, uint16_t* port, rlim_t open_files = 0, int 
   return pid;
 }
 
+// Clients that append ContactRecorded events to a server on `port` until stopped (or until the
+// server goes), keeping what was acknowledged.
+class AppendLoad {
+ public:
+  using Acks = std::vector<std::pair<std::string, uint64_t>>;  // id → seq
+  AppendLoad(uint16_t port, const std::string& token, int clients) {
+    for (int t = 0; t < clients; ++t) {
+      clients_.emplace_back([this, port, token, t] {
+        for (int n = 0; n < 100000 && !stop_; ++n) {
+          const std::string id = "k-" + std::to_string(t) + "-" + std::to_string(n);
+          auto [status, body, raw] = Send(
+              port, token, http::verb::post, "/v1/events",
+              testing::Event(
+                  id, "ContactRecorded",
+                  R"({"studio":"S01","members":["M001"],"channel":"online","peopleReached":1,"topic":"负载"})",
+                  "2026-10-31T12:00:00+08:00"));
+          if (status == 0) return;
+          ASSERT_EQ(status, 201) << body;
+          std::lock_guard<std::mutex> lock(mu_);
+          acked_.emplace_back(id, std::stoull(body.substr(7)));
+          grew_.notify_all();
+        }
+      });
+    }
+  }
+  ~AppendLoad() { Stop(); }
+  // Blocks until at least `count` appends were acknowledged in all.
+  void WaitFor(size_t count) {
+    std::unique_lock<std::mutex> lock(mu_);
+    grew_.wait(lock, [&] { return acked_.size() >= count; });
+  }
+  Acks Acked() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return acked_;
+  }
+  void Stop() {
+    stop_ = true;
+    for (auto& c : clients_) c.join();
+    clients_.clear();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable grew_;
+  Acks acked_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> clients_;
+};
+
+// The events from seq 3001 on of the ledger in DIR/ledger, by seq: their ids.
+std::map<uint64_t, std::string> IdsAfterTheDemo(const std::string& dir) {
+  std::map<uint64_t, std::string> stored;
+  for (const auto& line : SplitLines(Wulian(dir, "export --from 3001").out)) {
+    const size_t at = line.find("\"id\":\"") + 6;
+    stored[std::stoull(line.substr(7))] = line.substr(at, line.find('"', at) - at);
+  }
+  return stored;
+}
+
 TEST(CrashTest, KilledUnderConcurrentAppendsLosesNoAcknowledgedEvent) {
   TempDir dir;
   const std::string data = dir.path() + "/ledger";
@@ -99,48 +158,16 @@ TEST(CrashTest, KilledUnderConcurrentAppendsLosesNoAcknowledgedEvent) {
   const std::string token = AddToken(dir.path(), "admin", "load");
   uint16_t port = 0;
   const pid_t pid = Serve(data, &port);
-
-  constexpr int kClients = 8;
-  constexpr size_t kAcksBeforeKill = 300;
-  std::mutex mu;
-  std::condition_variable enough;
-  std::vector<std::pair<std::string, uint64_t>> acked;  // id → seq
-  std::atomic<bool> dead{false};
-  std::vector<std::thread> clients;
-  for (int t = 0; t < kClients; ++t) {
-    clients.emplace_back([&, t] {
-      for (int n = 0; n < 100000 && !dead; ++n) {
-        const std::string id = "k-" + std::to_string(t) + "-" + std::to_string(n);
-        auto [status, body, raw] = Send(
-            port, token, http::verb::post, "/v1/events",
-            testing::Event(
-                id, "ContactRecorded",
-                R"({"studio":"S01","members":["M001"],"channel":"online","peopleReached":1,"topic":"负载"})",
-                "2026-10-31T12:00:00+08:00"));
-        if (status == 0) return;
-        ASSERT_EQ(status, 201) << body;
-        std::lock_guard<std::mutex> lock(mu);
-        acked.emplace_back(id, std::stoull(body.substr(7)));
-        if (acked.size() >= kAcksBeforeKill) enough.notify_one();
-      }
-    });
-  }
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    enough.wait(lock, [&] { return acked.size() >= kAcksBeforeKill; });
-  }
+  AppendLoad load(port, token, 8);
+  load.WaitFor(300);
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
-  dead = true;
-  for (auto& c : clients) c.join();
+  load.Stop();
+  const AppendLoad::Acks acked = load.Acked();
 
   ASSERT_EQ(Wulian(dir.path(), "verify").exit_code, 0);
-  std::map<uint64_t, std::string> stored;
-  for (const auto& line : SplitLines(Wulian(dir.path(), "export --from 3001").out)) {
-    const size_t at = line.find("\"id\":\"") + 6;
-    stored[std::stoull(line.substr(7))] = line.substr(at, line.find('"', at) - at);
-  }
+  std::map<uint64_t, std::string> stored = IdsAfterTheDemo(dir.path());
   ASSERT_GE(stored.size(), acked.size());
   for (const auto& [id, seq] : acked)
     EXPECT_EQ(stored[seq], id) << "acknowledged event " << seq << " lost or moved";
@@ -292,6 +319,49 @@ TEST(FaultTest, AFloodOfReportsIsBoundedAndTheRestStillAnswers) {
   EXPECT_GE(built, 1u);
   std::printf("64 reports at once: %zu built, %zu refused; /healthz %.1f ms, a view %.1f ms\n",
               built, refused, health_ms, view_ms);
+}
+
+// `wulian backup` while the server appends under load: the server makes the copy (it holds
+// the ledger), which verifies, rebuilds its views, and holds every event acknowledged before
+// the backup began. Once the server is gone (killed: its socket file stays behind) the
+// command opens the ledger itself.
+TEST(FaultTest, ABackupWhileServingUnderLoadHoldsEveryAcknowledgedEvent) {
+  TempDir dir;
+  const std::string data = dir.path() + "/ledger";
+  ASSERT_EQ(Wulian(dir.path(), "demo --events 3000").exit_code, 0);
+  const std::string token = AddToken(dir.path(), "admin", "load");
+  uint16_t port = 0;
+  const pid_t pid = Serve(data, &port);
+  AppendLoad load(port, token, 4);
+  load.WaitFor(200);
+  const AppendLoad::Acks before = load.Acked();
+  const std::string copy = dir.path() + "/copy";
+  std::filesystem::create_directories(copy);
+  const testing::Output backup = Wulian(dir.path(), "backup " + copy + "/ledger");
+  ASSERT_EQ(backup.exit_code, 0) << backup.out;
+  const size_t during = load.Acked().size();
+  load.WaitFor(during + 100);  // the load went on through the backup and after it
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  load.Stop();
+
+  EXPECT_EQ(backup.out.rfind("{\"backup\":\"" + copy + "/ledger\",\"head\":{\"seq\":", 0), 0u)
+      << backup.out;
+  const testing::Output verified = Wulian(copy, "verify");
+  EXPECT_EQ(verified.exit_code, 0) << verified.out;
+  EXPECT_EQ(Wulian(copy, "rebuild").exit_code, 0);
+  EXPECT_EQ(Wulian(copy, "query studio S01").exit_code, 0);
+  std::map<uint64_t, std::string> stored = IdsAfterTheDemo(copy);
+  for (const auto& [id, seq] : before)
+    EXPECT_EQ(stored[seq], id) << "event " << seq << ", acknowledged before the backup, is missing";
+  std::printf("backup under load: %zu acknowledged before it, %zu in the copy\n", before.size(),
+              stored.size());
+
+  // The server was killed and left its socket file: the command makes the copy itself.
+  ASSERT_TRUE(std::filesystem::exists(data + "/control.sock"));
+  const testing::Output direct = Wulian(dir.path(), "backup " + dir.path() + "/copy2/ledger");
+  EXPECT_EQ(direct.exit_code, 0) << direct.out;
+  EXPECT_EQ(Wulian(dir.path() + "/copy2", "verify").exit_code, 0);
 }
 
 }  // namespace
