@@ -24,6 +24,8 @@ const char* CodeName(Code code) {
       return "IO_ERROR";
     case Code::kUnavailable:
       return "UNAVAILABLE";
+    case Code::kNoSpace:
+      return "NO_SPACE";
   }
   return "UNKNOWN";
 }
@@ -43,6 +45,7 @@ int Status::ExitCode() const {
     case Code::kCorruption:
     case Code::kIOError:
     case Code::kUnavailable:
+    case Code::kNoSpace:
       return 1;
   }
   return 1;

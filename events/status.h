@@ -23,6 +23,7 @@ enum class Code {
   kCorruption,       // CORRUPTION: stored data fails a check
   kIOError,          // IO_ERROR: the storage layer failed
   kUnavailable,      // UNAVAILABLE: cannot be done now (overloaded, degraded); may be retried
+  kNoSpace,          // NO_SPACE: the disk of the ledger is full; nothing was written
 };
 
 // The stable name of a code, as printed in {"error": {"code": ...}}.
@@ -50,6 +51,7 @@ class [[nodiscard]] Status {
   static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
   static Status IOError(std::string msg) { return Status(Code::kIOError, std::move(msg)); }
   static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
+  static Status NoSpace(std::string msg) { return Status(Code::kNoSpace, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -12,6 +12,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 #include <sodium.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <bit>
@@ -32,6 +33,10 @@ namespace internal {
 
 Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return Status::OK();
+  if (s.IsNoSpace()) {
+    return Status::NoSpace("the disk of the ledger is full; nothing was written (" + s.ToString() +
+                           ")");
+  }
   if (s.IsNotFound()) return Status::NotFound(s.ToString());
   if (s.IsCorruption()) return Status::Corruption(s.ToString());
   return Status::IOError(s.ToString());
@@ -254,6 +259,7 @@ Status Ledger::Open(const std::string& db_dir, const OpenOptions& options,
   db_options.error_if_exists = options.error_if_exists;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
+  db_options.info_log = NewRocksLogger(db_dir);
   const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
                                           format::kEventsFamily,
                                           format::kIdsFamily,
@@ -321,6 +327,8 @@ Status Ledger::Open(const std::string& db_dir, const OpenOptions& options,
     return s;
   }
   ledger->reset(new Ledger(std::move(db), std::move(handles), head, std::move(frontier)));
+  (*ledger)->db_dir_ = db_dir;
+  (*ledger)->disk_free_bytes_min_ = options.disk_free_bytes_min;
   return Status::OK();
 }
 
@@ -438,6 +446,21 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
                            std::vector<std::vector<AppendResult>>* results,
                            const std::vector<std::string>* actors) {
   std::lock_guard<std::mutex> append_lock(append_mu_);
+  struct statvfs disk {};
+  if (::statvfs(db_dir_.c_str(), &disk) == 0 &&
+      static_cast<uint64_t>(disk.f_bavail) * disk.f_frsize < disk_free_bytes_min_) {
+    return Status::NoSpace(
+        "the disk of the ledger has " +
+        std::to_string(static_cast<uint64_t>(disk.f_bavail) * disk.f_frsize >> 20) +
+        " MiB free, less than the " + std::to_string(disk_free_bytes_min_ >> 20) +
+        " MiB it keeps free; nothing was written");
+  }
+  if (!write_failure_.ok()) {
+    // The failed batch was never in the memtable; resuming flushes what was and starts a
+    // new WAL, so nothing of it comes back.
+    if (!db_->Resume().ok()) return write_failure_;
+    write_failure_ = Status::OK();
+  }
   internal::Overlay overlay(db_.get(), handles_->families, state_cache_.get());
   Head head;
   merkle::Frontier frontier;
@@ -477,7 +500,10 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
   write_options.sync = options.sync;
   write_options.disableWAL = !options.wal;
   Status s = FromRocks(db_->Write(write_options, &write));
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    write_failure_ = s;
+    return s;
+  }
   overlay.Written();
   head.root = frontier.Root();
   std::lock_guard<std::mutex> lock(head_mu_);

@@ -19,6 +19,10 @@
 #include "events/status.h"
 
 namespace rocksdb {
+class Logger;
+}  // namespace rocksdb
+
+namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
 }  // namespace rocksdb
@@ -30,11 +34,17 @@ class Overlay;
 class StateCache;
 }  // namespace internal
 
+inline constexpr uint64_t kDiskFreeBytesMin = 128ull << 20;
+
 struct OpenOptions {
   // Create the database if the directory holds none; otherwise opening a missing ledger fails.
   bool create_if_missing = false;
   // Refuse to open an existing ledger (for `init`).
   bool error_if_exists = false;
+  // An append is refused (NO_SPACE, nothing written) while the disk of the database has less
+  // free than this: RocksDB needs room to flush its memtables, and a write that fails in its
+  // write-ahead log leaves it unable to write again (Debian's build aborts on the next one).
+  uint64_t disk_free_bytes_min = kDiskFreeBytesMin;
 };
 
 struct AppendOptions {
@@ -48,6 +58,16 @@ struct AppendOptions {
   // anything depends on it may append without.
   bool wal = true;
 };
+
+// The info log of a RocksDB database in `db_dir`: its LOG file, rotated at kRocksLogBytesMax
+// with kRocksLogFilesKept old files. RocksDB's own file logger aborts the process on its
+// second failed write (a full disk, in Debian's build with assertions), so the log is written
+// through spdlog's rotating file sink, which drops a line it cannot write. Null if the file
+// cannot be opened at all (RocksDB then uses its own).
+inline constexpr size_t kRocksLogBytesMax = 16 << 20;
+inline constexpr size_t kRocksLogFilesKept = 2;
+inline constexpr size_t kRocksLogLineBytesMax = 4096;
+std::shared_ptr<rocksdb::Logger> NewRocksLogger(const std::string& db_dir);
 
 // DUPLICATE_ID says `id "X"` + kUsedByEvent + the seq of the event that holds the id +
 // " with different content" (the server hides the seq from callers who may not read it).
@@ -187,6 +207,13 @@ class Ledger {
   merkle::Frontier frontier_;                          // the right edge of the Merkle tree at head_
   Codec codec_;                                        // used under append_mu_
   std::unique_ptr<internal::StateCache> state_cache_;  // used under append_mu_
+  // The failure of the last write (a full disk, an I/O error), until RocksDB resumes: it
+  // refuses every write until then, so the next append asks it to (DB::Resume) and, while it
+  // cannot, answers with this failure. RocksDB resumes by itself after a full disk once
+  // there is room for its memtables again. Used under append_mu_.
+  Status write_failure_;
+  std::string db_dir_;
+  uint64_t disk_free_bytes_min_ = kDiskFreeBytesMin;
 };
 
 }  // namespace wulian

@@ -51,6 +51,7 @@ Status Views::Open(const std::string& dir, std::unique_ptr<Views>* views) {
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
+  options.info_log = NewRocksLogger(dir);
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
       {state::kFamily, FamilyOptions()}};
@@ -187,7 +188,16 @@ Status ScanForReplay(const Ledger& ledger, uint64_t from, uint64_t to,
 
 }  // namespace
 
+Status Views::ResumeWrites() {
+  if (!resume_) return Status::OK();
+  Status s = FromRocks(db_->Resume());
+  if (s.ok()) resume_ = false;
+  return s;
+}
+
 Status Views::Replay(const Ledger& ledger, uint64_t from, uint64_t to, const EventFilter& filter) {
+  Status resumed = ResumeWrites();
+  if (!resumed.ok()) return resumed;
   state::Writer writer(db_.get(), family_);
   Projector projector(
       writer, ledger, filter ? filter : [](schema::Event::Reader) { return true; });
@@ -207,6 +217,7 @@ Status Views::Replay(const Ledger& ledger, uint64_t from, uint64_t to, const Eve
   });
   if (s.ok() && last >= from) s = writer.Commit(last, chain);
   if (s.ok() && last >= from && progress_) progress_(last);
+  if (!s.ok()) resume_ = true;
   return s;
 }
 
@@ -238,11 +249,15 @@ Status Views::CatchUp(const Ledger& ledger, uint64_t up_to, const EventFilter& f
 }
 
 Status Views::Rebuild(const Ledger& ledger) {
-  Status s = FromRocks(db_->DropColumnFamily(family_));
+  Status s = ResumeWrites();
+  if (s.ok()) s = FromRocks(db_->DropColumnFamily(family_));
   if (s.ok()) s = FromRocks(db_->DestroyColumnFamilyHandle(family_));
   family_ = nullptr;
   if (s.ok()) s = FromRocks(db_->CreateColumnFamily(FamilyOptions(), state::kFamily, &family_));
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    resume_ = true;
+    return s;
+  }
   return Replay(ledger, 1, 0, nullptr);
 }
 

@@ -82,8 +82,11 @@ class Views {
   Status Replay(const Ledger& ledger, uint64_t from, uint64_t to, const EventFilter& filter);
   // The checkpoint {seq, chain} ({0, zeros} when absent); an error only when it cannot be read.
   Status Checkpoint(uint64_t* seq, Hash* chain) const;
+  // After a failed write (a full disk) RocksDB refuses writes until it resumes: asks it to.
+  Status ResumeWrites();
 
   std::unique_ptr<rocksdb::DB> db_;
+  bool resume_ = false;  // a write failed since the last ResumeWrites
   rocksdb::ColumnFamilyHandle* family_;
   std::function<void(uint64_t)> progress_;
   friend class Query;

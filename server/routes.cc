@@ -102,6 +102,8 @@ http::status StatusOf(Code code) {
       return http::status::not_found;
     case Code::kUnavailable:
       return http::status::service_unavailable;
+    case Code::kNoSpace:
+      return http::status::insufficient_storage;
     default:
       return http::status::internal_server_error;
   }
@@ -160,14 +162,18 @@ Response ErrorResponse(const Request& req, const Status& error, bool with_index)
   // A failure of the server itself (storage, I/O, a bug) is logged in full; the caller reads
   // only that it happened: paths and RocksDB's messages are not theirs to read.
   const bool internal = status == http::status::internal_server_error;
-  if (internal) {
+  const bool full = error.code() == Code::kNoSpace;
+  if (internal || full) {
     spdlog::error("{} {}: {}: {}", std::string(req.method_string()), std::string(req.target()),
                   error.CodeName(), error.message());
   }
+  const std::string message =
+      internal ? "internal error; the server log has the details"
+      : full   ? "the ledger's disk is full: nothing was written; retry once space is freed"
+               : error.message();
   std::string body =
       "{\"error\":{\"code\":" + JsonString(internal ? "INTERNAL" : error.CodeName()) +
-      ",\"message\":" +
-      JsonString(internal ? "internal error; the server log has the details" : error.message());
+      ",\"message\":" + JsonString(message);
   if (with_index && error.index()) body += ",\"index\":" + std::to_string(*error.index());
   if (error.code() == Code::kInvalidArgument &&
       error.message().find("larger than") != std::string::npos) {

@@ -2,7 +2,9 @@
 // its seq, the log verifies, and the views catch up to what a full rebuild gives.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -97,9 +99,18 @@ pid_t Serve(const std::string& data, uint16_t* port, rlim_t open_files = 0, int 
 class AppendLoad {
  public:
   using Acks = std::vector<std::pair<std::string, uint64_t>>;  // id → seq
-  AppendLoad(uint16_t port, const std::string& token, int clients) {
+  AppendLoad(uint16_t port, const std::string& token, int clients) : running_(clients) {
     for (int t = 0; t < clients; ++t) {
       clients_.emplace_back([this, port, token, t] {
+        // However the client ends (the server gone, a failed assertion), waiters wake.
+        struct Gone {
+          AppendLoad* load;
+          ~Gone() {
+            std::lock_guard<std::mutex> lock(load->mu_);
+            --load->running_;
+            load->grew_.notify_all();
+          }
+        } gone{this};
         for (int n = 0; n < 100000 && !stop_; ++n) {
           const std::string id = "k-" + std::to_string(t) + "-" + std::to_string(n);
           auto [status, body, raw] = Send(
@@ -109,19 +120,32 @@ class AppendLoad {
                   R"({"studio":"S01","members":["M001"],"channel":"online","peopleReached":1,"topic":"负载"})",
                   "2026-10-31T12:00:00+08:00"));
           if (status == 0) return;
-          ASSERT_EQ(status, 201) << body;
           std::lock_guard<std::mutex> lock(mu_);
-          acked_.emplace_back(id, std::stoull(body.substr(7)));
+          if (status == 507) {  // a full disk: nothing was written
+            ASSERT_NE(body.find("\"code\":\"NO_SPACE\""), std::string::npos) << body;
+            ++refused_;
+          } else {
+            ASSERT_EQ(status, 201) << body;
+            acked_.emplace_back(id, std::stoull(body.substr(7)));
+          }
           grew_.notify_all();
         }
       });
     }
   }
   ~AppendLoad() { Stop(); }
-  // Blocks until at least `count` appends were acknowledged in all.
-  void WaitFor(size_t count) {
+  // Blocks until at least `count` appends were acknowledged in all; false if every client
+  // ended first (the server went away).
+  bool WaitFor(size_t count) {
     std::unique_lock<std::mutex> lock(mu_);
-    grew_.wait(lock, [&] { return acked_.size() >= count; });
+    grew_.wait(lock, [&] { return acked_.size() >= count || running_ == 0; });
+    return acked_.size() >= count;
+  }
+  // Blocks until at least `count` appends were refused for a full disk in all; false as above.
+  bool WaitForRefusals(size_t count) {
+    std::unique_lock<std::mutex> lock(mu_);
+    grew_.wait(lock, [&] { return refused_ >= count || running_ == 0; });
+    return refused_ >= count;
   }
   Acks Acked() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -137,6 +161,8 @@ class AppendLoad {
   std::mutex mu_;
   std::condition_variable grew_;
   Acks acked_;
+  size_t refused_ = 0;
+  int running_;  // clients not yet ended
   std::atomic<bool> stop_{false};
   std::vector<std::thread> clients_;
 };
@@ -159,7 +185,7 @@ TEST(CrashTest, KilledUnderConcurrentAppendsLosesNoAcknowledgedEvent) {
   uint16_t port = 0;
   const pid_t pid = Serve(data, &port);
   AppendLoad load(port, token, 8);
-  load.WaitFor(300);
+  ASSERT_TRUE(load.WaitFor(300));
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -333,14 +359,14 @@ TEST(FaultTest, ABackupWhileServingUnderLoadHoldsEveryAcknowledgedEvent) {
   uint16_t port = 0;
   const pid_t pid = Serve(data, &port);
   AppendLoad load(port, token, 4);
-  load.WaitFor(200);
+  ASSERT_TRUE(load.WaitFor(200));
   const AppendLoad::Acks before = load.Acked();
   const std::string copy = dir.path() + "/copy";
   std::filesystem::create_directories(copy);
   const testing::Output backup = Wulian(dir.path(), "backup " + copy + "/ledger");
   ASSERT_EQ(backup.exit_code, 0) << backup.out;
   const size_t during = load.Acked().size();
-  load.WaitFor(during + 100);  // the load went on through the backup and after it
+  EXPECT_TRUE(load.WaitFor(during + 100));  // the load went on through the backup and after
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
   load.Stop();
@@ -362,6 +388,70 @@ TEST(FaultTest, ABackupWhileServingUnderLoadHoldsEveryAcknowledgedEvent) {
   const testing::Output direct = Wulian(dir.path(), "backup " + dir.path() + "/copy2/ledger");
   EXPECT_EQ(direct.exit_code, 0) << direct.out;
   EXPECT_EQ(Wulian(dir.path() + "/copy2", "verify").exit_code, 0);
+}
+
+// A tmpfs of its own for a test, unmounted when it ends; empty path when this process may not
+// mount one.
+struct SmallDisk {
+  explicit SmallDisk(const std::string& where, const std::string& size) : path(where) {
+    std::filesystem::create_directories(path);
+    if (::mount("tmpfs", path.c_str(), "tmpfs", 0, ("size=" + size + ",mode=0700").c_str()) != 0)
+      path.clear();
+  }
+  ~SmallDisk() {
+    if (!path.empty()) ::umount2(path.c_str(), MNT_DETACH);
+  }
+  std::string path;
+};
+
+// Fills the file system of `dir` to the last byte with the file `dir`/filler.
+void FillToTheBrim(const std::string& dir) {
+  const int fd = ::open((dir + "/filler").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ASSERT_GE(fd, 0);
+  const std::string block(1 << 20, 'x');
+  for (size_t size = block.size(); size > 0;) {
+    if (::write(fd, block.data(), size) < 0) size /= 2;  // ENOSPC: smaller pieces, to 1 byte
+  }
+  ::close(fd);
+  struct statvfs disk {};
+  ASSERT_EQ(::statvfs(dir.c_str(), &disk), 0);
+  ASSERT_EQ(disk.f_bavail, 0u);
+}
+
+// A ledger on a small tmpfs filled to the brim under load: appends are refused with 507
+// NO_SPACE and the server stays up; once space returns the appends go on; nothing
+// acknowledged is lost, the log verifies and the views equal a rebuild.
+TEST(FaultTest, OnAFullDiskAppendsAreRefusedAndNothingAcknowledgedIsLost) {
+  TempDir dir;
+  SmallDisk disk(dir.path() + "/disk", "512m");
+  if (disk.path.empty()) GTEST_SKIP() << "mounting a tmpfs needs root (CAP_SYS_ADMIN)";
+  const std::string data = disk.path + "/ledger";
+  ASSERT_EQ(Wulian(disk.path, "demo --events 3000").exit_code, 0);
+  const std::string token = AddToken(disk.path, "admin", "load");
+  uint16_t port = 0;
+  const pid_t pid = Serve(data, &port);
+  AppendLoad load(port, token, 4);
+  ASSERT_TRUE(load.WaitFor(100));
+  FillToTheBrim(disk.path);
+  EXPECT_TRUE(load.WaitForRefusals(50)) << "the server went away on a full disk";
+  const size_t before_space = load.Acked().size();
+  EXPECT_EQ(Send(port, "", http::verb::get, "/healthz").status, 200);
+  EXPECT_EQ(Send(port, token, http::verb::get, "/v1/studios/S01").status, 200);
+  std::filesystem::remove(disk.path + "/filler");
+  EXPECT_TRUE(load.WaitFor(before_space + 100)) << "no append after space returned";
+  load.Stop();
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+
+  const AppendLoad::Acks acked = load.Acked();
+  ASSERT_EQ(Wulian(disk.path, "verify").exit_code, 0);
+  std::map<uint64_t, std::string> stored = IdsAfterTheDemo(disk.path);
+  EXPECT_EQ(stored.size(), acked.size()) << "only acknowledged appends were written";
+  for (const auto& [id, seq] : acked) EXPECT_EQ(stored[seq], id) << "event " << seq << " lost";
+  const std::string now = "WULIAN_NOW=2026-11-26T10:00:00+08:00";
+  const std::string caught_up = Wulian(disk.path, "query studios", "", now).out;
+  ASSERT_EQ(Wulian(disk.path, "rebuild").exit_code, 0);
+  EXPECT_EQ(Wulian(disk.path, "query studios", "", now).out, caught_up);
 }
 
 }  // namespace

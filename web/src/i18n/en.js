@@ -196,6 +196,8 @@ export default {
     network: 'The network failed; try again (it will not record twice)',
     notFound: 'Not found',
     tooMany: 'Too many attempts; try again in {seconds} seconds',
+    noSpace: "The ledger's disk is full and nothing was recorded; ask the administrator to free space, then retry",
+    unavailable: 'The server is busy and nothing was recorded; retry shortly',
     generic: 'The server refused this: {message}',
   },
   describe: {

@@ -48,6 +48,8 @@ export function explainRefusal(err) {
     NETWORK: 'network',
     NOT_FOUND: 'notFound',
     TOO_MANY_ATTEMPTS: 'tooMany',
+    NO_SPACE: 'noSpace',
+    UNAVAILABLE: 'unavailable',
   };
   const key = byCode[err?.code];
   if (key) return { field: null, text: t(`refusal.${key}`, { seconds: err.retryAfter ?? '' }) };

@@ -196,6 +196,8 @@ export default {
     network: '网络连接失败，请检查网络后重试（重试不会重复记录）',
     notFound: '没有找到所请求的内容',
     tooMany: '尝试次数过多，请 {seconds} 秒后再试',
+    noSpace: '账本所在磁盘已满，本次未记录任何内容；请联系管理员腾出空间后重试',
+    unavailable: '服务器繁忙，本次未记录任何内容，请稍后重试',
     generic: '服务器拒绝了此请求：{message}',
   },
   describe: {
