@@ -14,6 +14,7 @@
 #include "events/signing.h"
 #include "events/store.h"
 #include "events/time.h"
+#include "server/access.h"
 #include "tools/bench.h"
 #include "tools/cli.h"
 #include "tools/demo.h"
@@ -48,6 +49,9 @@ constexpr char kUsage[] =
     "  token add --role recorder|supervisor|auditor|admin --name NAME [--studio S01,S02]\n"
     "  token list [--history] | token revoke NAME\n"
     "                               bearer tokens of the HTTP API (secrets are shown once)\n"
+    "  token seal [--confirm CHAIN] what the ledger's key does not vouch for in the access\n"
+    "                               journal (lines from before lines were signed); with the\n"
+    "                               chain it shows, seal the journal as shown\n"
     "  user add LOGIN --role ROLE --name 显示名 [--studio S01,S02] [--password-stdin]\n"
     "  user list | user disable LOGIN | user enable LOGIN | user password LOGIN "
     "[--password-stdin]\n"
@@ -66,7 +70,7 @@ int Init(const Args& args) {
   Status s = CreateLedger(args.data, &ledger);
   if (s.ok()) s = SigningKey::Load(SigningKeyPath(args.data), &key);
   std::string admin;
-  if (s.ok()) s = GrantFirstAdmin(args.data, &admin);
+  if (s.ok()) s = GrantFirstAdmin(args.data, *key, &admin);
   if (!s.ok()) return Fail(s);
   std::cout << "{\"ledger\":" << JsonString(args.data)
             << ",\"head\":" << HeadJson(ledger->GetHead())
@@ -173,7 +177,8 @@ int Demo(const Args& args) {
 }
 
 // backup DIR: a consistent RocksDB checkpoint of the log in DIR/db, with the signing key,
-// the policy and the access journal; the views are rebuilt from the log when needed.
+// the policy and the access journal with its signed head; the views are rebuilt from the log when
+// needed.
 int Backup(const Args& args) {
   if (args.positional.size() != 1) return Fail(Status::InvalidArgument("usage: backup DIR"));
   const std::string dir = args.positional[0];
@@ -186,7 +191,10 @@ int Backup(const Args& args) {
   if (s.ok() && ::chmod(dir.c_str(), 0700) != 0)
     s = Status::IOError("cannot make " + dir + " private");
   if (s.ok()) s = ledger->Checkpoint(DatabaseDir(dir));
+  // The journal's head before the journal: an append between the two copies leaves the
+  // copied head behind the copied journal (accepted), never ahead of it (refused).
   for (const auto& file : {SigningKeyPath(args.data), PolicyPath(args.data),
+                           server::AccessHeadPath(AccessJournalPath(args.data)),
                            AccessJournalPath(args.data), ServerConfigPath(args.data)}) {
     if (!s.ok() || !std::filesystem::exists(file)) continue;
     std::filesystem::copy_file(file, dir + "/" + std::filesystem::path(file).filename().string(),
