@@ -62,25 +62,33 @@ PublicKey SigningKey::public_key() const {
 }
 
 void SigningKey::Sign(TreeHead* head) const {
-  const std::string message = TreeHeadMessage(*head);
+  head->signature = SignMessage(TreeHeadMessage(*head));
+}
+
+Signature SigningKey::SignMessage(std::string_view message) const {
+  Signature signature{};
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  size_t len = head->signature.size();
+  size_t len = signature.size();
   const bool ok =
       ctx != nullptr && EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, impl_->key) == 1 &&
-      EVP_DigestSign(ctx, head->signature.data(), &len,
+      EVP_DigestSign(ctx, signature.data(), &len,
                      reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
   EVP_MD_CTX_free(ctx);
-  LEDGER_ASSERT(ok && len == head->signature.size(), "Ed25519 signing failed");
+  LEDGER_ASSERT(ok && len == signature.size(), "Ed25519 signing failed");
+  return signature;
 }
 
 bool VerifyTreeHead(const TreeHead& head, const PublicKey& key) {
+  return VerifySignature(TreeHeadMessage(head), head.signature, key);
+}
+
+bool VerifySignature(std::string_view message, const Signature& signature, const PublicKey& key) {
   EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.data(), key.size());
   if (pkey == nullptr) return false;
-  const std::string message = TreeHeadMessage(head);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   const bool ok =
       ctx != nullptr && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
-      EVP_DigestVerify(ctx, head.signature.data(), head.signature.size(),
+      EVP_DigestVerify(ctx, signature.data(), signature.size(),
                        reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
   EVP_MD_CTX_free(ctx);
   EVP_PKEY_free(pkey);

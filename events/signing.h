@@ -4,6 +4,10 @@
 //     "wulian-tree-head-v1\n" size "\n" hex(root) "\n" time "\n"
 // with size in decimal and time in RFC 3339 as printed in the head. A head is published as
 // the JSON object {"size", "root", "time", "signature"} (hex root and signature).
+//
+// The same key signs other messages (the access journal's lines and head, server/access.h);
+// each kind begins with its own first line ("wulian-…-v1\n"), so that no signature made for
+// one kind is valid as another.
 #pragma once
 
 #include <array>
@@ -11,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "events/hash.h"
 #include "events/status.h"
@@ -20,12 +25,13 @@ namespace wulian {
 inline constexpr size_t kPublicKeyBytes = 32;
 inline constexpr size_t kSignatureBytes = 64;
 using PublicKey = std::array<uint8_t, kPublicKeyBytes>;
+using Signature = std::array<uint8_t, kSignatureBytes>;
 
 struct TreeHead {
   uint64_t size = 0;
   Hash root{};
   std::string time;  // RFC 3339
-  std::array<uint8_t, kSignatureBytes> signature{};
+  Signature signature{};
 };
 
 std::string TreeHeadMessage(const TreeHead& head);
@@ -46,6 +52,8 @@ class SigningKey {
   PublicKey public_key() const;
   // Fills head->signature.
   void Sign(TreeHead* head) const;
+  // The Ed25519 signature of `message`. REQUIRES: `message` begins with its kind's line.
+  Signature SignMessage(std::string_view message) const;
 
  private:
   struct Impl;
@@ -55,6 +63,8 @@ class SigningKey {
 
 // Checks head's signature with `key`.
 bool VerifyTreeHead(const TreeHead& head, const PublicKey& key);
+// Whether `signature` is `key`'s Ed25519 signature of `message`.
+bool VerifySignature(std::string_view message, const Signature& signature, const PublicKey& key);
 
 // {"algorithm": "Ed25519", "publicKey": hex}
 std::string PublicKeyJson(const PublicKey& key);

@@ -9,20 +9,74 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <sstream>
 
+#include "events/assert.h"
 #include "events/codec.h"
 
 namespace wulian::server {
 namespace {
 
 constexpr char kChainField[] = ",\"chain\":\"";
+constexpr char kSignatureField[] = "\",\"signature\":\"";  // closes the chain's string
+constexpr char kLineEnd[] = "\"}";
+// The first lines of what a line's and a head's signatures sign (access.h).
+constexpr char kLineKind[] = "wulian-access-line-v1\n";
+constexpr char kHeadKind[] = "wulian-access-head-v1\n";
+// A head is one short line ({"seq", "chain", "signature"}: under 250 bytes); a longer file
+// is not one.
+constexpr size_t kHeadBytesMax = 512;
 
 Hash ChainOf(const Hash& prev, const std::string& body) {
   return Sha256(std::string(reinterpret_cast<const char*>(prev.data()), prev.size()) + body);
+}
+
+// What the signature of a line or a head (`kind`) with `seq` and `chain` signs.
+std::string SignedText(const char* kind, uint64_t seq, const Hash& chain) {
+  return kind + std::to_string(seq) + "\n" + ToHex(chain) + "\n";
+}
+
+// Whether `tail`, a line from its ,"chain": on, is exactly `chain`, then a signature or
+// not; *signature receives the signature, or nullopt for an unsigned line.
+bool ParseTail(std::string_view tail, const Hash& chain, std::optional<Signature>* signature) {
+  const std::string chained = kChainField + ToHex(chain);
+  signature->reset();
+  if (tail == chained + kLineEnd) return true;
+  const std::string prefix = chained + kSignatureField;
+  const size_t hex_bytes = 2 * kSignatureBytes;
+  Signature parsed;
+  if (tail.size() != prefix.size() + hex_bytes + sizeof kLineEnd - 1 ||
+      tail.substr(0, prefix.size()) != prefix || !tail.ends_with(kLineEnd) ||
+      !FromHex(tail.substr(prefix.size(), hex_bytes), parsed.data(), parsed.size())) {
+    return false;
+  }
+  *signature = parsed;
+  return true;
+}
+
+// A journal line without its password hash, if it has one.
+std::string WithoutPasswordHash(const std::string& line) {
+  static constexpr char kHashField[] = ",\"passwordHash\":\"";
+  const size_t at = line.find(kHashField);
+  if (at == std::string::npos) return line;
+  const size_t end = line.find('"', at + sizeof kHashField - 1);
+  return line.substr(0, at) + line.substr(end + 1);
+}
+
+// Syncs the directory that holds `path`, so that a rename into it lasts.
+bool SyncDirectory(const std::string& path) {
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
 }
 
 // An exclusive lock on the journal file for the life of the object.
@@ -160,14 +214,64 @@ Status CheckPassword(const std::string& password) {
   return Status::OK();
 }
 
-Status Access::Open(const std::string& path, std::unique_ptr<Access>* access) {
+std::string AccessHeadPath(const std::string& journal_path) { return journal_path + ".head"; }
+
+struct Access::Head {
+  uint64_t seq = 0;
+  Hash chain{};
+  Signature signature{};
+};
+
+Access::Access(std::string path, const SigningKey& key, bool reviewing)
+    : path_(std::move(path)),
+      head_path_(AccessHeadPath(path_)),
+      key_(key),
+      public_key_(key.public_key()),
+      reviewing_(reviewing) {}
+
+Status Access::Open(const std::string& path, const SigningKey& key,
+                    std::unique_ptr<Access>* access) {
   if (sodium_init() < 0) return Status::IOError("libsodium cannot start");
-  std::unique_ptr<Access> a(new Access(path));
+  std::unique_ptr<Access> a(new Access(path, key, /*reviewing=*/false));
   std::lock_guard<std::mutex> lock(a->mu_);
   Status s = a->Load();
   if (!s.ok()) return s;
   *access = std::move(a);
   return Status::OK();
+}
+
+Status Access::Review(const std::string& path, const SigningKey& key, JournalReview* review) {
+  std::unique_ptr<Access> a(new Access(path, key, /*reviewing=*/true));
+  std::lock_guard<std::mutex> lock(a->mu_);
+  Status s = a->Load();
+  if (!s.ok()) return s;
+  review->problem = a->anchor_.ok() ? "" : a->anchor_.message();
+  review->unsigned_lines.clear();
+  for (uint64_t i = 0; i < a->unsealed_; ++i) {
+    review->unsigned_lines.push_back(WithoutPasswordHash(a->lines_[i]));
+  }
+  review->lines = a->seq_;
+  review->chain = ToHex(a->chain_);
+  return Status::OK();
+}
+
+Status Access::Seal(const std::string& path, const SigningKey& key, const std::string& chain,
+                    const std::string& time) {
+  std::unique_ptr<Access> a(new Access(path, key, /*reviewing=*/true));
+  std::lock_guard<std::mutex> lock(a->mu_);
+  Status s = a->Append([&](std::string* body) {
+    if (a->anchor_.ok()) return Status::InvalidArgument(path + " is anchored: nothing to seal");
+    if (ToHex(a->chain_) != chain) {
+      return Status::InvalidArgument(path +
+                                     " has changed since it was reviewed (its last chain is " +
+                                     ToHex(a->chain_) + "): review it again");
+    }
+    *body = "{\"seq\":" + std::to_string(a->seq_ + 1) + ",\"time\":" + JsonString(time) +
+            ",\"action\":\"seal\",\"sealed\":" + std::to_string(a->seq_) + ",\"prev\":\"" +
+            ToHex(a->chain_) + "\"";
+    return Status::OK();
+  });
+  return s.ok() ? a->anchor_ : s;
 }
 
 Status Access::Load() {
@@ -178,59 +282,112 @@ Status Access::Load() {
 
 Status Access::Reload() { return FileSize(path_) == loaded_size_ ? Status::OK() : Load(); }
 
-// Replays the journal from the start, checking every line's chain.
+// Replays the journal from the start, checking every line, then its anchor.
 Status Access::LoadFrom(int fd) {
   std::string text;
   char buf[65536];
   ssize_t n;
+  loaded_size_ = -1;
   if (::lseek(fd, 0, SEEK_SET) != 0) return Status::IOError("cannot read " + path_);
   while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+  // Lines loaded before were checked then, their signatures too: the same bytes are not
+  // verified again.
+  const std::vector<std::string> verified = std::move(lines_);
   live_.clear();
   people_.clear();
   lines_.clear();
+  chains_.clear();
   chain_ = Hash{};
   seq_ = 0;
+  unsealed_ = 0;
+  signed_seen_ = false;
+  size_t torn = 0;  // bytes after the last newline
   for (size_t start = 0; start < text.size();) {
     size_t end = text.find('\n', start);
     if (end == std::string::npos) {
-      // An append writes its line and newline in one write and syncs before it is done, so
-      // a last line without its newline is one that a crash cut short: it was never
-      // acknowledged. It goes, with a warning, instead of failing every authentication.
-      spdlog::warn("{}: dropping a torn last line ({} bytes) left by a crash", path_,
-                   text.size() - start);
-      if (::ftruncate(fd, static_cast<off_t>(start)) != 0 || ::fsync(fd) != 0) {
-        return Status::IOError("cannot drop the torn last line of " + path_);
-      }
+      torn = text.size() - start;
       text.resize(start);
       break;
     }
     const std::string line = text.substr(start, end - start);
     start = end + 1;
-    Status s = Replay(line, path_ + " line " + std::to_string(seq_ + 1));
+    const bool seen = seq_ < verified.size() && verified[seq_] == line;
+    Status s = Replay(line, path_ + " line " + std::to_string(seq_ + 1), seen);
     if (!s.ok()) return s;
     lines_.push_back(line);
+  }
+  anchor_ = Anchor();
+  if (!anchor_.ok() && !reviewing_) return anchor_;
+  // An append writes its line and newline in one write and syncs before it is done, so a
+  // last line without its newline is one that a crash cut short: it was never acknowledged.
+  // It goes, with a warning, instead of failing every authentication; but only once the
+  // lines before it hold, so that a journal refused (its last newline removed, say) is left
+  // as it was.
+  if (torn > 0 && anchor_.ok()) {
+    spdlog::warn("{}: dropping a torn last line ({} bytes) left by a crash", path_, torn);
+    if (::ftruncate(fd, static_cast<off_t>(text.size())) != 0 || ::fsync(fd) != 0) {
+      return Status::IOError("cannot drop the torn last line of " + path_);
+    }
   }
   loaded_size_ = static_cast<int64_t>(text.size());
   return Status::OK();
 }
 
-// Checks one line's place in the chain and applies it.
-Status Access::Replay(const std::string& line, const std::string& where) {
+// Checks one line's place in the chain and its signature, and applies it.
+Status Access::Replay(const std::string& line, const std::string& where, bool verified) {
   const size_t at = line.rfind(kChainField);
   JsonDocument doc;
-  std::string action, prev, chain;
+  std::string action, prev;
   uint64_t seq = 0;
   Status s = at == std::string::npos ? Status::Corruption("no chain") : doc.Parse(line);
   if (s.ok()) s = doc.GetUint("seq", &seq);
   if (s.ok()) s = doc.GetString("action", &action);
   if (s.ok()) s = doc.GetString("prev", &prev);
-  if (s.ok()) s = doc.GetString("chain", &chain);
   if (!s.ok()) return Status::Corruption(where + ": " + s.message());
+  const Hash chain = ChainOf(chain_, line.substr(0, at));
+  std::optional<Signature> signature;
   if (seq != seq_ + 1 || prev != ToHex(chain_) ||
-      chain != ToHex(ChainOf(chain_, line.substr(0, at)))) {
+      !ParseTail(std::string_view(line).substr(at), chain, &signature)) {
     return Status::Corruption(where + ": the access journal's chain is broken");
   }
+  s = CheckSignature(seq, chain, signature, action, verified, where);
+  if (s.ok()) s = Apply(doc, action, seq, where);
+  if (!s.ok()) return s;
+  chain_ = chain;
+  chains_.push_back(chain);
+  seq_ = seq;
+  return Status::OK();
+}
+
+// Unsigned lines are accepted only before the first signed line, which must then be a seal
+// (access.h, Anchoring).
+Status Access::CheckSignature(uint64_t seq, const Hash& chain,
+                              const std::optional<Signature>& signature, const std::string& action,
+                              bool verified, const std::string& where) {
+  if (!signature) {
+    if (signed_seen_ || action == "seal") {
+      return Status::Corruption(where + ": no signature, after signed lines");
+    }
+    ++unsealed_;
+    return Status::OK();
+  }
+  if (!verified && !VerifySignature(SignedText(kLineKind, seq, chain), *signature, public_key_)) {
+    return Status::Corruption(where + ": the signature is not the ledger key's");
+  }
+  if (unsealed_ > 0 && action != "seal") {
+    return Status::Corruption(where + ": signed, but after " + std::to_string(unsealed_) +
+                              " unsigned lines that no seal vouches for");
+  }
+  signed_seen_ = true;
+  if (action == "seal") unsealed_ = 0;
+  return Status::OK();
+}
+
+// Applies one checked line to the tokens and people.
+Status Access::Apply(const JsonDocument& doc, const std::string& action, uint64_t seq,
+                     const std::string& where) {
   std::string name, role, hash_hex, login;
+  Status s;
   if (action == "grant") {
     Live live;
     s = doc.GetString("name", &name);
@@ -270,16 +427,98 @@ Status Access::Replay(const std::string& line, const std::string& where) {
     if (s.ok()) s = doc.GetString("passwordHash", &hash_hex);
     if (!s.ok() || !people_.count(login)) return Status::Corruption(where + ": bad " + action);
     people_[login].password_hash = hash_hex;
+  } else if (action == "seal") {
+    uint64_t sealed = 0;
+    s = doc.GetUint("sealed", &sealed);
+    if (!s.ok() || sealed + 1 != seq) return Status::Corruption(where + ": bad seal");
   } else {
     return Status::Corruption(where + ": unknown action");
   }
-  FromHex(chain, chain_.data(), chain_.size());
-  seq_ = seq;
   return Status::OK();
 }
 
+// Checks the journal as loaded against its head and the rule on unsigned lines (access.h,
+// Anchoring), and signs the head anew when a crash left it behind (or an empty journal has
+// none yet).
+Status Access::Anchor() {
+  if (unsealed_ > 0) {
+    return Status::Corruption(path_ + " line 1: no signature (lines 1-" +
+                              std::to_string(unsealed_) +
+                              " are unsigned: a journal from before lines were signed, or one "
+                              "written without the ledger's key); review it with `wulian token "
+                              "seal`");
+  }
+  Head head;
+  Status s = ReadHead(&head);
+  if (s.code() == Code::kNotFound && seq_ == 0) return WriteHead(0, Hash{});
+  if (s.code() == Code::kNotFound) {
+    return Status::Corruption(head_path_ + ", the signed head of " + path_ +
+                              ", is missing: lines cut from its end would go unseen; review it "
+                              "with `wulian token seal`");
+  }
+  if (!s.ok()) return s;
+  if (head.seq > seq_) {
+    return Status::Corruption(path_ + " ends at line " + std::to_string(seq_) +
+                              " but its signed head is at line " + std::to_string(head.seq) +
+                              ": lines were cut from its end, or it was rolled back");
+  }
+  if (head.chain != (head.seq == 0 ? Hash{} : chains_[head.seq - 1])) {
+    return Status::Corruption(path_ + " line " + std::to_string(head.seq) +
+                              " is not the line its signed head names: the journal was replaced");
+  }
+  if (head.seq == seq_) return Status::OK();
+  spdlog::warn(
+      "{}: its signed head was at line {} of {}, as a crash between an append and its "
+      "head leaves it: signing it anew",
+      path_, head.seq, seq_);
+  return WriteHead(seq_, chain_);
+}
+
+// NotFound when there is no head.
+Status Access::ReadHead(Head* head) const {
+  const int fd = ::open(head_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) return Status::NotFound("no " + head_path_);
+  if (fd < 0) return Status::IOError("cannot open " + head_path_);
+  char buf[kHeadBytesMax + 1];
+  const ssize_t n = ::read(fd, buf, sizeof buf);
+  ::close(fd);
+  if (n < 0) return Status::IOError("cannot read " + head_path_);
+  std::string_view text(buf, static_cast<size_t>(n));
+  if (text.ends_with('\n')) text.remove_suffix(1);
+  JsonDocument doc;
+  std::string chain, signature;
+  Status s = text.size() < kHeadBytesMax ? doc.Parse(text) : Status::Corruption("too long");
+  if (s.ok()) s = doc.GetUint("seq", &head->seq);
+  if (s.ok()) s = doc.GetString("chain", &chain);
+  if (s.ok()) s = doc.GetString("signature", &signature);
+  if (!s.ok() || !FromHex(chain, head->chain.data(), head->chain.size()) ||
+      !FromHex(signature, head->signature.data(), head->signature.size()) ||
+      !VerifySignature(SignedText(kHeadKind, head->seq, head->chain), head->signature,
+                       public_key_)) {
+    return Status::Corruption(head_path_ + " is not a head signed by the ledger's key");
+  }
+  return Status::OK();
+}
+
+// Replaces the head whole: a crash leaves the old head or the new one.
+Status Access::WriteHead(uint64_t seq, const Hash& chain) {
+  const Signature signature = key_.SignMessage(SignedText(kHeadKind, seq, chain));
+  const std::string text = "{\"seq\":" + std::to_string(seq) + ",\"chain\":\"" + ToHex(chain) +
+                           "\",\"signature\":\"" + HexOf(signature.data(), signature.size()) +
+                           "\"}\n";
+  const std::string temporary = head_path_ + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  if (fd >= 0) ok = ::close(fd) == 0 && ok;
+  ok = ok && ::rename(temporary.c_str(), head_path_.c_str()) == 0 && SyncDirectory(head_path_);
+  return ok ? Status::OK() : Status::IOError("cannot write " + head_path_);
+}
+
 // Re-reads the journal and appends the line `body` builds from it, all under the file's
-// lock, so that two processes appending at once cannot both write the same seq.
+// lock, so that two processes appending at once cannot both write the same seq. The line
+// goes after the last whole line (a seal may follow a torn one that was kept for review) and
+// is synced before its head is written, so that a crash leaves the head behind, never ahead.
 Status Access::Append(const std::function<Status(std::string*)>& body) {
   FileLock file(path_);
   if (file.fd() < 0) return Status::IOError("cannot open " + path_);
@@ -287,13 +526,19 @@ Status Access::Append(const std::function<Status(std::string*)>& body) {
   std::string text;
   if (s.ok()) s = body(&text);
   if (!s.ok()) return s;
-  const std::string line = text + kChainField + ToHex(ChainOf(chain_, text)) + "\"}\n";
+  const Hash chain = ChainOf(chain_, text);
+  const Signature signature = key_.SignMessage(SignedText(kLineKind, seq_ + 1, chain));
+  const std::string line = text + kChainField + ToHex(chain) + kSignatureField +
+                           HexOf(signature.data(), signature.size()) + kLineEnd + "\n";
+  LEDGER_ASSERT(loaded_size_ >= 0 && seq_ == lines_.size(), "appending to a journal not loaded");
+  const off_t whole = static_cast<off_t>(loaded_size_);
   const bool ok =
-      ::lseek(file.fd(), 0, SEEK_END) >= 0 &&
+      ::ftruncate(file.fd(), whole) == 0 && ::lseek(file.fd(), whole, SEEK_SET) == whole &&
       ::write(file.fd(), line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
       ::fsync(file.fd()) == 0;
   if (!ok) return Status::IOError("cannot append to " + path_);
-  return LoadFrom(file.fd());
+  s = WriteHead(seq_ + 1, chain);
+  return s.ok() ? LoadFrom(file.fd()) : s;
 }
 
 Status Access::Grant(const std::string& name, Role role, const std::vector<std::string>& studios,
@@ -359,16 +604,7 @@ std::string Access::History(bool secrets) {
   std::lock_guard<std::mutex> lock(mu_);
   Load().IgnoreError();  // on a broken journal, list what was loaded before
   std::string out;
-  for (const auto& line : lines_) {
-    static constexpr char kHashField[] = ",\"passwordHash\":\"";
-    const size_t at = line.find(kHashField);
-    if (secrets || at == std::string::npos) {
-      out += line + "\n";
-      continue;
-    }
-    const size_t end = line.find('"', at + sizeof kHashField - 1);
-    out += line.substr(0, at) + line.substr(end + 1) + "\n";
-  }
+  for (const auto& line : lines_) out += (secrets ? line : WithoutPasswordHash(line)) + "\n";
   return out;
 }
 

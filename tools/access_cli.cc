@@ -19,29 +19,62 @@ std::vector<std::string> SplitComma(const std::string& text) {
   return out;
 }
 
-Status OpenAccess(const Args& args, std::unique_ptr<server::Access>* tokens, std::string* now) {
+// The access journal of the ledger in --data, with the key that signs it (which must outlive
+// *tokens), and the ledger's clock.
+Status OpenAccess(const Args& args, std::unique_ptr<SigningKey>* key,
+                  std::unique_ptr<server::Access>* tokens, std::string* now) {
   if (!LedgerExists(args.data)) {
     return Status::InvalidArgument("no ledger in " + args.data);
   }
   int64_t micros = 0;
   Status s = LedgerClock(&micros);
   *now = FormatInstant(micros);
-  return s.ok() ? server::Access::Open(AccessJournalPath(args.data), tokens) : s;
+  if (s.ok()) s = SigningKey::Load(SigningKeyPath(args.data), key);
+  return s.ok() ? server::Access::Open(AccessJournalPath(args.data), **key, tokens) : s;
+}
+
+// `token seal`: prints what the ledger's key does not vouch for in the journal (its unsigned
+// first lines, then {"lines", "unsigned", "chain", "problem"}; an empty problem: nothing to
+// seal). `token seal --confirm CHAIN`, with the chain printed: seals the journal as reviewed.
+int SealCommand(const Args& args) {
+  if (!LedgerExists(args.data)) return Fail(Status::InvalidArgument("no ledger in " + args.data));
+  std::unique_ptr<SigningKey> key;
+  Status s = SigningKey::Load(SigningKeyPath(args.data), &key);
+  const std::string path = AccessJournalPath(args.data);
+  if (s.ok() && args.flags.count("confirm")) {
+    int64_t micros = 0;
+    s = LedgerClock(&micros);
+    if (s.ok()) {
+      s = server::Access::Seal(path, *key, args.flags.at("confirm"), FormatInstant(micros));
+    }
+    if (!s.ok()) return Fail(s);
+    std::cout << "{\"sealed\":" << JsonString(args.flags.at("confirm")) << "}\n";
+    return 0;
+  }
+  server::JournalReview review;
+  if (s.ok()) s = server::Access::Review(path, *key, &review);
+  if (!s.ok()) return Fail(s);
+  for (const auto& line : review.unsigned_lines) std::cout << line << "\n";
+  std::cout << "{\"lines\":" << review.lines << ",\"unsigned\":" << review.unsigned_lines.size()
+            << ",\"chain\":\"" << review.chain << "\",\"problem\":" << JsonString(review.problem)
+            << "}\n";
+  return 0;
 }
 
 }  // namespace
 
-Status GrantFirstAdmin(const std::string& data_dir, std::string* secret) {
+Status GrantFirstAdmin(const std::string& data_dir, const SigningKey& key, std::string* secret) {
   std::unique_ptr<server::Access> tokens;
   int64_t micros = 0;
   Status s = LedgerClock(&micros);
-  if (s.ok()) s = server::Access::Open(AccessJournalPath(data_dir), &tokens);
+  if (s.ok()) s = server::Access::Open(AccessJournalPath(data_dir), key, &tokens);
   return s.ok() ? tokens->Grant("admin", server::Role::kAdmin, {}, FormatInstant(micros), secret)
                 : s;
 }
 
 int TokenCommand(const Args& args) {
   const std::string what = args.positional.empty() ? "" : args.positional[0];
+  std::unique_ptr<SigningKey> key;
   std::unique_ptr<server::Access> tokens;
   std::string now;
   if (what == "add" && args.positional.size() == 1 && args.flags.count("role") &&
@@ -52,7 +85,7 @@ int TokenCommand(const Args& args) {
     const auto studios = args.flags.count("studio") ? SplitComma(args.flags.at("studio"))
                                                     : std::vector<std::string>{};
     std::string secret;
-    Status s = OpenAccess(args, &tokens, &now);
+    Status s = OpenAccess(args, &key, &tokens, &now);
     if (s.ok()) s = tokens->Grant(args.flags.at("name"), *role, studios, now, &secret);
     if (!s.ok()) return Fail(s);
     std::cout << "{\"name\":" << JsonString(args.flags.at("name")) << ",\"role\":\""
@@ -60,22 +93,23 @@ int TokenCommand(const Args& args) {
     return 0;
   }
   if (what == "list" && args.positional.size() == 1) {
-    Status s = OpenAccess(args, &tokens, &now);
+    Status s = OpenAccess(args, &key, &tokens, &now);
     if (!s.ok()) return Fail(s);
     std::cout << (args.flags.count("history") ? tokens->History(/*secrets=*/false)
                                               : tokens->List());
     return 0;
   }
   if (what == "revoke" && args.positional.size() == 2) {
-    Status s = OpenAccess(args, &tokens, &now);
+    Status s = OpenAccess(args, &key, &tokens, &now);
     if (s.ok()) s = tokens->Revoke(args.positional[1], now);
     if (!s.ok()) return Fail(s);
     std::cout << "{\"revoked\":" << JsonString(args.positional[1]) << "}\n";
     return 0;
   }
-  return Fail(
-      Status::InvalidArgument("usage: token add --role ROLE --name NAME [--studio S01,S02] | token "
-                              "list [--history] | token revoke NAME"));
+  if (what == "seal" && args.positional.size() == 1) return SealCommand(args);
+  return Fail(Status::InvalidArgument(
+      "usage: token add --role ROLE --name NAME [--studio S01,S02] | token list [--history] | "
+      "token revoke NAME | token seal [--confirm CHAIN]"));
 }
 
 namespace {
@@ -116,6 +150,7 @@ Status PersonFlags(const Args& args, server::Person* p) {
 int UserCommand(const Args& args) {
   const std::string what = args.positional.empty() ? "" : args.positional[0];
   const std::string login = args.positional.size() == 2 ? args.positional[1] : "";
+  std::unique_ptr<SigningKey> key;
   std::unique_ptr<server::Access> access;
   std::string now, password, generated;
   if (what == "add" && !login.empty() && args.flags.count("role")) {
@@ -124,7 +159,7 @@ int UserCommand(const Args& args) {
     p.name = login;
     Status s = PersonFlags(args, &p);
     if (s.ok()) s = PasswordFrom(args, &password);
-    if (s.ok()) s = OpenAccess(args, &access, &now);
+    if (s.ok()) s = OpenAccess(args, &key, &access, &now);
     if (s.ok()) s = access->AddPerson(p, password, now, &generated);
     if (!s.ok()) return Fail(s);
     std::string line = PersonLine(p);
@@ -133,13 +168,13 @@ int UserCommand(const Args& args) {
     return 0;
   }
   if (what == "list" && args.positional.size() == 1) {
-    Status s = OpenAccess(args, &access, &now);
+    Status s = OpenAccess(args, &key, &access, &now);
     if (!s.ok()) return Fail(s);
     for (const auto& p : access->People()) std::cout << PersonLine(p) << "\n";
     return 0;
   }
   if ((what == "disable" || what == "enable" || what == "set") && !login.empty()) {
-    Status s = OpenAccess(args, &access, &now);
+    Status s = OpenAccess(args, &key, &access, &now);
     auto person = s.ok() ? access->FindPerson(login) : std::nullopt;
     if (s.ok() && !person) s = Status::NotFound("no person \"" + login + "\"");
     if (s.ok() && what == "set") s = PersonFlags(args, &*person);
@@ -151,7 +186,7 @@ int UserCommand(const Args& args) {
   }
   if (what == "password" && !login.empty()) {
     Status s = PasswordFrom(args, &password);
-    if (s.ok()) s = OpenAccess(args, &access, &now);
+    if (s.ok()) s = OpenAccess(args, &key, &access, &now);
     if (s.ok()) s = access->SetPassword(login, password, now, &generated);
     if (!s.ok()) return Fail(s);
     std::cout << "{\"login\":" << JsonString(login)

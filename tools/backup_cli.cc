@@ -13,6 +13,7 @@
 
 #include "events/answers.h"
 #include "events/codec.h"
+#include "server/access.h"
 #include "server/server.h"
 #include "tools/cli.h"
 
@@ -67,7 +68,10 @@ Status BackupTo(const std::string& data_dir, const Ledger& ledger, const std::st
   if (::chmod(dir.c_str(), 0700) != 0) return Status::IOError("cannot make " + dir + " private");
   // Every event synced before this call is in the checkpoint: it flushes the memtables first.
   Status s = ledger.Checkpoint(DatabaseDir(dir));
+  // The journal's head before the journal: an append between the two copies leaves the
+  // copied head behind the copied journal (accepted), never ahead of it (refused).
   for (const auto& file : {SigningKeyPath(data_dir), PolicyPath(data_dir),
+                           server::AccessHeadPath(AccessJournalPath(data_dir)),
                            AccessJournalPath(data_dir), ServerConfigPath(data_dir)}) {
     if (!s.ok() || !std::filesystem::exists(file)) continue;
     std::filesystem::copy_file(file, dir + "/" + std::filesystem::path(file).filename().string(),

@@ -150,7 +150,7 @@ int BenchServe(const Args& args) {
   if (s.ok()) s = CreateLedger(dir, &ledger);
   if (s.ok()) s = BuildDemo(*ledger, demo::DemoOptions{demo::DemoOptions{}.seed, 2000});
   if (s.ok()) s = SigningKey::Load(SigningKeyPath(dir), &key);
-  if (s.ok()) s = server::Access::Open(AccessJournalPath(dir), &tokens);
+  if (s.ok()) s = server::Access::Open(AccessJournalPath(dir), *key, &tokens);
   if (s.ok())
     s = tokens->Grant("bench", server::Role::kAdmin, {}, "2026-11-26T00:00:00+08:00", &token);
   if (s.ok()) s = projections::Views::Open(ViewsDir(dir), &views);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "events/answers.h"
+#include "events/signing.h"
 #include "events/status.h"
 #include "events/store.h"
 #include "tools/demo.h"
@@ -162,8 +163,9 @@ std::string ControlSocketPath(const std::string& data_dir);
 // journal, so they work while `serve` runs.
 int TokenCommand(const Args& args);
 int UserCommand(const Args& args);
-// Grants the token named "admin" of a new ledger; its secret is printed once by `init`.
-Status GrantFirstAdmin(const std::string& data_dir, std::string* secret);
+// Grants the token named "admin" of a new ledger, signed with its `key`; its secret is
+// printed once by `init`.
+Status GrantFirstAdmin(const std::string& data_dir, const SigningKey& key, std::string* secret);
 // The access journal of the ledger in `data_dir`.
 std::string AccessJournalPath(const std::string& data_dir);
 

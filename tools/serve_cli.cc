@@ -66,7 +66,7 @@ int ServeCommand(const Args& args) {
   if (s.ok()) s = CheckPrivate(AccessJournalPath(args.data));
   if (s.ok() && !options.tls_key.empty()) s = CheckPrivate(options.tls_key);
   if (s.ok()) s = SigningKey::Load(SigningKeyPath(args.data), &key);
-  if (s.ok()) s = server::Access::Open(AccessJournalPath(args.data), &access);
+  if (s.ok()) s = server::Access::Open(AccessJournalPath(args.data), *key, &access);
   if (s.ok()) s = projections::Views::Open(ViewsDir(args.data), &views);
   if (s.ok()) s = views->CatchUp(*ledger);
   if (!s.ok()) return Fail(s);

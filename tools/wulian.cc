@@ -50,6 +50,9 @@ constexpr char kUsage[] =
     "  token add --role recorder|supervisor|auditor|admin --name NAME [--studio S01,S02]\n"
     "  token list [--history] | token revoke NAME\n"
     "                               bearer tokens of the HTTP API (secrets are shown once)\n"
+    "  token seal [--confirm CHAIN] what the ledger's key does not vouch for in the access\n"
+    "                               journal (lines from before lines were signed); with the\n"
+    "                               chain it shows, seal the journal as shown\n"
     "  user add LOGIN --role ROLE --name 显示名 [--studio S01,S02] [--password-stdin]\n"
     "  user list | user disable LOGIN | user enable LOGIN | user password LOGIN "
     "[--password-stdin]\n"
@@ -68,7 +71,7 @@ int Init(const Args& args) {
   Status s = CreateLedger(args.data, &ledger);
   if (s.ok()) s = SigningKey::Load(SigningKeyPath(args.data), &key);
   std::string admin;
-  if (s.ok()) s = GrantFirstAdmin(args.data, &admin);
+  if (s.ok()) s = GrantFirstAdmin(args.data, *key, &admin);
   if (!s.ok()) return Fail(s);
   std::cout << "{\"ledger\":" << JsonString(args.data)
             << ",\"head\":" << HeadJson(ledger->GetHead())

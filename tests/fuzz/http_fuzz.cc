@@ -61,7 +61,7 @@ struct Served {
     std::vector<AppendResult> results;
     Check(ledger->Append(batch, append, &results));
     Check(SigningKey::Create(dir + "/key.pem", &key));
-    Check(server::Access::Open(dir + "/access.jsonl", &access));
+    Check(server::Access::Open(dir + "/access.jsonl", *key, &access));
     Check(access->Grant("admin", server::Role::kAdmin, {}, "2025-06-30T12:00:00+08:00", &token));
     Check(projections::Views::Open(dir + "/views", &views));
     Check(views->CatchUp(*ledger));

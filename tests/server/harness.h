@@ -53,7 +53,7 @@ class ServedLedger {
     EXPECT_TRUE(ledger_.Append(Registry()).ok());
     const std::string dir = ledger_.dir();
     EXPECT_TRUE(SigningKey::Create(dir + "/key.pem", &key_).ok());
-    EXPECT_TRUE(server::Access::Open(dir + "/access.jsonl", &tokens_).ok());
+    EXPECT_TRUE(server::Access::Open(dir + "/access.jsonl", *key_, &tokens_).ok());
     Grant("admin", server::Role::kAdmin, {});
     Grant("supervisor", server::Role::kSupervisor, {});
     Grant("auditor", server::Role::kAuditor, {});
@@ -79,6 +79,7 @@ class ServedLedger {
   const std::string& token(const std::string& role) { return secrets_[role]; }
   TestLedger& test_ledger() { return ledger_; }
   server::Access& access() { return *tokens_; }
+  const SigningKey& key() const { return *key_; }
   // Adds a person who signs in with `password`.
   void AddPerson(const std::string& login, server::Role role,
                  const std::vector<std::string>& studios, const std::string& password) {

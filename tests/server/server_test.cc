@@ -571,7 +571,7 @@ TEST(ServerTest, ARevokedTokenIsRefused) {
   ServedLedger s;
   ASSERT_EQ(s.Get("/v1/overview", "auditor").status, 200);
   std::unique_ptr<server::Access> tokens;
-  ASSERT_TRUE(server::Access::Open(s.test_ledger().dir() + "/access.jsonl", &tokens).ok());
+  ASSERT_TRUE(server::Access::Open(s.test_ledger().dir() + "/access.jsonl", s.key(), &tokens).ok());
   ASSERT_TRUE(tokens->Revoke("auditor", "2025-07-01T00:00:00+08:00").ok());
   EXPECT_EQ(s.Get("/v1/overview", "auditor").status, 401);
   EXPECT_EQ(s.Get("/v1/overview", "supervisor").status, 200);

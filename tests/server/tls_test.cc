@@ -118,7 +118,7 @@ TEST(TlsTest, AMismatchedOrMissingKeyIsRefusedAtStart) {
   std::unique_ptr<SigningKey> key;
   ASSERT_TRUE(SigningKey::Create(ledger.dir() + "/key.pem", &key).ok());
   std::unique_ptr<server::Access> access;
-  ASSERT_TRUE(server::Access::Open(ledger.dir() + "/access.jsonl", &access).ok());
+  ASSERT_TRUE(server::Access::Open(ledger.dir() + "/access.jsonl", *key, &access).ok());
   std::unique_ptr<projections::Views> views;
   ASSERT_TRUE(projections::Views::Open(ledger.dir() + "/views", &views).ok());
   projections::Policy policy;

@@ -168,7 +168,8 @@ TEST(SessionTest, ALiveStreamEndsWhenItsTokenOrSessionDoes) {
   for (LiveStream* live : {&by_token, &by_session, &other}) ASSERT_TRUE(live->Saw("id: 7\n"));
 
   std::unique_ptr<server::Access> journal;
-  ASSERT_TRUE(server::Access::Open(s.test_ledger().dir() + "/access.jsonl", &journal).ok());
+  ASSERT_TRUE(
+      server::Access::Open(s.test_ledger().dir() + "/access.jsonl", s.key(), &journal).ok());
   ASSERT_TRUE(journal->Revoke("auditor", "2025-07-01T00:00:00+08:00").ok());
   EXPECT_TRUE(by_token.Ended());
   ASSERT_EQ(b.Send(http::verb::delete_, "/v1/session", "").status, 200);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "tests/support.h"
@@ -215,6 +216,56 @@ TEST(CliTest, BackupIsAConsistentLedgerThatVerifies) {
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
   EXPECT_NE(verify.out.find(R"("events":7,)"), std::string::npos);
   EXPECT_EQ(Wulian(dir.path(), "pubkey").exit_code, 0);
+  // With its access journal and the journal's signed head.
+  Output tokens = Wulian(dir.path(), "token list");
+  EXPECT_EQ(tokens.exit_code, 0) << tokens.out;
+  EXPECT_NE(tokens.out.find(R"({"name":"admin","role":"admin")"), std::string::npos) << tokens.out;
+}
+
+// An access journal from before lines were signed stops `token`, `user` and `serve` until
+// `token seal` has shown its unsigned lines and been given back the chain it showed.
+TEST(CliTest, AnAccessJournalFromBeforeSigningIsUsedOnlyOnceAnAdminSealedIt) {
+  TempDir dir;
+  ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
+  ASSERT_EQ(Wulian(dir.path(), "token add --role auditor --name a").exit_code, 0);
+  const std::string journal = dir.path() + "/ledger/access.jsonl";
+  std::stringstream text;
+  text << std::ifstream(journal).rdbuf();
+  std::ofstream(journal, std::ios::trunc)
+      << std::regex_replace(text.str(), std::regex(R"(","signature":"[0-9a-f]{128})"), "");
+  std::filesystem::remove(journal + ".head");
+
+  Output r = Wulian(dir.path(), "token list");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find(R"({"error":{"code":"CORRUPTION","message":")"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("review it with `wulian token seal`"), std::string::npos) << r.out;
+  EXPECT_EQ(Wulian(dir.path(), "user add p --role auditor").exit_code, 1);
+  r = Wulian(dir.path(), "serve --listen 127.0.0.1:0", "",
+             "WULIAN_NOW=2026-11-26T10:00:00+08:00 timeout 20");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+
+  r = Wulian(dir.path(), "token seal");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto lines = SplitLines(r.out);
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  EXPECT_NE(lines[0].find(R"("action":"grant","name":"admin")"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find(R"("action":"grant","name":"a")"), std::string::npos) << lines[1];
+  const std::string summary = R"({"lines":2,"unsigned":2,"chain":")";
+  ASSERT_EQ(lines[2].rfind(summary, 0), 0u) << lines[2];
+  const std::string chain = lines[2].substr(summary.size(), 64);
+  EXPECT_EQ(Wulian(dir.path(), "token seal --confirm " + std::string(64, '0')).exit_code, 2);
+  r = Wulian(dir.path(), "token seal --confirm " + chain);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, R"({"sealed":")" + chain + "\"}\n");
+
+  r = Wulian(dir.path(), "token list");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(R"({"name":"a","role":"auditor")"), std::string::npos) << r.out;
+  EXPECT_EQ(Wulian(dir.path(), "user add p --role auditor").exit_code, 0);
+  r = Wulian(dir.path(), "token seal");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(R"("unsigned":0,)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(R"("problem":""})"), std::string::npos) << r.out;
 }
 
 // Under a umask of 000 the ledger's files are still private (directories 0700, files 0600),

@@ -457,5 +457,6 @@ export default {
     'person-add': 'Person added',
     'person-update': 'Person changed',
     'person-password': 'Password reset',
+    seal: 'Journal sealed by an admin',
   },
 };

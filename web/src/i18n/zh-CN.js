@@ -457,5 +457,6 @@ export default {
     'person-add': '新增人员',
     'person-update': '修改人员',
     'person-password': '重置密码',
+    seal: '管理员确认并加签',
   },
 };
