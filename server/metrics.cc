@@ -39,6 +39,9 @@ std::string Metrics::Render() const {
   counter("wulian_accept_failures_total", "counter",
           "Failed accepts (out of descriptors, say), each followed by a pause.",
           static_cast<long long>(accept_failures));
+  counter("wulian_reports_dropped_total", "counter",
+          "Reports dropped before they were built: their client had gone.",
+          static_cast<long long>(reports_dropped));
   counter("wulian_head_seq", "gauge", "The newest event.", static_cast<long long>(head_seq));
   counter("wulian_views_seq", "gauge", "The newest event in the views.",
           static_cast<long long>(views_seq));

@@ -40,6 +40,7 @@ struct Metrics {
   std::atomic<int64_t> connections{0};
   std::atomic<uint64_t> connections_refused{0};
   std::atomic<uint64_t> accept_failures{0};
+  std::atomic<uint64_t> reports_dropped{0};  // waited, then found their client gone
   std::atomic<uint64_t> head_seq{0};
   std::atomic<uint64_t> views_seq{0};
   Histogram group_requests{kCountBuckets};  // append requests per synced write

@@ -628,6 +628,11 @@ net::awaitable<Response> Report(Call& c) {
     if (Clock::now() - admitted > std::chrono::milliseconds(c.impl.options.request_timeout_ms)) {
       co_return std::make_pair(Status::Unavailable("the report waited too long; retry"), out);
     }
+    // Nor is one whose client has gone while it waited.
+    if (c.client_gone && c.client_gone()) {
+      c.impl.metrics.reports_dropped.fetch_add(1);
+      co_return std::make_pair(Status::Unavailable("the client has gone"), out);
+    }
     Status s = projections::BuildReport(*c.impl.parts.ledger, *c.impl.parts.policy, options, &out);
     co_return std::make_pair(s, std::move(out));
   };
@@ -704,8 +709,9 @@ std::optional<Response> RefuseBeforeBody(Server::Impl& impl, Request& header,
 
 net::awaitable<Response> Handle(Server::Impl& impl, Request& req, const std::string& peer,
                                 const std::optional<Authenticated>& passed,
-                                std::optional<Principal>* live) {
-  Call c{impl, req, {}, {}, peer, {}, {}};
+                                std::optional<Principal>* live,
+                                const std::function<bool()>& client_gone) {
+  Call c{impl, req, {}, {}, peer, {}, {}, client_gone};
   if (!ParseTarget(std::string_view(req.target().data(), req.target().size()), &c.target)) {
     co_return ErrorResponse(req, Status::InvalidArgument("bad request target"));
   }

@@ -76,6 +76,14 @@ template <class Stream>
 net::awaitable<void> Serve(Server::Impl& impl, Stream& stream, const std::string& peer) {
   auto& tcp_layer = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
+  // The peer closed (an orderly FIN, or a reset) when a peek finds the end of the stream; bytes
+  // waiting (a pipelined request) or none yet mean it is still there.
+  const int fd = tcp_layer.socket().native_handle();
+  const std::function<bool()> client_gone = [fd] {
+    char byte;
+    const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+  };
   beast::error_code ec;
   // Writes a last answer; the connection then closes.
   auto answer_and_close = [&](Response& answer) -> net::awaitable<void> {
@@ -122,7 +130,7 @@ net::awaitable<void> Serve(Server::Impl& impl, Stream& stream, const std::string
     impl.in_flight.fetch_add(1);
     Response response;
     try {
-      response = co_await Handle(impl, request, peer, passed, &live);
+      response = co_await Handle(impl, request, peer, passed, &live, client_gone);
     } catch (const std::exception& x) {
       // A bug in a route must not drop the connection with the request still counted in hand.
       spdlog::error("{} {}: {}", std::string(request.method_string()),

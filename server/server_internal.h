@@ -96,6 +96,9 @@ struct Call {
   std::string peer;        // the client's address
   std::string session_id;  // the cookie's session, when the request came with one
   std::string csrf;        // that session's CSRF token
+  // Whether the client has closed its connection (safe from any thread while the session
+  // waits for the answer); null: never.
+  std::function<bool()> client_gone = nullptr;
 };
 
 inline const std::initializer_list<Role> kReaders = {Role::kSupervisor, Role::kAuditor,
@@ -160,9 +163,12 @@ std::optional<Response> RefuseBeforeBody(Server::Impl& impl, Request& header,
 // Answers one request from `peer` (the client's address), authenticated already if `passed`
 // is set. Sets *live to the subscriber when the request is a live subscription, which the
 // session then serves itself with ServeLive.
+// `client_gone` tells whether the client has closed its connection (slow work checks it
+// before it starts).
 net::awaitable<Response> Handle(Server::Impl& impl, Request& request, const std::string& peer,
                                 const std::optional<Authenticated>& passed,
-                                std::optional<Principal>* live);
+                                std::optional<Principal>* live,
+                                const std::function<bool()>& client_gone);
 // Writes a piece of a live stream to the client within the write timeout; false once the
 // client is gone or too slow.
 using LiveSink = std::function<net::awaitable<bool>(std::string)>;

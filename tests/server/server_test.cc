@@ -465,6 +465,37 @@ TEST(ServerTest, KeptAliveConnectionsAreBounded) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
 }
 
+// The number after `name ` in a Prometheus text answer (-1 when absent).
+long long MetricValue(const std::string& text, const std::string& name) {
+  const size_t at = text.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stoll(text.substr(at + name.size() + 2));
+}
+
+// A report whose client sent it and went is not built: it is dropped when its turn comes.
+TEST(ServerTest, AReportWhoseClientHasGoneIsNotBuilt) {
+  ServedLedger s(2000, [](server::ServerOptions& o) { o.reports_running_max = 1; });
+  constexpr int kGone = 5;
+  for (int i = 0; i < kGone; ++i) {
+    net::io_context ioc;
+    net::ip::tcp::socket socket(ioc);
+    socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port()));
+    const std::string request =
+        "GET /v1/reports?axis=occurred&asOf=2025-07-01T00:00:00%2B08:00&n=" + std::to_string(i) +
+        " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.token("auditor") + "\r\n\r\n";
+    net::write(socket, net::buffer(request));
+    socket.close();  // gone before the answer
+  }
+  EXPECT_EQ(s.Get("/v1/reports?axis=occurred&asOf=2025-07-01T00:00:00%2B08:00").status, 200);
+  // Each gone request is counted once its session is done with it (its answer cannot be
+  // written); then every one of them must have been dropped.
+  std::string metrics;
+  for (int polls = 0; polls < 10'000; ++polls) {
+    metrics = s.Get("/metrics").body;
+    if (MetricValue(metrics, "wulian_http_requests_total") >= kGone + 1 + polls) break;
+  }
+  EXPECT_EQ(MetricValue(metrics, "wulian_reports_dropped_total"), kGone) << metrics;
+}
+
 // A recorded-axis report of a past moment is built once and then read from disk: the same
 // bytes, however much is appended later. Occurred-axis reports are always built.
 TEST(ServerTest, RecordedAxisReportsOfThePastAreKeptOnDisk) {
