@@ -790,6 +790,41 @@ namespace wulian::server {
 
 // Server-Sent Events: the events from ?from= (or after Last-Event-ID) up to the head, then
 // each new event as it commits, in order, with no gaps; `id:` is the seq.
+namespace {
+
+// One page of a live stream: the SSE text of events next..last (those the subscriber may
+// read), and how far it got.
+struct LivePage {
+  Status status;
+  std::string text;
+  uint64_t last = 0;
+};
+
+LivePage ReadLivePage(Server::Impl& impl, const Principal& who, uint64_t next, uint64_t head) {
+  LivePage page;
+  page.last = next - 1;
+  const uint64_t to = std::min<uint64_t>(head, next + kEventsPageMax - 1);
+  thread_local Codec codec;
+  page.status = impl.parts.ledger->Scan(next, to, [&](uint64_t seq, std::string_view bytes) {
+    if (page.text.size() >= kLivePageBytesMax) return Status::Unavailable("page full");
+    page.last = seq;
+    StoredMessage stored(bytes);
+    // Recorders follow only their studios' streams.
+    if (who.role == Role::kRecorder &&
+        !OwnStudio(who, StudioOfStream(stored.event().getStream().cStr()))) {
+      return Status::OK();
+    }
+    page.text += "id: " + std::to_string(seq) +
+                 "\nevent: event\ndata: " + codec.Encode(stored.event()) + "\n\n";
+    return Status::OK();
+  });
+  if (page.status.code() == Code::kUnavailable && page.text.size() >= kLivePageBytesMax)
+    page.status = Status::OK();  // the page is full; the next one goes on from page.last + 1
+  return page;
+}
+
+}  // namespace
+
 net::awaitable<void> ServeLive(Server::Impl& impl, const LiveSink& send, Request& req,
                                Principal who) {
   Target target;
@@ -825,23 +860,18 @@ net::awaitable<void> ServeLive(Server::Impl& impl, const LiveSink& send, Request
   while (!impl.stopping) {
     const uint64_t head = impl.parts.ledger->GetHead().seq;
     while (next <= head && !impl.stopping) {
-      std::string chunk;
-      const uint64_t last = std::min<uint64_t>(head, next + kEventsPageMax - 1);
-      thread_local Codec codec;
-      s = impl.parts.ledger->Scan(next, last, [&](uint64_t seq, std::string_view bytes) {
-        StoredMessage stored(bytes);
-        // Recorders follow only their studios' streams.
-        if (who.role == Role::kRecorder &&
-            !OwnStudio(who, StudioOfStream(stored.event().getStream().cStr()))) {
-          return Status::OK();
-        }
-        chunk += "id: " + std::to_string(seq) +
-                 "\nevent: event\ndata: " + codec.Encode(stored.event()) + "\n\n";
-        return Status::OK();
-      });
-      if (!s.ok() || (!chunk.empty() && !co_await send(std::move(chunk)))) co_return;
-      if (!chunk.empty()) last_sent = Clock::now();
-      next = last + 1;
+      // Read on the live-read thread, so that subscribers catching up from far behind never
+      // hold an I/O thread; a page holds at most kEventsPageMax events and stops once it
+      // passes kLivePageBytesMax, so a subscriber's unsent backlog is one page at most.
+      auto read_page = [&impl, &who, next, head]() -> net::awaitable<LivePage> {
+        co_return ReadLivePage(impl, who, next, head);
+      };
+      LivePage page =
+          co_await net::co_spawn(impl.live_reads.get_executor(), read_page(), net::use_awaitable);
+      s = page.status;
+      if (!s.ok() || (!page.text.empty() && !co_await send(std::move(page.text)))) co_return;
+      if (!page.text.empty()) last_sent = Clock::now();
+      next = page.last + 1;
     }
     const bool more = co_await WaitFor(impl.committed, next, kLiveRecheckMs);
     if (impl.stopping) break;

@@ -517,6 +517,8 @@ void Server::Run() {
   impl.follower.join();
   impl.blocking.stop();  // reports not yet started are dropped; their clients are gone
   impl.blocking.join();
+  impl.live_reads.stop();
+  impl.live_reads.join();
   if (impl.control.is_open()) ::unlink(impl.options.control_socket.c_str());
   spdlog::info("stopped at seq {}", impl.parts.ledger->GetHead().seq);
 }

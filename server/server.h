@@ -37,6 +37,11 @@ inline constexpr int kLiveRecheckMs = 500;                 // a live stream re-c
 inline constexpr int64_t kLiveSubscribersMax = 256;        // live streams in all
 inline constexpr int64_t kLiveSubscribersPerNameMax = 16;  // of one token or person
 inline constexpr size_t kEventsPageMax = 1000;             // GET /v1/events?limit=
+// A live stream is read a page at a time (at most kEventsPageMax events, and no more once
+// this many bytes of it are ready) on its own thread; the page is the subscriber's whole
+// unsent backlog, and one that does not take it within the write timeout is dropped.
+inline constexpr size_t kLivePageBytesMax = 1 << 20;
+inline constexpr size_t kLiveReadThreads = 1;
 inline constexpr size_t kServerThreads = 2;
 inline constexpr int kDrainMsMax = 5'000;  // on stop, requests in hand get this long
 inline constexpr int64_t kSessionIdleMsDefault = 8 * 3600 * 1000;

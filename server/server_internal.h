@@ -61,7 +61,8 @@ struct Server::Impl {
   net::local::stream_protocol::acceptor control{ioc};  // open when options.control_socket is set
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   net::thread_pool blocking{static_cast<size_t>(std::max(1, options.reports_running_max))};
-  std::atomic<int> reports_admitted{0};  // running or waiting for the pool
+  std::atomic<int> reports_admitted{0};           // running or waiting for the pool
+  net::thread_pool live_reads{kLiveReadThreads};  // live streams' catch-up reads
   Hub committed;  // woken with the head after every commit (live subscriptions)
   Hub projected;  // woken with the views' seq after every catch-up (?minSeq=)
   std::unique_ptr<GroupCommitter> committer;
