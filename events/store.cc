@@ -260,6 +260,7 @@ Status Ledger::Open(const std::string& db_dir, const OpenOptions& options,
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
   db_options.info_log = NewRocksLogger(db_dir);
+  if (options.env != nullptr) db_options.env = options.env;
   const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
                                           format::kEventsFamily,
                                           format::kIdsFamily,

@@ -19,6 +19,7 @@
 #include "events/status.h"
 
 namespace rocksdb {
+class Env;
 class Logger;
 }  // namespace rocksdb
 
@@ -45,6 +46,9 @@ struct OpenOptions {
   // free than this: RocksDB needs room to flush its memtables, and a write that fails in its
   // write-ahead log leaves it unable to write again (Debian's build aborts on the next one).
   uint64_t disk_free_bytes_min = kDiskFreeBytesMin;
+  // The filesystem (and clock) RocksDB works through; null: the machine's. The fault
+  // simulator of the tests puts one here that fails or "crashes" at a chosen write.
+  rocksdb::Env* env = nullptr;
 };
 
 struct AppendOptions {

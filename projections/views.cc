@@ -46,12 +46,13 @@ Views::~Views() {
   db_->Close().PermitUncheckedError();
 }
 
-Status Views::Open(const std::string& dir, std::unique_ptr<Views>* views) {
+Status Views::Open(const std::string& dir, std::unique_ptr<Views>* views, rocksdb::Env* env) {
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
   options.info_log = NewRocksLogger(dir);
+  if (env != nullptr) options.env = env;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
       {state::kFamily, FamilyOptions()}};

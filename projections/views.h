@@ -21,6 +21,7 @@
 namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
+class Env;
 }  // namespace rocksdb
 
 namespace wulian::projections {
@@ -33,8 +34,10 @@ using EventFilter = std::function<bool(schema::Event::Reader)>;
 
 class Views {
  public:
-  // Opens the views database in `dir`, creating it if missing.
-  static Status Open(const std::string& dir, std::unique_ptr<Views>* views);
+  // Opens the views database in `dir`, creating it if missing; RocksDB works through `env`
+  // (null: the machine's filesystem).
+  static Status Open(const std::string& dir, std::unique_ptr<Views>* views,
+                     rocksdb::Env* env = nullptr);
   ~Views();
   Views(const Views&) = delete;
   Views& operator=(const Views&) = delete;
