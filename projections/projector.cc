@@ -15,8 +15,6 @@ using state::Be64s;
 using state::Key;
 using state::KeyWith;
 
-constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
-
 using state::Month;
 using state::Year;
 

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <string_view>
@@ -53,8 +55,13 @@ TEST(HttpFuzzSmokeTest, MutatedRequestsGetAWellFormedAnswerOrAClose) {
     EXPECT_TRUE(fuzz::WellFormed(answer)) << seed << "\n" << answer.substr(0, 200);
     EXPECT_FALSE(answer.empty()) << seed;
   }
-  uint64_t x = 0x9E3779B97F4A7C15ull;
-  constexpr int kRuns = 1500;
+  // tools/fuzz.sh http runs this longer (WULIAN_HTTP_FUZZ_RUNS) from other seeds
+  // (WULIAN_HTTP_FUZZ_SEED) under AddressSanitizer; the suite runs 1500 from a fixed one.
+  const char* runs_text = std::getenv("WULIAN_HTTP_FUZZ_RUNS");
+  const char* seed_text = std::getenv("WULIAN_HTTP_FUZZ_SEED");
+  uint64_t x = seed_text != nullptr ? std::stoull(seed_text) : 0x9E3779B97F4A7C15ull;
+  const int kRuns = runs_text != nullptr ? std::atoi(runs_text) : 1500;
+  std::printf("http fuzz: %d runs from seed %llu\n", kRuns, static_cast<unsigned long long>(x));
   static const char kInteresting[] = "%&=?/;:\r\n 0123456789-+\x7f\xff\xe4\x00";
   std::map<char, int> classes;  // '1'..'5' by status class, '0' closed
   for (int run = 0; run < kRuns; ++run) {

@@ -177,13 +177,22 @@ std::map<uint64_t, std::string> IdsAfterTheDemo(const std::string& dir) {
   return stored;
 }
 
+// `wulian serve` over a 3000-event demo ledger in ROOT/ledger, with an admin token "load".
+struct ServedDemo {
+  explicit ServedDemo(const std::string& root) : data(root + "/ledger") {
+    EXPECT_EQ(Wulian(root, "demo --events 3000").exit_code, 0);
+    token = AddToken(root, "admin", "load");
+    pid = Serve(data, &port);
+  }
+  std::string data, token;
+  uint16_t port = 0;
+  pid_t pid = 0;
+};
+
 TEST(CrashTest, KilledUnderConcurrentAppendsLosesNoAcknowledgedEvent) {
   TempDir dir;
-  const std::string data = dir.path() + "/ledger";
-  ASSERT_EQ(Wulian(dir.path(), "demo --events 3000").exit_code, 0);
-  const std::string token = AddToken(dir.path(), "admin", "load");
-  uint16_t port = 0;
-  const pid_t pid = Serve(data, &port);
+  ServedDemo served(dir.path());
+  const auto& [data, token, port, pid] = served;
   AppendLoad load(port, token, 8);
   ASSERT_TRUE(load.WaitFor(300));
   kill(pid, SIGKILL);
@@ -353,11 +362,8 @@ TEST(FaultTest, AFloodOfReportsIsBoundedAndTheRestStillAnswers) {
 // command opens the ledger itself.
 TEST(FaultTest, ABackupWhileServingUnderLoadHoldsEveryAcknowledgedEvent) {
   TempDir dir;
-  const std::string data = dir.path() + "/ledger";
-  ASSERT_EQ(Wulian(dir.path(), "demo --events 3000").exit_code, 0);
-  const std::string token = AddToken(dir.path(), "admin", "load");
-  uint16_t port = 0;
-  const pid_t pid = Serve(data, &port);
+  ServedDemo served(dir.path());
+  const auto& [data, token, port, pid] = served;
   AppendLoad load(port, token, 4);
   ASSERT_TRUE(load.WaitFor(200));
   const AppendLoad::Acks before = load.Acked();
@@ -426,11 +432,8 @@ TEST(FaultTest, OnAFullDiskAppendsAreRefusedAndNothingAcknowledgedIsLost) {
   TempDir dir;
   SmallDisk disk(dir.path() + "/disk", "512m");
   if (disk.path.empty()) GTEST_SKIP() << "mounting a tmpfs needs root (CAP_SYS_ADMIN)";
-  const std::string data = disk.path + "/ledger";
-  ASSERT_EQ(Wulian(disk.path, "demo --events 3000").exit_code, 0);
-  const std::string token = AddToken(disk.path, "admin", "load");
-  uint16_t port = 0;
-  const pid_t pid = Serve(data, &port);
+  ServedDemo served(disk.path);
+  const auto& [data, token, port, pid] = served;
   AppendLoad load(port, token, 4);
   ASSERT_TRUE(load.WaitFor(100));
   FillToTheBrim(disk.path);
