@@ -26,8 +26,8 @@ if [ "$target" = http ]; then
   fi
   ninja -C "$dir" -j2 http_fuzz_smoke_test >&2
   seed=${WULIAN_HTTP_FUZZ_SEED:-$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')}
-  # About 150 requests a second under the sanitizers on 2 cores.
-  WULIAN_HTTP_FUZZ_SEED=$seed WULIAN_HTTP_FUZZ_RUNS=$((seconds * 150)) \
+  # About 400 requests a second under the sanitizers on 2 cores.
+  WULIAN_HTTP_FUZZ_SEED=$seed WULIAN_HTTP_FUZZ_RUNS=$((seconds * 400)) \
     exec "$dir/tests/http_fuzz_smoke_test"
 fi
 dir=build-fuzz
