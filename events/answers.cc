@@ -24,6 +24,11 @@ Status EventJson(const Ledger& ledger, const Codec& codec, uint64_t seq, std::st
 
 }  // namespace
 
+std::string ErrorJson(const Status& status, const std::string& extra) {
+  return "{\"error\":{\"code\":" + JsonString(status.CodeName()) +
+         ",\"message\":" + JsonString(status.message()) + extra + "}}";
+}
+
 std::string AppendResultJson(const AppendResult& r) {
   return "{\"seq\":" + std::to_string(r.seq) + ",\"stream\":" + JsonString(r.stream) +
          ",\"version\":" + std::to_string(r.version) + ",\"hash\":\"" + ToHex(r.hash) + "\"}";

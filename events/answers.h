@@ -12,6 +12,9 @@
 
 namespace wulian {
 
+// {"error": {"code", "message"` + `extra` + `}}`: a refusal; `extra` holds further fields,
+// each starting with a comma (the CLI's ,"line":N).
+std::string ErrorJson(const Status& status, const std::string& extra = "");
 // {"seq", "stream", "version", "hash"}
 std::string AppendResultJson(const AppendResult& result);
 // One result, or {"results": [...]} for a batch.

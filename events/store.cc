@@ -33,10 +33,8 @@ namespace internal {
 
 Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return Status::OK();
-  if (s.IsNoSpace()) {
-    return Status::NoSpace("the disk of the ledger is full; nothing was written (" + s.ToString() +
-                           ")");
-  }
+  // RocksDB's text names files; its own log keeps it.
+  if (s.IsNoSpace()) return Status::NoSpace("the disk of the ledger is full; nothing was written");
   if (s.IsNotFound()) return Status::NotFound(s.ToString());
   if (s.IsCorruption()) return Status::Corruption(s.ToString());
   return Status::IOError(s.ToString());
@@ -448,13 +446,14 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
                            const std::vector<std::string>* actors) {
   std::lock_guard<std::mutex> append_lock(append_mu_);
   struct statvfs disk {};
-  if (::statvfs(db_dir_.c_str(), &disk) == 0 &&
-      static_cast<uint64_t>(disk.f_bavail) * disk.f_frsize < disk_free_bytes_min_) {
-    return Status::NoSpace(
-        "the disk of the ledger has " +
-        std::to_string(static_cast<uint64_t>(disk.f_bavail) * disk.f_frsize >> 20) +
-        " MiB free, less than the " + std::to_string(disk_free_bytes_min_ >> 20) +
-        " MiB it keeps free; nothing was written");
+  const uint64_t free_bytes = ::statvfs(db_dir_.c_str(), &disk) == 0
+                                  ? static_cast<uint64_t>(disk.f_bavail) * disk.f_frsize
+                                  : UINT64_MAX;  // unknown: RocksDB will tell
+  if (free_bytes < disk_free_bytes_min_) {
+    return Status::NoSpace("the disk of the ledger has " + std::to_string(free_bytes >> 20) +
+                           " MiB free, less than the " +
+                           std::to_string(disk_free_bytes_min_ >> 20) +
+                           " MiB it keeps free; nothing was written");
   }
   if (!write_failure_.ok()) {
     // The failed batch was never in the memtable; resuming flushes what was and starts a

@@ -19,13 +19,10 @@
 #include "events/status.h"
 
 namespace rocksdb {
-class Env;
-class Logger;
-}  // namespace rocksdb
-
-namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
+class Env;
+class Logger;
 }  // namespace rocksdb
 
 namespace wulian {

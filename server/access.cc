@@ -467,11 +467,15 @@ Status Access::Anchor() {
                               " is not the line its signed head names: the journal was replaced");
   }
   if (head.seq == seq_) return Status::OK();
+  // A head behind proves that nothing is missing up to it, so the journal holds whether or
+  // not it can be signed anew now (a full disk must not lock everyone out).
   spdlog::warn(
       "{}: its signed head was at line {} of {}, as a crash between an append and its "
       "head leaves it: signing it anew",
       path_, head.seq, seq_);
-  return WriteHead(seq_, chain_);
+  Status written = WriteHead(seq_, chain_);
+  if (!written.ok()) spdlog::warn("{}; it stays at line {}", written.message(), head.seq);
+  return Status::OK();
 }
 
 // NotFound when there is no head.
@@ -512,6 +516,7 @@ Status Access::WriteHead(uint64_t seq, const Hash& chain) {
             ::fsync(fd) == 0;
   if (fd >= 0) ok = ::close(fd) == 0 && ok;
   ok = ok && ::rename(temporary.c_str(), head_path_.c_str()) == 0 && SyncDirectory(head_path_);
+  if (!ok) ::unlink(temporary.c_str());
   return ok ? Status::OK() : Status::IOError("cannot write " + head_path_);
 }
 
@@ -537,8 +542,10 @@ Status Access::Append(const std::function<Status(std::string*)>& body) {
       ::write(file.fd(), line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
       ::fsync(file.fd()) == 0;
   if (!ok) return Status::IOError("cannot append to " + path_);
+  // The line is synced, so it holds: a head left behind is signed anew at a later load.
   s = WriteHead(seq_ + 1, chain);
-  return s.ok() ? LoadFrom(file.fd()) : s;
+  if (!s.ok()) spdlog::warn("{}; it stays at line {}", s.message(), seq_);
+  return LoadFrom(file.fd());
 }
 
 Status Access::Grant(const std::string& name, Role role, const std::vector<std::string>& studios,

@@ -161,19 +161,16 @@ Response ErrorResponse(const Request& req, const Status& error, bool with_index)
   http::status status = StatusOf(error.code());
   // A failure of the server itself (storage, I/O, a bug) is logged in full; the caller reads
   // only that it happened: paths and RocksDB's messages are not theirs to read.
+  // A full disk is logged too: the operator must free space.
   const bool internal = status == http::status::internal_server_error;
-  const bool full = error.code() == Code::kNoSpace;
-  if (internal || full) {
+  if (internal || error.code() == Code::kNoSpace) {
     spdlog::error("{} {}: {}: {}", std::string(req.method_string()), std::string(req.target()),
                   error.CodeName(), error.message());
   }
-  const std::string message =
-      internal ? "internal error; the server log has the details"
-      : full   ? "the ledger's disk is full: nothing was written; retry once space is freed"
-               : error.message();
   std::string body =
       "{\"error\":{\"code\":" + JsonString(internal ? "INTERNAL" : error.CodeName()) +
-      ",\"message\":" + JsonString(message);
+      ",\"message\":" +
+      JsonString(internal ? "internal error; the server log has the details" : error.message());
   if (with_index && error.index()) body += ",\"index\":" + std::to_string(*error.index());
   if (error.code() == Code::kInvalidArgument &&
       error.message().find("larger than") != std::string::npos) {

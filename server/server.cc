@@ -22,6 +22,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "events/answers.h"
 #include "events/codec.h"
 #include "server/server_internal.h"
 
@@ -288,10 +289,7 @@ net::awaitable<void> ControlSession(Server::Impl& impl,
     s = co_await net::co_spawn(impl.blocking.get_executor(), run(), net::use_awaitable);
     spdlog::info("backup to {}: {}", dir, s.ok() ? "done" : s.message());
   }
-  if (!s.ok()) {
-    answer = "{\"error\":{\"code\":" + JsonString(s.CodeName()) +
-             ",\"message\":" + JsonString(s.message()) + "}}";
-  }
+  if (!s.ok()) answer = ErrorJson(s);
   const std::string out = std::to_string(s.ExitCode()) + "\n" + answer + "\n";
   stream.expires_after(std::chrono::milliseconds(impl.options.write_timeout_ms));
   co_await net::async_write(stream, net::buffer(out), net::redirect_error(net::use_awaitable, ec));
@@ -519,7 +517,6 @@ void Server::Run() {
   impl.blocking.join();
   impl.live_reads.stop();
   impl.live_reads.join();
-  if (impl.control.is_open()) ::unlink(impl.options.control_socket.c_str());
   spdlog::info("stopped at seq {}", impl.parts.ledger->GetHead().seq);
 }
 
@@ -530,7 +527,10 @@ void Server::Stop() {
   net::post(impl.ioc, [&impl] {
     beast::error_code ec;
     impl.acceptor.close(ec);
-    impl.control.close(ec);
+    if (impl.control.is_open()) {
+      impl.control.close(ec);
+      ::unlink(impl.options.control_socket.c_str());  // a stopped server takes no requests
+    }
     impl.signals.cancel(ec);
     impl.committed.WakeAll();
     impl.projected.WakeAll();

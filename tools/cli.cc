@@ -11,6 +11,7 @@
 #include <iostream>
 #include <set>
 
+#include "events/answers.h"
 #include "events/codec.h"
 #include "events/signing.h"
 #include "events/time.h"
@@ -114,11 +115,10 @@ bool LineReader::Next(std::string* line, bool* too_long) {
 }
 
 void PrintError(const Status& status, std::optional<uint64_t> line, bool in_batch) {
-  std::string out = "{\"error\":{\"code\":" + JsonString(status.CodeName()) +
-                    ",\"message\":" + JsonString(status.message());
-  if (line) out += ",\"line\":" + std::to_string(*line);
-  if (in_batch && status.index()) out += ",\"index\":" + std::to_string(*status.index());
-  std::cout << out << "}}\n";
+  std::string extra;
+  if (line) extra += ",\"line\":" + std::to_string(*line);
+  if (in_batch && status.index()) extra += ",\"index\":" + std::to_string(*status.index());
+  std::cout << ErrorJson(status, extra) << "\n";
 }
 
 Status LedgerClock(int64_t* now_micros) {

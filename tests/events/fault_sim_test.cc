@@ -29,8 +29,8 @@ using testing::TempDir;
 
 enum class Fault { kNone, kCrash, kIoError, kNoSpace };
 
-// What a child tells its parent, one line each: "C path" (created), "S path size" (synced
-// up to size), "A seq id" (acknowledged).
+// What a child tells its parent, one line each: "F fault" (the life's fault, first), "C path"
+// (created), "S path size" (synced up to size), "A seq id" (acknowledged).
 class Report {
  public:
   explicit Report(int fd) : fd_(fd) {}
@@ -170,6 +170,7 @@ std::string Contact(const std::string& id, std::mt19937_64& rng) {
   points.report = &report;
   points.fault_at = 1 + rng() % 80;
   points.fault = static_cast<Fault>(rng() % 4);
+  report.Line("F " + std::to_string(static_cast<int>(points.fault)));
   auto env = rocksdb::NewCompositeEnv(std::make_shared<FaultFileSystem>(points));
   std::unique_ptr<Ledger> ledger;
   OpenOptions open;
@@ -317,9 +318,8 @@ TEST(FaultSimulatorTest, NoAcknowledgedEventIsLostWhateverFailsWhereItFails) {
     const uint64_t life_seed = seeds();
     auto [status, messages] =
         InChild([&](Report& report) { Live(dir.path(), life_seed, life, report); });
-    std::mt19937_64 replay(life_seed);
-    replay();
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++faults[static_cast<Fault>(replay() % 4)];
+    if ((!WIFEXITED(status) || WEXITSTATUS(status) != 0) && messages.starts_with("F "))
+      ++faults[static_cast<Fault>(messages[2] - '0')];
     LoseWhatWasNotSynced(messages);
     for (size_t at = 0; (at = messages.find("A ", at)) != std::string::npos;) {
       if (at > 0 && messages[at - 1] != '\n') {

@@ -265,6 +265,38 @@ TEST(TokensTest, AJournalSignedByAnotherKeyIsRefused) {
       << s.message();
 }
 
+// A head that cannot be written (a full disk, say) after its line was synced leaves the
+// change made and everyone signed in: the head stays behind, which proves nothing is
+// missing, and is signed anew once it can be.
+TEST(TokensTest, AHeadThatCannotBeWrittenLocksNobodyOut) {
+  TempDir dir;
+  const std::string path = dir.path() + "/access.jsonl";
+  const auto key = NewKey(dir);
+  std::unique_ptr<Access> tokens;
+  ASSERT_TRUE(Access::Open(path, *key, &tokens).ok());
+  std::string first, second;
+  ASSERT_TRUE(tokens->Grant("a", Role::kAuditor, {}, "2025-01-01T00:00:00+08:00", &first).ok());
+  // The head's temporary file cannot be created.
+  const std::string blocked = AccessHeadPath(path) + ".tmp";
+  std::filesystem::create_directory(blocked);
+  EXPECT_TRUE(tokens->Grant("b", Role::kAuditor, {}, "2025-01-01T00:00:00+08:00", &second).ok());
+  EXPECT_TRUE(tokens->Authenticate(first));
+  EXPECT_TRUE(tokens->Authenticate(second));
+  std::unique_ptr<Access> reopened;
+  ASSERT_TRUE(Access::Open(path, *key, &reopened).ok());
+  EXPECT_TRUE(reopened->Authenticate(second));
+  // Once the head can be written again it catches up, and a cut is seen again.
+  std::filesystem::remove(blocked);
+  ASSERT_TRUE(Access::Open(path, *key, &reopened).ok());
+  std::string journal;
+  {
+    std::ifstream in(path);
+    std::getline(in, journal);
+  }
+  std::ofstream(path, std::ios::trunc) << journal << "\n";
+  EXPECT_EQ(Access::Open(path, *key, &reopened).code(), Code::kCorruption);
+}
+
 // The signed head names the journal's last line: lines cut from the end are seen, a head
 // left behind by a crash between an append and its head is signed anew, and a missing head
 // is refused. A journal rolled back together with its head to an older copy of both is not

@@ -395,6 +395,13 @@ TEST(FaultTest, ABackupWhileServingUnderLoadHoldsEveryAcknowledgedEvent) {
   const testing::Output direct = Wulian(dir.path(), "backup " + dir.path() + "/copy2/ledger");
   EXPECT_EQ(direct.exit_code, 0) << direct.out;
   EXPECT_EQ(Wulian(dir.path() + "/copy2", "verify").exit_code, 0);
+  // A server that stops takes its socket with it.
+  uint16_t again_port = 0;
+  const pid_t again = Serve(data, &again_port);
+  EXPECT_TRUE(std::filesystem::exists(data + "/control.sock"));
+  kill(again, SIGTERM);
+  waitpid(again, nullptr, 0);
+  EXPECT_FALSE(std::filesystem::exists(data + "/control.sock"));
 }
 
 // A tmpfs of its own for a test, unmounted when it ends; empty path when this process may not
