@@ -317,7 +317,8 @@ Status Access::LoadFrom(int fd) {
     lines_.push_back(line);
   }
   anchor_ = Anchor();
-  if (!anchor_.ok() && !reviewing_) return anchor_;
+  // A review shows what the head says is wrong; it cannot mend a head it cannot read.
+  if (!anchor_.ok() && (!reviewing_ || anchor_.code() != Code::kCorruption)) return anchor_;
   // An append writes its line and newline in one write and syncs before it is done, so a
   // last line without its newline is one that a crash cut short: it was never acknowledged.
   // It goes, with a warning, instead of failing every authentication; but only once the
