@@ -13,6 +13,8 @@ packages=(
   libboost-dev libboost-system-dev
   libspdlog-dev libgtest-dev
   libssl-dev openssl libsodium-dev
+  libcli11-dev libzip-dev libexpat1-dev libxlsxwriter-dev
+  libpango1.0-dev libcairo2-dev poppler-utils
   nodejs npm chromium fonts-noto-cjk
 )
 missing=()
