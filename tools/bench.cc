@@ -279,7 +279,7 @@ int Bench(const Args& args) {
   if (what == "rebuild") return BenchRebuild(args);
   if (what == "serve") return BenchServe(args);
   PrintError(Status::InvalidArgument(
-      "usage: wulian bench import [--events N] [--dir DIR] [--keep 1] | "
+      "usage: wulian bench import [--events N] [--dir DIR] [--keep] | "
       "bench verify [--events N | --data-dir DIR] | bench rebuild [--events N | --data-dir DIR] | "
       "bench serve [--per-client N]"));
   return 2;

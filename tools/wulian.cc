@@ -16,54 +16,11 @@
 #include "events/time.h"
 #include "tools/bench.h"
 #include "tools/cli.h"
+#include "tools/command_line.h"
 #include "tools/demo.h"
 
 namespace wulian::cli {
 namespace {
-
-constexpr char kUsage[] =
-    "usage: wulian [--data DIR] COMMAND [ARGS]\n"
-    "  init                         create a new ledger in DIR (default ./data)\n"
-    "  append [FILE|-]              append JSON Lines: one event or {\"events\": [...]} a line\n"
-    "  import FILE                  bulk import, one event a line, all or nothing\n"
-    "  export [--from SEQ] [--to SEQ]  stored events as JSON Lines\n"
-    "  verify [--against HEAD.json] [--pubkey KEY.json]\n"
-    "                               recompute hashes, chain, Merkle tree and indexes; check\n"
-    "                               that a signed head published earlier is still in the log\n"
-    "  head [--size N]              a signed tree head of the log (or of its first N events)\n"
-    "  pubkey                       the public key that signs tree heads\n"
-    "  proof inclusion SEQ [--size N] | proof consistency M N\n"
-    "                               RFC 6962 proofs as JSON\n"
-    "  check inclusion --pubkey K --head H --proof P [--event E]\n"
-    "  check consistency --pubkey K --old H1 --new H2 --proof P\n"
-    "                               offline checks of proofs: no ledger needed\n"
-    "  query studio ID | member ID | committee ID | studios | overview\n"
-    "                               a view of SPEC §5 as of the newest event (flags at now)\n"
-    "  query history SEQ            an event with each correction and retraction of it\n"
-    "  rebuild [NAME]               drop the views and replay the log\n"
-    "  report --as-of TIME [--axis recorded|occurred] [--format json|md|csv|html] [--out FILE]\n"
-    "                               what the ledger held (recorded) or what had happened\n"
-    "                               (occurred) at TIME, byte for byte reproducible\n"
-    "  serve [--listen 127.0.0.1:8080] [--web DIR] [--tls-cert FILE --tls-key FILE]\n"
-    "        [--insecure-http]      the HTTP API (SIGINT or SIGTERM stops it); HTTPS with a\n"
-    "                               certificate; plain HTTP off loopback only if insecure\n"
-    "  token add --role recorder|supervisor|auditor|admin --name NAME [--studio S01,S02]\n"
-    "  token list [--history] | token revoke NAME\n"
-    "                               bearer tokens of the HTTP API (secrets are shown once)\n"
-    "  token seal [--confirm CHAIN] what the ledger's key does not vouch for in the access\n"
-    "                               journal (lines from before lines were signed); with the\n"
-    "                               chain it shows, seal the journal as shown\n"
-    "  user add LOGIN --role ROLE --name 显示名 [--studio S01,S02] [--password-stdin]\n"
-    "  user list | user disable LOGIN | user enable LOGIN | user password LOGIN "
-    "[--password-stdin]\n"
-    "  user set LOGIN [--role ROLE] [--studio S01,S02] [--name 显示名]\n"
-    "                               people who sign in to the web workspace (a generated\n"
-    "                               password is printed once)\n"
-    "  backup DIR                   a consistent copy of the ledger (RocksDB checkpoint)\n"
-    "  demo [--events N] [--seed S] [--jsonl FILE]\n"
-    "                               build the demo ledger of Banan District (or write its\n"
-    "                               events as JSON Lines to FILE, for import)\n"
-    "  bench import [--events N]    durable import rate vs raw RocksDB\n";
 
 int Init(const Args& args) {
   std::unique_ptr<Ledger> ledger;
@@ -177,69 +134,128 @@ int Demo(const Args& args) {
   return 0;
 }
 
-// Splits argv into the command, its positionals and its flags; --data may stand anywhere.
-Status ParseArgs(int argc, char** argv, std::string* command, Args* args) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--history" || a == "--keep" || a == "--password-stdin" ||
-        a == "--insecure-http") {  // flags without a value
-      args->flags[a.substr(2)] = "1";
-    } else if (a.rfind("--", 0) == 0 && a.size() > 2) {
-      if (i + 1 >= argc) return Status::InvalidArgument(a + " needs a value");
-      if (a == "--data") {
-        args->data = argv[++i];
-      } else {
-        args->flags[a.substr(2)] = argv[++i];
-      }
-    } else if (command->empty()) {
-      *command = a;
-    } else {
-      args->positional.push_back(a);
-    }
-  }
-  if (command->empty()) return Status::InvalidArgument("no command");
-  return Status::OK();
-}
-
 int Main(int argc, char** argv) {
   KeepDataPrivate();
-  for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--help" || (i == 1 && std::string(argv[i]) == "help")) {
-      std::cout << kUsage;
-      return 0;
-    }
-  }
-  std::string command;
-  Args args;
-  Status s = ParseArgs(argc, argv, &command, &args);
-  if (!s.ok()) {
-    std::cerr << kUsage;
-    return Fail(s);
-  }
-  static const std::map<std::string, int (*)(const Args&)> kCommands = {{"init", Init},
-                                                                        {"append", Append},
-                                                                        {"import", ImportCommand},
-                                                                        {"export", Export},
-                                                                        {"verify", VerifyCommand},
-                                                                        {"head", HeadCommand},
-                                                                        {"proof", ProofCommand},
-                                                                        {"pubkey", PubkeyCommand},
-                                                                        {"check", CheckCommand},
-                                                                        {"query", QueryCommand},
-                                                                        {"demo", Demo},
-                                                                        {"bench", Bench},
-                                                                        {"rebuild", RebuildCommand},
-                                                                        {"report", ReportCommand},
-                                                                        {"token", TokenCommand},
-                                                                        {"user", UserCommand},
-                                                                        {"serve", ServeCommand},
-                                                                        {"backup", BackupCommand}};
-  auto it = kCommands.find(command);
-  if (it == kCommands.end()) {
-    std::cerr << kUsage;
-    return Fail(Status::InvalidArgument("unknown command " + command));
-  }
-  return it->second(args);
+  CommandLine cl(
+      "Wulian Ledger: the engagement ledger of the Five Links studios (SPEC §6.1).\n"
+      "Data on stdout as JSON, logs on stderr. Exit codes: 0 ok, 1 verification failed or\n"
+      "internal error, 2 bad input or usage, 3 conflict (VERSION_CONFLICT, DUPLICATE_ID).");
+  const Option kSize{"size", "N", "a tree of the first N events (default: the whole log)"};
+  cl.Add("init", "create a new ledger in the --data directory (default ./data)", {}, {}, Init);
+  cl.Add("append", "append JSON Lines: one event or {\"events\": [...]} a line",
+         {{"FILE", "JSON Lines; - or none: standard input", false}}, {}, Append);
+  cl.Add("import", "bulk import, one event a line, all or nothing", {{"FILE", "JSON Lines"}}, {},
+         ImportCommand);
+  cl.Add("export", "stored events as JSON Lines", {},
+         {{"from", "SEQ", "the first seq (default 1)"},
+          {"to", "SEQ", "the last seq (default: the newest)"}},
+         Export);
+  cl.Add("verify",
+         "recompute hashes, chain, Merkle tree and indexes; check that a signed head published "
+         "earlier is still in the log",
+         {},
+         {{"against", "HEAD.json", "a signed tree head published earlier"},
+          {"pubkey", "KEY.json", "the public key it was signed with (default: the ledger's)"}},
+         VerifyCommand);
+  cl.Add("head", "a signed tree head of the log (or of its first N events)", {}, {kSize},
+         HeadCommand);
+  cl.Add("pubkey", "the public key that signs tree heads", {}, {}, PubkeyCommand);
+  cl.Group("proof", "RFC 6962 proofs as JSON");
+  cl.Add("proof inclusion", "that event SEQ is in the tree", {{"SEQ", "the event"}}, {kSize},
+         ProofCommand);
+  cl.Add("proof consistency", "that the tree of size M is a prefix of the tree of size N",
+         {{"M", "the older size"}, {"N", "the newer size"}}, {}, ProofCommand);
+  cl.Group("check", "offline checks of proofs: no ledger needed");
+  cl.Add("check inclusion", "check an inclusion proof against a signed head", {},
+         {{"pubkey", "KEY.json", "the ledger's public key"},
+          {"head", "HEAD.json", "a signed tree head"},
+          {"proof", "PROOF.json", "from `proof inclusion`"},
+          {"event", "EVENT.json", "the stored event, to check that it is the one proven"}},
+         CheckCommand);
+  cl.Add("check consistency", "check a consistency proof between two signed heads", {},
+         {{"pubkey", "KEY.json", "the ledger's public key"},
+          {"old", "HEAD.json", "the older signed head"},
+          {"new", "HEAD.json", "the newer signed head"},
+          {"proof", "PROOF.json", "from `proof consistency`"}},
+         CheckCommand);
+  cl.Group("query", "a view of SPEC §5 as of the newest event (flags at now)");
+  cl.Add("query studio", "one studio", {{"ID", "the studio"}}, {}, QueryCommand);
+  cl.Add("query member", "one member", {{"ID", "the member"}}, {}, QueryCommand);
+  cl.Add("query committee", "one committee", {{"ID", "the committee"}}, {}, QueryCommand);
+  cl.Add("query studios", "every studio", {}, {}, QueryCommand);
+  cl.Add("query overview", "the whole ledger", {}, {}, QueryCommand);
+  cl.Add("query history", "an event with each correction and retraction of it",
+         {{"SEQ", "the event"}}, {}, QueryCommand);
+  cl.Add("rebuild", "drop the views and replay the log",
+         {{"NAME", "studio|member|committee|overview (default: all)", false}}, {}, RebuildCommand);
+  cl.Add("report",
+         "what the ledger held (recorded) or what had happened (occurred) at TIME, byte for "
+         "byte reproducible",
+         {},
+         {{"as-of", "TIME", "RFC 3339"},
+          {"axis", "recorded|occurred", "default recorded"},
+          {"format", "json|md|csv|html", "default json"},
+          {"out", "FILE", "write the report to FILE instead of stdout"}},
+         ReportCommand);
+  cl.Add("serve",
+         "the HTTP API and the web workspace (SIGINT or SIGTERM stops it); HTTPS with a "
+         "certificate; plain HTTP off loopback only if insecure",
+         {},
+         {{"listen", "ADDR:PORT", "default 127.0.0.1:8080; IPv6 in brackets"},
+          {"web", "DIR", "the built web workspace"},
+          {"tls-cert", "FILE", "a PEM certificate chain: serve HTTPS only"},
+          {"tls-key", "FILE", "its private key (PEM, private to the owner)"},
+          {"insecure-http", "", "allow plain HTTP on an address other than loopback"}},
+         ServeCommand);
+  const Option kRole{"role", "ROLE", "recorder|supervisor|auditor|admin"};
+  const Option kStudios{"studio", "S01,S02", "the studios a recorder may write for"};
+  cl.Group("token", "bearer tokens of the HTTP API (secrets are shown once)");
+  cl.Add("token add", "grant a token", {}, {kRole, {"name", "NAME", "its name"}, kStudios},
+         TokenCommand);
+  cl.Add("token list", "the tokens in force", {}, {{"history", "", "every grant and revocation"}},
+         TokenCommand);
+  cl.Add("token revoke", "revoke a token", {{"NAME", "its name"}}, {}, TokenCommand);
+  cl.Add("token seal",
+         "what the ledger's key does not vouch for in the access journal (lines from before "
+         "lines were signed); with the chain it shows, seal the journal as shown",
+         {}, {{"confirm", "CHAIN", "the chain shown by `token seal`"}}, TokenCommand);
+  const Option kPasswordStdin{"password-stdin", "", "read the password from standard input"};
+  const Option kDisplayName{"name", "显示名", "the name shown in the workspace"};
+  cl.Group("user",
+           "people who sign in to the web workspace (a generated password is printed once)");
+  cl.Add("user add", "add a person", {{"LOGIN", "the sign-in name"}},
+         {kRole, kDisplayName, kStudios, kPasswordStdin}, UserCommand);
+  cl.Add("user list", "every person", {}, {}, UserCommand);
+  cl.Add("user disable", "stop a person signing in", {{"LOGIN", "the sign-in name"}}, {},
+         UserCommand);
+  cl.Add("user enable", "let a person sign in again", {{"LOGIN", "the sign-in name"}}, {},
+         UserCommand);
+  cl.Add("user password", "set a new password", {{"LOGIN", "the sign-in name"}}, {kPasswordStdin},
+         UserCommand);
+  cl.Add("user set", "change a person's role, studios or name", {{"LOGIN", "the sign-in name"}},
+         {kRole, kStudios, kDisplayName}, UserCommand);
+  cl.Add("backup", "a consistent copy of the ledger (by the running server when there is one)",
+         {{"DIR", "a new directory"}}, {}, BackupCommand);
+  cl.Add("demo",
+         "build the demo ledger of Banan District (or write its events as JSON Lines to FILE, "
+         "for import)",
+         {},
+         {{"events", "N", "default 20000"},
+          {"seed", "S", "the random seed"},
+          {"jsonl", "FILE", "write the events to FILE instead"}},
+         Demo);
+  const Option kEvents{"events", "N", "events of the demo scenario (default 100000)"};
+  const Option kKeep{"keep", "", "keep the ledger the benchmark built"};
+  const Option kDataDir{"data-dir", "DIR", "measure this ledger instead of building one"};
+  cl.Group("bench", "benchmarks of SPEC §7, each against its baseline in the same run");
+  cl.Add("bench import", "durable import rate vs raw RocksDB", {},
+         {kEvents, {"dir", "DIR", "where to build (default a temporary directory)"}, kKeep}, Bench);
+  cl.Add("bench verify", "verify rate vs a raw scan", {}, {kEvents, kDataDir, kKeep}, Bench);
+  cl.Add("bench rebuild", "rebuild rate vs a raw scan; studio query latency", {},
+         {kEvents, kDataDir, kKeep}, Bench);
+  cl.Add("bench serve", "HTTP appends and queries under load", {},
+         {{"per-client", "N", "requests per client (default 50)"}}, Bench);
+  return cl.Run(argc, argv);
 }
 
 }  // namespace
