@@ -84,8 +84,12 @@ net::awaitable<Response> SignIn(Call& c) {
   if (!s.ok()) co_return ErrorResponse(c.req, s);
   Server::Impl& impl = c.impl;
   const std::string login_key = "login:" + login, address_key = "address:" + c.peer;
-  const int64_t wait = std::max(impl.login_throttle.WaitMs(login_key, NowMs()),
-                                impl.address_throttle.WaitMs(address_key, NowMs()));
+  // Both throttles count this attempt as failed before the check runs (see Throttle).
+  int64_t wait = impl.login_throttle.Begin(login_key, NowMs());
+  if (wait == 0) {
+    wait = impl.address_throttle.Begin(address_key, NowMs());
+    if (wait > 0) impl.login_throttle.Undo(login_key);
+  }
   if (wait > 0) co_return TooMany(c.req, wait);
   auto check = [&impl, login,
                 password]() -> net::awaitable<std::pair<std::optional<Principal>, std::string>> {
@@ -95,12 +99,10 @@ net::awaitable<Response> SignIn(Call& c) {
   };
   auto [who, credential] =
       co_await net::co_spawn(impl.blocking.get_executor(), check(), net::use_awaitable);
-  if (!who) {
-    impl.login_throttle.Fail(login_key, NowMs());
-    impl.address_throttle.Fail(address_key, NowMs());
+  if (!who)
     co_return Plain(c.req, http::status::unauthorized, "UNAUTHORIZED", "wrong login or password");
-  }
   impl.login_throttle.Succeed(login_key);
+  impl.address_throttle.Undo(address_key);
   const std::string id = impl.sessions.Create(who->name, credential, NowMs());
   auto session = impl.sessions.Use(id, NowMs());
   Response res = JsonResponse(c.req, http::status::ok, WhoJson(*who, session ? session->csrf : ""));

@@ -67,8 +67,7 @@ void Sessions::Expire(int64_t now_ms) {
                 [&](const auto& entry) { return now_ms - entry.second.last_used_ms > idle_ms_; });
 }
 
-int64_t Throttle::WaitMs(const std::string& key, int64_t now_ms) {
-  std::lock_guard<std::mutex> lock(mu_);
+int64_t Throttle::WaitLocked(const std::string& key, int64_t now_ms) const {
   auto it = entries_.find(key);
   if (it == entries_.end() || it->second.failures < free_) return 0;
   const int doublings = std::min(it->second.failures - free_, 20);
@@ -76,8 +75,7 @@ int64_t Throttle::WaitMs(const std::string& key, int64_t now_ms) {
   return std::max<int64_t>(0, it->second.last_ms + wait - now_ms);
 }
 
-void Throttle::Fail(const std::string& key, int64_t now_ms) {
-  std::lock_guard<std::mutex> lock(mu_);
+void Throttle::FailLocked(const std::string& key, int64_t now_ms) {
   if (entries_.size() >= kThrottleKeysMax) {
     std::erase_if(entries_,
                   [&](const auto& e) { return now_ms - e.second.last_ms > kThrottleForgetMs; });
@@ -87,6 +85,30 @@ void Throttle::Fail(const std::string& key, int64_t now_ms) {
   if (now_ms - e.last_ms > kThrottleForgetMs) e.failures = 0;
   ++e.failures;
   e.last_ms = now_ms;
+}
+
+int64_t Throttle::WaitMs(const std::string& key, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return WaitLocked(key, now_ms);
+}
+
+int64_t Throttle::Begin(const std::string& key, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const int64_t wait = WaitLocked(key, now_ms);
+  if (wait == 0) FailLocked(key, now_ms);
+  return wait;
+}
+
+void Throttle::Undo(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  if (--it->second.failures <= 0) entries_.erase(it);
+}
+
+void Throttle::Fail(const std::string& key, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FailLocked(key, now_ms);
 }
 
 void Throttle::Succeed(const std::string& key) {

@@ -52,8 +52,11 @@ class Sessions {
 };
 
 // Failed sign-ins per key (a login, or a client address): after `free` failures in a row,
-// each further attempt waits, doubling from 1 s up to kThrottleWaitMsMax; a success clears
-// the key, and a key untouched for kThrottleForgetMs is forgotten.
+// each further attempt waits, doubling from 1 s up to kThrottleWaitMsMax; a key untouched
+// for kThrottleForgetMs is forgotten. An attempt counts as a failure from the moment it is
+// let through (Begin), so that attempts made at once cannot all pass before the first one
+// fails; a success takes it back (Succeed clears a login's key, Undo takes back only the one
+// attempt, for a client address, where one person's success must not clear others' failures).
 inline constexpr int64_t kThrottleWaitMsMax = 15 * 60 * 1000;
 inline constexpr int64_t kThrottleForgetMs = 60 * 60 * 1000;
 inline constexpr size_t kThrottleKeysMax = 100'000;
@@ -66,6 +69,10 @@ class Throttle {
 
   // Milliseconds until `key` may try again; 0 if it may now.
   int64_t WaitMs(const std::string& key, int64_t now_ms);
+  // WaitMs, and if it is 0, the attempt is counted as failed until taken back.
+  int64_t Begin(const std::string& key, int64_t now_ms);
+  // Takes back one attempt counted by Begin.
+  void Undo(const std::string& key);
   void Fail(const std::string& key, int64_t now_ms);
   void Succeed(const std::string& key);
 
@@ -74,6 +81,8 @@ class Throttle {
     int failures = 0;
     int64_t last_ms = 0;
   };
+  int64_t WaitLocked(const std::string& key, int64_t now_ms) const;
+  void FailLocked(const std::string& key, int64_t now_ms);
   const int free_;
   std::mutex mu_;
   std::map<std::string, Entry> entries_;

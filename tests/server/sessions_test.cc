@@ -67,6 +67,29 @@ TEST(ThrottleTest, FailuresBeyondTheFreeOnesWaitLongerEachTimeUpToTheCap) {
   EXPECT_EQ(throttle.WaitMs("login:a", now), 0);
 }
 
+TEST(ThrottleTest, AnAttemptLetThroughCountsAsFailedUntilTakenBack) {
+  Throttle login(2), address(2);
+  // Two attempts let through and not yet checked hold up the third.
+  EXPECT_EQ(login.Begin("login:a", 0), 0);
+  EXPECT_EQ(login.Begin("login:a", 0), 0);
+  EXPECT_EQ(login.Begin("login:a", 0), 1000);
+  EXPECT_EQ(login.WaitMs("login:a", 0), 1000);  // a refused attempt is not counted
+  login.Succeed("login:a");
+  EXPECT_EQ(login.Begin("login:a", 0), 0);
+  // Undo takes back one attempt only.
+  EXPECT_EQ(address.Begin("address:1", 0), 0);
+  EXPECT_EQ(address.Begin("address:1", 0), 0);
+  address.Undo("address:1");
+  EXPECT_EQ(address.Begin("address:1", 0), 0);
+  EXPECT_EQ(address.Begin("address:1", 0), 1000);
+  address.Undo("address:1");
+  address.Undo("address:1");
+  address.Undo("address:1");  // more than counted: the key is gone, not negative
+  EXPECT_EQ(address.Begin("address:1", 0), 0);
+  EXPECT_EQ(address.Begin("address:1", 0), 0);
+  EXPECT_EQ(address.Begin("address:1", 0), 1000);
+}
+
 TEST(ThrottleTest, AKeyUntouchedForAnHourIsForgotten) {
   Throttle throttle(1);
   throttle.Fail("address:1", 0);

@@ -3,7 +3,9 @@
 // pages are built from (flags with figures, items, timeline, findings, a member's year).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
+#include <thread>
 
 #include "events/codec.h"
 #include "events/time.h"
@@ -265,6 +267,37 @@ TEST(SessionTest, RepeatedFailuresAreThrottledPerLoginWithRetryAfter) {
   EXPECT_TRUE(r.header("set-cookie").empty());
   // Another login from the same address is not held up by it.
   EXPECT_EQ(b.SignIn("other").status, 200);
+}
+
+TEST(SessionTest, SignInsSentAtOnceCannotOutrunTheThrottle) {
+  ServedLedger s(2000, [](server::ServerOptions& o) { o.sign_in_failures_free = 2; });
+  s.AddPerson("dudao", Role::kSupervisor, {}, kPassword);
+  // Twelve guesses at once: each password check takes time, so all twelve are in before the
+  // first one fails. Only the free ones may be checked at all.
+  constexpr int kGuesses = 12;
+  std::vector<int> statuses(kGuesses);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kGuesses; ++i) {
+    threads.emplace_back([&, i] {
+      Browser b(s);
+      statuses[i] = b.SignIn("dudao", "guess " + std::to_string(i)).status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 401), 2);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 429), kGuesses - 2);
+}
+
+TEST(SessionTest, SuccessfulSignInsDoNotCountAgainstTheirAddress) {
+  ServedLedger s(2000, [](server::ServerOptions& o) { o.sign_in_failures_free = 1; });
+  // The address allows ten failures (ten times a login's); an office behind one address
+  // signs in many times a day.
+  for (int i = 0; i < 12; ++i) {
+    const std::string login = "p" + std::to_string(i);
+    s.AddPerson(login, Role::kSupervisor, {}, kPassword);
+    Browser b(s);
+    EXPECT_EQ(b.SignIn(login).status, 200) << i;
+  }
 }
 
 TEST(AdminRoutesTest, AnAdminManagesPeopleAndTokensAndOthersMayNot) {
