@@ -48,6 +48,7 @@ struct CommandLine::Impl {
     Node& node = storage.emplace_back();
     node.words = words;
     node.app = parent->add_subcommand(words.back(), help);
+    node.app->footer("");
     nodes[path] = &node;
     return node;
   }
