@@ -26,6 +26,8 @@ constexpr char kUsage[] =
     "  init                         create a new ledger in DIR (default ./data)\n"
     "  append [FILE|-]              append JSON Lines: one event or {\"events\": [...]} a line\n"
     "  import FILE                  bulk import, one event a line, all or nothing\n"
+    "  import --sheet FILE.xlsx|FILE.csv --type TYPE [--encoding utf-8|gb18030]\n"
+    "                               spreadsheet intake, one event a row (docs/intake.md)\n"
     "  export [--from SEQ] [--to SEQ]  stored events as JSON Lines\n"
     "  verify [--against HEAD.json] [--pubkey KEY.json]\n"
     "                               recompute hashes, chain, Merkle tree and indexes; check\n"
@@ -112,6 +114,7 @@ int Append(const Args& args) {
 }
 
 int ImportCommand(const Args& args) {
+  if (args.flags.count("sheet")) return ImportSheetCommand(args);
   if (args.positional.size() != 1) return Fail(Status::InvalidArgument("import needs one FILE"));
   std::unique_ptr<Ledger> ledger;
   Status s = OpenLedger(args.data, &ledger);
