@@ -293,7 +293,8 @@ class RowMapper {
 
 bool RowMapper::Map(const Row& row, MappedRow* out, RowRefusal* refusal) const {
   static const Cell kEmpty;
-  std::string id, occurred, data;
+  std::string id, occurred;
+  std::map<const Field*, std::string> values;  // the JSON value of each field
   for (const Column& column : columns_) {
     const Cell& cell = column.index < row.cells.size() ? row.cells[column.index] : kEmpty;
     std::string json;
@@ -309,16 +310,19 @@ bool RowMapper::Map(const Row& row, MappedRow* out, RowRefusal* refusal) const {
       occurred = json;
       out->occurred_at = json.substr(1, json.size() - 2);
     } else {
-      if (column.field == &kStudio) out->studio = json.substr(1, json.size() - 2);
-      data += (data.empty() ? "" : ",") + JsonString(column.field->name) + ":" + json;
+      values[column.field] = json;
     }
   }
-  for (const Field& field : spec_.fields) {  // list columns left out: an empty list
-    const bool present = std::any_of(columns_.begin(), columns_.end(),
-                                     [&](const Column& c) { return c.field == &field; });
-    if (!present && field.kind == FieldKind::kTexts) {
-      data += (data.empty() ? "" : ",") + JsonString(field.name) + ":[]";
+  // The data in the order of the schema, whatever the order of the columns.
+  std::string data;
+  for (const Field& field : spec_.fields) {
+    auto it = values.find(&field);
+    if (it == values.end() && field.kind != FieldKind::kTexts) continue;
+    const std::string json = it == values.end() ? "[]" : it->second;  // a list left out: empty
+    if (std::string_view(field.name) == "studio" && field.kind == FieldKind::kRef) {
+      out->studio = json.substr(1, json.size() - 2);
     }
+    data += (data.empty() ? "" : ",") + JsonString(field.name) + ":" + json;
   }
   data = "{" + data + "}";
   if (id.empty()) {

@@ -47,7 +47,9 @@ const Cell& At(const Table& t, size_t row, size_t column) {
 TEST(SheetTest, XlsxOfLibxlsxwriterHasStringsNumbersBooleansDatesAndGaps) {
   TempDir dir;
   const std::string path = dir.path() + "/a.xlsx";
-  WriteXlsx(path, {{"编号", "", "联系人数"}, {"k1", "@2025-03-01 09:30", "#25", "", "?1"}, {}, {"停车难"}});
+  WriteXlsx(
+      path,
+      {{"编号", "", "联系人数"}, {"k1", "@2025-03-01 09:30", "#25", "", "?1"}, {}, {"停车难"}});
   Table t = Read(path);
   ASSERT_EQ(t.rows.size(), 3u);
   EXPECT_FALSE(t.date1904);
@@ -73,8 +75,10 @@ TEST(SheetTest, ConstantMemoryWorkbooksUseInlineStrings) {
 TEST(SheetTest, RichTextRunsAreOneStringAndPhoneticRunsAreNotText) {
   TempDir dir;
   const std::string path = dir.path() + "/a.xlsx";
-  WriteRawXlsx(path, R"(<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="s"><v>1</v></c></row></sheetData>)",
-               R"(<si><r><rPr><b/></rPr><t>停车</t></r><r><t xml:space="preserve">难 </t></r><rPh sb="0" eb="1"><t>tingche</t></rPh></si><si><t>主题</t></si>)");
+  WriteRawXlsx(
+      path,
+      R"(<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="s"><v>1</v></c></row></sheetData>)",
+      R"(<si><r><rPr><b/></rPr><t>停车</t></r><r><t xml:space="preserve">难 </t></r><rPh sb="0" eb="1"><t>tingche</t></rPh></si><si><t>主题</t></si>)");
   Table t = Read(path);
   EXPECT_EQ(At(t, 1, 0).text, "停车难 ");
   EXPECT_EQ(At(t, 1, 1).type, Cell::Type::kEmpty);
@@ -84,10 +88,11 @@ TEST(SheetTest, RichTextRunsAreOneStringAndPhoneticRunsAreNotText) {
 TEST(SheetTest, Date1904AndCellsWithoutReferencesAndFormulaResults) {
   TempDir dir;
   const std::string path = dir.path() + "/a.xlsx";
-  WriteRawXlsx(path,
-               R"(<sheetData><row><c><v>44255.5</v></c><c t="inlineStr"><is><t>x</t></is></c></row>)"
-               R"(<row r="3"><c r="B3" t="str"><f>A1&amp;"y"</f><v>xy</v></c><c><f>1+1</f><v>2</v></c></row></sheetData>)",
-               "", R"(date1904="1")");
+  WriteRawXlsx(
+      path,
+      R"(<sheetData><row><c><v>44255.5</v></c><c t="inlineStr"><is><t>x</t></is></c></row>)"
+      R"(<row r="3"><c r="B3" t="str"><f>A1&amp;"y"</f><v>xy</v></c><c><f>1+1</f><v>2</v></c></row></sheetData>)",
+      "", R"(date1904="1")");
   Table t = Read(path);
   EXPECT_TRUE(t.date1904);
   EXPECT_EQ(At(t, 1, 0).text, "44255.5");
@@ -101,8 +106,9 @@ TEST(SheetTest, TheFirstSheetIsFoundThroughTheWorkbookRelationships) {
   const std::string path = dir.path() + "/a.xlsx";
   const std::string rel = std::string(testing::kRelNs) + "/worksheet";
   WriteRawXlsx(
-      path, R"(<sheetData><row r="1"><c t="inlineStr"><is><t>second</t></is></c></row></sheetData>)",
-      "", "",
+      path,
+      R"(<sheetData><row r="1"><c t="inlineStr"><is><t>second</t></is></c></row></sheetData>)", "",
+      "",
       {{"xl/workbook.xml",
         std::string(R"(<workbook xmlns:r=")") + testing::kRelNs +
             R"("><sheets><sheet name="一" r:id="rId7"/><sheet name="二" r:id="rId1"/></sheets></workbook>)"},
@@ -118,7 +124,9 @@ TEST(SheetTest, TheFirstSheetIsFoundThroughTheWorkbookRelationships) {
 TEST(SheetTest, AFormulaWithoutACachedValueAndAnErrorValueAreInvalidCells) {
   TempDir dir;
   const std::string path = dir.path() + "/a.xlsx";
-  WriteRawXlsx(path, R"(<sheetData><row r="2"><c r="C2"><f>SUM(A1:A9)</f></c><c r="D2" t="e"><v>#DIV/0!</v></c></row></sheetData>)");
+  WriteRawXlsx(
+      path,
+      R"(<sheetData><row r="2"><c r="C2"><f>SUM(A1:A9)</f></c><c r="D2" t="e"><v>#DIV/0!</v></c></row></sheetData>)");
   Table t = Read(path);
   EXPECT_EQ(At(t, 2, 2).type, Cell::Type::kInvalid);
   EXPECT_NE(At(t, 2, 2).text.find("公式没有缓存的计算结果"), std::string::npos);
@@ -142,10 +150,11 @@ TEST(SheetTest, MergedCellsAreInvalidAtTheirFirstCell) {
 TEST(SheetTest, ADoctypeIsRefusedSoNoEntityIsExpanded) {
   TempDir dir;
   const std::string path = dir.path() + "/a.xlsx";
-  WriteRawXlsx(path, "", "", "",
-               {{"xl/worksheets/sheet1.xml",
-                 R"(<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>)"
-                 R"(<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>)"}});
+  WriteRawXlsx(
+      path, "", "", "",
+      {{"xl/worksheets/sheet1.xml",
+        R"(<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>)"
+        R"(<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>)"}});
   EXPECT_NE(Refusal(path).first.find("DOCTYPE"), std::string::npos);
 }
 
@@ -163,7 +172,8 @@ TEST(SheetTest, AnEntryCompressedBeyondTheRatioIsRefused) {
   const std::string path = dir.path() + "/bomb.xlsx";
   std::string zeros = "<worksheet><sheetData>";
   zeros.resize(8 << 20, ' ');
-  WriteRawXlsx(path, "", "", "", {{"xl/worksheets/sheet1.xml", zeros + "</sheetData></worksheet>"}});
+  WriteRawXlsx(path, "", "", "",
+               {{"xl/worksheets/sheet1.xml", zeros + "</sheetData></worksheet>"}});
   EXPECT_NE(Refusal(path).first.find("压缩比超过"), std::string::npos);
 }
 
@@ -188,7 +198,8 @@ TEST(SheetTest, RowsBeyondTheLimitAreRefusedNamingTheFirstOne) {
 TEST(SheetTest, CsvQuotingCrlfAndTheByteOrderMark) {
   TempDir dir;
   const std::string path = dir.path() + "/a.csv";
-  std::ofstream(path, std::ios::binary) << "\xEF\xBB\xBF" "主题,数\r\n\"a,\"\"b\"\"\r\nc\",2\r\n\r\nx,\n";
+  std::ofstream(path, std::ios::binary) << "\xEF\xBB\xBF"
+                                           "主题,数\r\n\"a,\"\"b\"\"\r\nc\",2\r\n\r\nx,\n";
   Table t = Read(path);
   ASSERT_EQ(t.rows.size(), 3u);
   EXPECT_EQ(At(t, 1, 0).text, "主题");

@@ -111,10 +111,10 @@ inline void WriteRawXlsx(const std::string& path, const std::string& sheet_child
       {"_rels/.rels",
        R"(<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type=")" +
            rel + R"(officeDocument" Target="xl/workbook.xml"/></Relationships>)"},
-      {"xl/workbook.xml", R"(<?xml version="1.0" encoding="UTF-8"?><workbook xmlns=")" +
-                              std::string(kMainNs) + R"(" xmlns:r=")" + kRelNs +
-                              R"("><workbookPr )" + workbook_pr +
-                              R"(/><sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>)"},
+      {"xl/workbook.xml",
+       R"(<?xml version="1.0" encoding="UTF-8"?><workbook xmlns=")" + std::string(kMainNs) +
+           R"(" xmlns:r=")" + kRelNs + R"("><workbookPr )" + workbook_pr +
+           R"(/><sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>)"},
       {"xl/_rels/workbook.xml.rels",
        R"(<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type=")" +
            rel + R"(worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type=")" +
