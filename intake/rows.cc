@@ -241,12 +241,11 @@ std::string FormatDate(int64_t days) {
 }
 
 // "2025-03-01", "2025/3/1", with an optional " 09:30" or " 9:30:15": wall-clock seconds.
-std::optional<int64_t> ParseLocal(const std::string& text, bool allow_time) {
+std::optional<int64_t> ParseLocal(const std::string& text) {
   static const std::regex kLocal(
       R"((\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?)");
   std::smatch m;
   if (!std::regex_match(text, m, kLocal)) return std::nullopt;
-  if (m[4].matched && !allow_time) return std::nullopt;
   char date[16];
   std::snprintf(date, sizeof date, "%04d-%02d-%02d", std::stoi(m[1]), std::stoi(m[2]),
                 std::stoi(m[3]));
@@ -385,7 +384,7 @@ Status RowMapper::Occurred(const Cell& cell, std::string* json) const {
   } else if (cell.type == Cell::Type::kText) {
     micros = ParseInstant(text);
     if (!micros) {
-      if (auto wall = ParseLocal(text, /*allow_time=*/true)) {
+      if (auto wall = ParseLocal(text)) {
         micros = (*wall - kLedgerOffsetSeconds) * kMicrosPerSecond;
       }
     }
@@ -420,10 +419,13 @@ Status RowMapper::Scalar(const Field& field, const Cell& cell, std::string* json
       return Status::InvalidEvent("必须是“是”或“否”");
     }
     case FieldKind::kDate: {
+      // A date that Excel shows (or saves to .csv) with a time is a date at midnight only.
       std::optional<int64_t> wall = cell.type == Cell::Type::kNumber
                                         ? SerialToWallSeconds(text, date1904_)
-                                        : ParseLocal(text, /*allow_time=*/false);
-      if (!wall) return Status::InvalidEvent("不是有效的日期：应为 2025-03-01 或 Excel 日期单元格");
+                                        : ParseLocal(text);
+      if (!wall || *wall % 86400 != 0) {
+        return Status::InvalidEvent("不是有效的日期：应为 2025-03-01 或 Excel 日期单元格");
+      }
       *json = JsonString(FormatDate(*wall / 86400));
       return Status::OK();
     }
