@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -43,9 +44,11 @@ std::string MatchKey(const std::string& type, const std::string& occurred,
   return type + "\n" + occurred + "\n" + studio;
 }
 
-// Reads the registry's names (with corrections applied) and the derived-id events.
-Status ReadLedger(const Ledger& ledger, Directory* directory,
-                  std::multimap<std::string, Derived>* derived, std::set<std::string>* ids) {
+// Calls `visit` with each event of the ledger: its type and data (for a correction, the
+// target's type and the replacement data), seq, id and occurredAt.
+using EventVisitor = std::function<void(const std::string& type, capnp::DynamicStruct::Reader data,
+                                        uint64_t seq, const schema::Event::Reader& event)>;
+Status ScanEvents(const Ledger& ledger, const EventVisitor& visit) {
   return ledger.Scan(1, 0, [&](uint64_t seq, std::string_view bytes) -> Status {
     try {
       StoredMessage stored(bytes);
@@ -61,26 +64,46 @@ Status ReadLedger(const Ledger& ledger, Directory* directory,
         data = payload.get(inner).as<capnp::DynamicStruct>();
         type = event.getEventCorrected().getTargetType().cStr();
       }
-      const std::string name = DataText(data, "name");
-      if (type == "CommitteeRegistered") {
-        directory->Add(Directory::Kind::kCommittee, DataText(data, "committee"), name);
-      } else if (type == "MemberRegistered") {
-        directory->Add(Directory::Kind::kMember, DataText(data, "member"), name);
-      } else if (type == "StudioLicensed") {
-        directory->Add(Directory::Kind::kStudio, DataText(data, "studio"), name);
-      }
-      const std::string id = event.getId().cStr();
-      if (id.rfind(intake::kDerivedIdPrefix, 0) == 0 && !event.isEventCorrected()) {
-        ids->insert(id);
-        const std::string studio = DataText(data, "studio");
-        if (!studio.empty()) {
-          derived->emplace(MatchKey(type, event.getOccurredAt().cStr(), studio), Derived{id, seq});
-        }
-      }
+      visit(type, data, seq, event);
     } catch (const kj::Exception& e) {
       return Status::Corruption(e.getDescription().cStr());
     }
     return Status::OK();
+  });
+}
+
+// The registry's names, with corrections applied (small: committees, members, studios).
+Status ReadDirectory(const Ledger& ledger, Directory* directory) {
+  return ScanEvents(ledger, [&](const std::string& type, capnp::DynamicStruct::Reader data,
+                                uint64_t, const schema::Event::Reader&) {
+    const std::string name = DataText(data, "name");
+    if (type == "CommitteeRegistered") {
+      directory->Add(Directory::Kind::kCommittee, DataText(data, "committee"), name);
+    } else if (type == "MemberRegistered") {
+      directory->Add(Directory::Kind::kMember, DataText(data, "member"), name);
+    } else if (type == "StudioLicensed") {
+      directory->Add(Directory::Kind::kStudio, DataText(data, "studio"), name);
+    }
+  });
+}
+
+// What the ledger holds of the sheet's derived ids: *ids, those of the sheet's rows that it
+// has; *derived, its derived-id events with the type, time and studio of a row. Both are
+// bounded by the sheet, not by the ledger.
+Status ReadImported(const Ledger& ledger, const intake::MappedSheet& sheet,
+                    std::multimap<std::string, Derived>* derived, std::set<std::string>* ids) {
+  std::set<std::string> keys, row_ids;
+  for (const auto& row : sheet.rows) {
+    row_ids.insert(row.id);
+    if (!row.studio.empty()) keys.insert(MatchKey(sheet.type, row.occurred_at, row.studio));
+  }
+  return ScanEvents(ledger, [&](const std::string& type, capnp::DynamicStruct::Reader data,
+                                uint64_t seq, const schema::Event::Reader& event) {
+    const std::string id = event.getId().cStr();
+    if (id.rfind(intake::kDerivedIdPrefix, 0) != 0 || event.isEventCorrected()) return;
+    if (row_ids.count(id)) ids->insert(id);
+    const std::string key = MatchKey(type, event.getOccurredAt().cStr(), DataText(data, "studio"));
+    if (keys.count(key)) derived->emplace(key, Derived{id, seq});
   });
 }
 
@@ -173,9 +196,7 @@ int ImportSheetCommand(const Args& args) {
   int64_t now = 0;
   if (s.ok()) s = LedgerClock(&now);
   Directory directory;
-  std::multimap<std::string, Derived> derived;
-  std::set<std::string> ledger_ids;
-  if (s.ok()) s = ReadLedger(*ledger, &directory, &derived, &ledger_ids);
+  if (s.ok()) s = ReadDirectory(*ledger, &directory);
   intake::Table table;
   uint64_t where_row = 0;
   if (s.ok()) s = intake::ReadSheet(path, options, &table, &where_row);
@@ -191,7 +212,13 @@ int ImportSheetCommand(const Args& args) {
             << " events to check\n";
   const size_t data_rows = sheet.rows.size() + sheet.refused.size();
   std::vector<intake::RowRefusal> refused = std::move(sheet.refused);
-  RefuseEditedRows(sheet, derived, ledger_ids, &refused);
+  std::multimap<std::string, Derived> derived;
+  std::set<std::string> ledger_ids;
+  if (!sheet.columns.count("id")) {
+    s = ReadImported(*ledger, sheet, &derived, &ledger_ids);
+    if (!s.ok()) return Fail(s);
+    RefuseEditedRows(sheet, derived, ledger_ids, &refused);
+  }
   ImportReport report;
   if (!sheet.rows.empty()) {
     s = ImportRows(args.data, &ledger, sheet, directory, now, !refused.empty(), &report, &refused);

@@ -28,8 +28,10 @@ struct Sheet {
 };
 
 // Two committees, three members, two studios, a member joining, contacts, a consultation, a
-// case opened and resolved, a suggestion submitted and adopted: offices' way (names, Chinese
-// enum names, date cells, lists with 、 and ；) and the ledger's way.
+// case opened and resolved, a suggestion submitted and adopted, a work rule, a supervision
+// visit, a finding and its rectification, a member leaving, a studio suspended: every sheet
+// type, the offices' way (names, Chinese enum names, date cells, lists with 、 and ；) and the
+// ledger's way.
 std::vector<Sheet> Scenario() {
   return {
       {"committees",
@@ -98,6 +100,35 @@ std::vector<Sheet> Scenario() {
        {{"编号", "发生时间", "工作室", "建议编号", "采纳单位"},
         {"a-1", "@2025-07-01 10:00", "S01", "G001", "区商务委"}},
        {R"({"id":"a-1","type":"SuggestionAdopted","occurredAt":"2025-07-01T10:00:00+08:00","data":{"studio":"S01","suggestion":"G001","by":"区商务委"}})"}},
+      {"rules",
+       "StudioRuleAdopted",
+       {{"编号", "发生时间", "工作室", "制度编号", "标题"},
+        {"u-1", "@2025-07-02 09:00", "S01", "R01", "委员轮值接待制度"}},
+       {R"({"id":"u-1","type":"StudioRuleAdopted","occurredAt":"2025-07-02T09:00:00+08:00","data":{"studio":"S01","rule":"R01","title":"委员轮值接待制度"}})"}},
+      {"visits",
+       "SupervisionVisited",
+       {{"编号", "发生时间", "工作室", "督导编号", "督导人员", "情况记录"},
+        {"v-1", "@2025-08-01 10:00", "S02", "V01", "赵六、钱七", "台账齐全，活动真实"}},
+       {R"({"id":"v-1","type":"SupervisionVisited","occurredAt":"2025-08-01T10:00:00+08:00","data":{"studio":"S02","visit":"V01","inspectors":["赵六","钱七"],"notes":"台账齐全，活动真实"}})"}},
+      {"findings",
+       "FindingRaised",
+       {{"编号", "发生时间", "工作室", "问题编号", "严重程度", "摘要", "整改期限"},
+        {"f-1", "@2025-08-01 11:00", "S02", "F01", "中", "制度未上墙", "@2025-09-30 00:00"}},
+       {R"({"id":"f-1","type":"FindingRaised","occurredAt":"2025-08-01T11:00:00+08:00","data":{"studio":"S02","finding":"F01","severity":"medium","summary":"制度未上墙","dueOn":"2025-09-30"}})"}},
+      {"rectifications",
+       "FindingRectified",
+       {{"编号", "发生时间", "工作室", "问题编号", "摘要"},
+        {"x-1", "@2025-09-15 10:00", "S02", "F01", "已上墙"}},
+       {R"({"id":"x-1","type":"FindingRectified","occurredAt":"2025-09-15T10:00:00+08:00","data":{"studio":"S02","finding":"F01","summary":"已上墙"}})"}},
+      {"leaves",
+       "MemberLeftStudio",
+       {{"编号", "发生时间", "工作室", "委员"}, {"l-1", "@2025-10-01 10:00", "S01", "李四"}},
+       {R"({"id":"l-1","type":"MemberLeftStudio","occurredAt":"2025-10-01T10:00:00+08:00","data":{"studio":"S01","member":"M002"}})"}},
+      {"statuses",
+       "StudioStatusChanged",
+       {{"编号", "发生时间", "工作室", "状态", "原因"},
+        {"t-1", "@2025-11-01 10:00", "鱼洞街道工作室", "暂停", "督导发现问题未整改"}},
+       {R"({"id":"t-1","type":"StudioStatusChanged","occurredAt":"2025-11-01T10:00:00+08:00","data":{"studio":"S02","status":"suspended","reason":"督导发现问题未整改"}})"}},
   };
 }
 
@@ -145,7 +176,7 @@ TEST(ImportSheetTest, XlsxRoundTripEqualsTheImportOfTheSameJsonLines) {
         << r.out;
   }
   const std::string exported = Wulian(dir.path(), "export").out;
-  EXPECT_EQ(SplitLines(exported).size(), 16u);
+  EXPECT_EQ(SplitLines(exported).size(), 22u);
   EXPECT_EQ(exported, ExportOfJsonLines());
   EXPECT_EQ(Wulian(dir.path(), "verify").exit_code, 0);
 }
