@@ -128,9 +128,14 @@ inline constexpr size_t kImportBatchEvents = 10000;
 // dropped and the report lists every refused line. Otherwise its log is synced and it
 // replaces the ledger's database (renames, then a directory sync), and *ledger is reopened.
 // A crash at any point leaves the old ledger or the new one; a re-run appends what is
-// missing (ids are idempotent). REQUIRES: *ledger is the open ledger of data_dir.
+// missing (ids are idempotent). With `check_only`, every line is judged the same way and the
+// checkpoint is always dropped. REQUIRES: *ledger is the open ledger of data_dir.
 Status Import(const std::string& data_dir, std::unique_ptr<Ledger>* ledger, const std::string& path,
-              int64_t now_micros, ImportReport* report);
+              int64_t now_micros, ImportReport* report, bool check_only = false);
+
+// `import --sheet FILE --type TYPE [--encoding utf-8|gb18030]` (tools/import_sheet.cc):
+// spreadsheet intake, all or nothing, as docs/intake.md describes.
+int ImportSheetCommand(const Args& args);
 
 // Writes the demo history's client events as JSON Lines (recorded times are dropped).
 Status WriteDemoLines(const demo::DemoOptions& options, const std::string& path);

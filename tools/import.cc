@@ -144,7 +144,7 @@ Status ReplaceDatabase(const std::string& data_dir, const std::string& scratch) 
 }  // namespace
 
 Status Import(const std::string& data_dir, std::unique_ptr<Ledger>* ledger, const std::string& path,
-              int64_t now_micros, ImportReport* report) {
+              int64_t now_micros, ImportReport* report, bool check_only) {
   const std::string scratch = data_dir + "/import-check";
   std::error_code ignored;
   std::filesystem::remove_all(scratch, ignored);
@@ -153,7 +153,7 @@ Status Import(const std::string& data_dir, std::unique_ptr<Ledger>* ledger, cons
   if (s.ok()) s = Ledger::Open(scratch, OpenOptions{}, &copy);
   if (s.ok()) s = AppendAll(*copy, path, now_micros, report);
   copy.reset();
-  if (!s.ok() || !report->refused.empty() || report->appended == 0) {
+  if (!s.ok() || !report->refused.empty() || report->appended == 0 || check_only) {
     std::filesystem::remove_all(scratch, ignored);
     return s;
   }

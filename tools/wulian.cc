@@ -69,6 +69,7 @@ int Append(const Args& args) {
 }
 
 int ImportCommand(const Args& args) {
+  if (args.flags.count("sheet")) return ImportSheetCommand(args);
   if (args.positional.size() != 1) return Fail(Status::InvalidArgument("import needs one FILE"));
   std::unique_ptr<Ledger> ledger;
   Status s = OpenLedger(args.data, &ledger);
@@ -144,7 +145,13 @@ int Main(int argc, char** argv) {
   cl.Add("init", "create a new ledger in the --data directory (default ./data)", {}, {}, Init);
   cl.Add("append", "append JSON Lines: one event or {\"events\": [...]} a line",
          {{"FILE", "JSON Lines; - or none: standard input", false}}, {}, Append);
-  cl.Add("import", "bulk import, one event a line, all or nothing", {{"FILE", "JSON Lines"}}, {},
+  cl.Add("import",
+         "bulk import, all or nothing: JSON Lines, one event a line, or a spreadsheet, one "
+         "event a row (docs/intake.md)",
+         {{"FILE", "JSON Lines (not with --sheet)", false}},
+         {{"sheet", "FILE.xlsx|FILE.csv", "a spreadsheet with Chinese column headers"},
+          {"type", "TYPE", "the event type of its rows, e.g. ContactRecorded"},
+          {"encoding", "utf-8|gb18030", "of a .csv (default: detected)"}},
          ImportCommand);
   cl.Add("export", "stored events as JSON Lines", {},
          {{"from", "SEQ", "the first seq (default 1)"},
