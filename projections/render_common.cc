@@ -166,4 +166,79 @@ bool IsAsciiAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
+// `s` as HTML text or attribute value.
+std::string H(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+            c == 0x7f) {
+          out += "\xEF\xBF\xBD";
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  return out;
+}
+
+// `s` as the text of a table cell: characters Markdown would act on are escaped, line
+// breaks become spaces.
+std::string Md(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    switch (c) {
+      case '\\':
+      case '|':
+      case '`':
+      case '*':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '&':
+      case '~':
+        out.push_back('\\');
+        out.push_back(c);
+        break;
+      case '_':  // emphasis never starts or ends inside a word: OVERDUE_CASES stays readable
+        if (i == 0 || i + 1 == s.size() || !IsAsciiAlnum(s[i - 1]) || !IsAsciiAlnum(s[i + 1])) {
+          out.push_back('\\');
+        }
+        out.push_back(c);
+        break;
+      case '\n':
+      case '\r':
+      case '\t':
+        out.push_back(' ');
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          out += "\xEF\xBF\xBD";
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  return out;
+}
+
 }  // namespace wulian::projections::render_internal

@@ -9,38 +9,6 @@ namespace {
 
 using namespace render_internal;
 
-// `s` as HTML text or attribute value.
-std::string H(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-            c == 0x7f) {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out;
-}
 
 constexpr char kCss[] = R"css(
 :root{--ink:#1f2933;--muted:#667085;--line:#dfe3e8;--head:#f2f4f7;--accent:#8b1e1e}

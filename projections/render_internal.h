@@ -152,5 +152,10 @@ std::vector<std::string> MemberHeader(const Report& r);
 std::vector<std::string> MemberCells(const Report& r, const Member& m,
                                      std::string_view list_separator, std::string_view null_text);
 bool IsAsciiAlnum(char c);
+// `s` as HTML text or attribute value.
+std::string H(std::string_view s);
+// `s` as the text of a Markdown table cell: characters Markdown would act on are escaped, line
+// breaks become spaces.
+std::string Md(std::string_view s);
 
 }  // namespace wulian::projections::render_internal

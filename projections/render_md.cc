@@ -8,47 +8,6 @@ namespace {
 
 using namespace render_internal;
 
-// `s` as the text of a table cell: characters Markdown would act on are escaped, line
-// breaks become spaces.
-std::string Md(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    switch (c) {
-      case '\\':
-      case '|':
-      case '`':
-      case '*':
-      case '[':
-      case ']':
-      case '<':
-      case '>':
-      case '&':
-      case '~':
-        out.push_back('\\');
-        out.push_back(c);
-        break;
-      case '_':  // emphasis never starts or ends inside a word: OVERDUE_CASES stays readable
-        if (i == 0 || i + 1 == s.size() || !IsAsciiAlnum(s[i - 1]) || !IsAsciiAlnum(s[i + 1])) {
-          out.push_back('\\');
-        }
-        out.push_back(c);
-        break;
-      case '\n':
-      case '\r':
-      case '\t':
-        out.push_back(' ');
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out;
-}
 
 // A row of cells already in Markdown.
 void MdRawRow(const std::vector<std::string>& cells, std::string* out) {

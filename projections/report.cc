@@ -102,6 +102,17 @@ Status BuildModel(const Ledger& ledger, const Policy& policy, const ReportOption
   return s;
 }
 
+Status LiveReportModel(const Ledger& ledger, const Views& views, const Policy& policy,
+                       int64_t now_micros, ReportModel* model) {
+  model->axis = Axis::kRecorded;
+  model->as_of_micros = now_micros;
+  model->as_of = FormatInstant(now_micros);
+  model->policy = policy;
+  Status s = Head(ledger, views.seq(), &model->head);
+  if (s.ok()) s = views.Model(now_micros, policy, &model->views);
+  return s;
+}
+
 Status RenderReport(const ReportModel& model, Format format, const std::string& scratch_dir,
                     std::string* out) {
   switch (format) {

@@ -44,6 +44,10 @@ Status BuildReportModel(const Ledger& ledger, const Policy& policy, const Report
 // that read more than the views, such as the notice). options.format is not used.
 Status BuildModel(const Ledger& ledger, const Policy& policy, const ReportOptions& options,
                   const std::function<Status(const Views&)>& read, ReportModel* model);
+// The model of the live views (caught up by the caller) at their last event, flags at now:
+// what `export --sheet` writes.
+Status LiveReportModel(const Ledger& ledger, const Views& views, const Policy& policy,
+                       int64_t now_micros, ReportModel* model);
 // The model rendered in `format`; `scratch_dir` is a directory the xlsx rendering may use.
 Status RenderReport(const ReportModel& model, Format format, const std::string& scratch_dir,
                     std::string* out);

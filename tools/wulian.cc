@@ -27,6 +27,7 @@ constexpr char kUsage[] =
     "  append [FILE|-]              append JSON Lines: one event or {\"events\": [...]} a line\n"
     "  import FILE                  bulk import, one event a line, all or nothing\n"
     "  export [--from SEQ] [--to SEQ]  stored events as JSON Lines\n"
+    "  export --sheet FILE.xlsx     the studio, member and committee views as of now, a sheet each\n"
     "  verify [--against HEAD.json] [--pubkey KEY.json]\n"
     "                               recompute hashes, chain, Merkle tree and indexes; check\n"
     "                               that a signed head published earlier is still in the log\n"
@@ -44,6 +45,10 @@ constexpr char kUsage[] =
     "  report --as-of TIME [--axis recorded|occurred] [--format json|md|csv|html] [--out FILE]\n"
     "                               what the ledger held (recorded) or what had happened\n"
     "                               (occurred) at TIME, byte for byte reproducible\n"
+    "  report --as-of TIME [--axis A] --format xlsx --out FILE.xlsx   the same as a workbook\n"
+    "  report notice --period 2026-Q3|2026-11|2026 [--format md|html|xlsx|json] [--out FILE]\n"
+    "                               the periodic notice (履职通报): ranking, flags, overdue\n"
+    "                               findings, members for a reminder talk, late recording\n"
     "  serve [--listen 127.0.0.1:8080] [--web DIR] [--tls-cert FILE --tls-key FILE]\n"
     "        [--insecure-http]      the HTTP API (SIGINT or SIGTERM stops it); HTTPS with a\n"
     "                               certificate; plain HTTP off loopback only if insecure\n"
@@ -133,6 +138,7 @@ int ImportCommand(const Args& args) {
 }
 
 int Export(const Args& args) {
+  if (args.flags.count("sheet")) return SheetExportCommand(args);
   uint64_t from, to;
   Status s = args.Uint("from", 1, &from);
   if (s.ok()) s = args.Uint("to", 0, &to);
