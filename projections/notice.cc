@@ -6,6 +6,7 @@
 #include <charconv>
 #include <set>
 
+#include "events/assert.h"
 #include "events/time.h"
 
 namespace wulian::projections {
@@ -72,16 +73,6 @@ Period Of(Period::Kind kind, int year, int number) {
   return Make(Period::kYear, year, 0, 1, 12);
 }
 
-int64_t Activity(const StudioView& s, const Period& p) {
-  int64_t sum = 0;
-  for (const auto& month : p.months) {
-    auto it = s.by_month.find(month);
-    if (it == s.by_month.end()) continue;
-    for (const char* name : kActivityNames) sum += it->second.at(name);
-  }
-  return sum;
-}
-
 // Competition ranks (1, 1, 3, …) by activity, descending.
 std::map<std::string, int> Ranks(const std::vector<std::pair<int64_t, std::string>>& activity) {
   auto sorted = activity;
@@ -97,7 +88,10 @@ std::map<std::string, int> Ranks(const std::vector<std::pair<int64_t, std::strin
   return ranks;
 }
 
-void Rank(NoticeModel* n) {
+// `recording` has every studio, in the order of the views.
+void Rank(const std::vector<NoticeRecording>& recording, NoticeModel* n) {
+  std::map<std::string, const NoticeRecording*> activity;
+  for (const auto& r : recording) activity[r.studio] = &r;
   std::vector<std::pair<int64_t, std::string>> now, before;
   for (const auto& s : n->report.views.studios) {
     if (s.status == "revoked") continue;
@@ -106,8 +100,10 @@ void Rank(NoticeModel* n) {
     r.name = s.name;
     r.link_type = s.link_type;
     r.committee = s.committee;
-    r.activity = Activity(s, n->period);
-    r.previous_activity = Activity(s, n->previous);
+    auto it = activity.find(s.id);
+    LEDGER_ASSERT(it != activity.end(), "a studio of the views without its activity");
+    r.activity = it->second->now.events;
+    r.previous_activity = it->second->before.events;
     now.emplace_back(r.activity, r.id);
     before.emplace_back(r.previous_activity, r.id);
   }
@@ -193,15 +189,16 @@ Status BuildNotice(const Ledger& ledger, const Policy& policy, const NoticeOptio
   report.scratch_dir = o.scratch_dir;
   report.now_micros = o.now_micros;
   const int64_t t = report.as_of_micros;
+  std::vector<NoticeRecording> recording;
   Status s = BuildModel(
       ledger, policy, report,
       [&](const Views& views) {
         Status read = views.Model(t, policy, &n->report.views);
         const auto now = views.Recording(o.period.start, o.period.end, policy);
         const auto before = views.Recording(n->previous.start, n->previous.end, policy);
-        for (size_t i = 0; i < now.size() && i < before.size(); ++i) {
-          if (now[i].events == 0 && before[i].events == 0) continue;
-          n->recording.push_back({now[i].studio, "", now[i], before[i]});
+        LEDGER_ASSERT(now.size() == before.size(), "two readings of one snapshot differ");
+        for (size_t i = 0; i < now.size(); ++i) {
+          recording.push_back({now[i].studio, "", now[i], before[i]});
         }
         n->overdue = views.OverdueFindings(t);
         return read;
@@ -213,8 +210,12 @@ Status BuildNotice(const Ledger& ledger, const Policy& policy, const NoticeOptio
     names[studio.id] = studio.name;
     if (!studio.flags.empty()) n->flagged.push_back(studio);
   }
-  for (auto& r : n->recording) r.name = names[r.studio];
-  Rank(n);
+  Rank(recording, n);
+  for (auto& r : recording) {
+    if (r.now.events == 0 && r.before.events == 0) continue;
+    r.name = names[r.studio];
+    n->recording.push_back(std::move(r));
+  }
   Remind(n);
   return Status::OK();
 }

@@ -2,9 +2,10 @@
 // compared with the period before (Q3 with Q2, November with October, 2026 with 2025).
 //
 // Sections (docs/views.md, "The notice"):
-//   ranking     studios not revoked, by activity in the period (contacts + consultations +
-//               cases opened + suggestions, by occurredAt), with the change from the period
-//               before and the rank they had then;
+//   ranking     studios not revoked, by activity in the period (the live activity events of
+//               SPEC §5 — contacts, consultations, cases opened and closed, suggestions
+//               submitted and adopted — with occurredAt in the period), with the change from
+//               the period before and the rank they had then; equal activity, equal rank;
 //   flagged     studios with flags at the period's end, with the figures that raised them;
 //   overdue     findings past their dueOn and not rectified at the period's end;
 //   reminder    members whose score in the period's year, as of its end, is below the reminder

@@ -145,7 +145,7 @@ struct Section {
 
 const Section kSections[] = {
     {"一、工作室活跃度排名", "studios ranked by activity",
-     "活动 = 联系群众 + 协商 + 受理案件 + 提交建议（按发生时间计入期间）；已撤销的工作室不参加排名。",
+     "活动 = 期间内发生的履职活动条数（联系群众、协商、受理与办结案件、提交与采纳建议，按发生时间计）；已撤销的工作室不参加排名；活动相同者名次相同。",
      RankingTable},
     {"二、被标记的工作室", "flagged studios", "标记按期末计算。", FlaggedTable},
     {"三、逾期未整改问题", "overdue findings", "整改期限早于期末日期且未整改的督导问题。",

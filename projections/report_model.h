@@ -38,7 +38,7 @@ inline constexpr const char* kMonthTotalNames[] = {"contacts",    "peopleReached
                                                    "casesOpened", "casesResolved", "suggestions"};
 inline constexpr const char* kMemberTotalNames[] = {"contacts", "consultations", "cases",
                                                     "suggestions"};
-// The monthly figures that count as a studio's activity in the charts and the notice.
+// The monthly figures summed into a month's bar in the HTML charts.
 inline constexpr const char* kActivityNames[] = {"contacts", "consultations", "casesOpened",
                                                  "suggestions"};
 // Flags, by their kind (FlagFigures::Kind), sorted by name.
