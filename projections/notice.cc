@@ -81,9 +81,9 @@ std::map<std::string, int> Ranks(const std::vector<std::pair<int64_t, std::strin
   });
   std::map<std::string, int> ranks;
   for (size_t i = 0; i < sorted.size(); ++i) {
-    ranks[sorted[i].second] =
-        i > 0 && sorted[i].first == sorted[i - 1].first ? ranks[sorted[i - 1].second]
-                                                        : static_cast<int>(i + 1);
+    ranks[sorted[i].second] = i > 0 && sorted[i].first == sorted[i - 1].first
+                                  ? ranks[sorted[i - 1].second]
+                                  : static_cast<int>(i + 1);
   }
   return ranks;
 }
@@ -139,8 +139,8 @@ Status ParsePeriod(std::string_view text, Period* period) {
                                    "YYYY-MM (years 2000–9998)");
   };
   auto year = Digits(text.substr(0, 4));
-  if (text.size() < 4 || !year || text.substr(0, 4).find_first_not_of("0123456789") !=
-                                       std::string_view::npos ||
+  if (text.size() < 4 || !year ||
+      text.substr(0, 4).find_first_not_of("0123456789") != std::string_view::npos ||
       *year < kPeriodYearMin || *year > kPeriodYearMax) {
     return bad();
   }

@@ -44,11 +44,11 @@ struct Period {
   enum Kind { kYear, kQuarter, kMonth };
   Kind kind = kYear;
   int year = 0;
-  int number = 0;      // quarter 1–4 or month 1–12; 0 for a year
-  int64_t start = 0;   // first microsecond, 00:00 +08:00
-  int64_t end = 0;     // the next period's start
-  std::string name;    // "2026-Q3", "2026-11", "2026"
-  std::string zh;      // "2026年第三季度", "2026年11月", "2026年"
+  int number = 0;                   // quarter 1–4 or month 1–12; 0 for a year
+  int64_t start = 0;                // first microsecond, 00:00 +08:00
+  int64_t end = 0;                  // the next period's start
+  std::string name;                 // "2026-Q3", "2026-11", "2026"
+  std::string zh;                   // "2026年第三季度", "2026年11月", "2026年"
   std::string first_day, last_day;  // YYYY-MM-DD
   std::vector<std::string> months;  // "YYYY-MM" of the period
 };
@@ -92,10 +92,10 @@ struct NoticeModel {
   bool provisional = false;  // the period had not ended at the ledger clock
   int64_t reminder_points_below = kReminderPointsBelow;
   std::vector<NoticeStudio> ranking;  // by rank, then ID
-  std::vector<StudioView> flagged;     // studios with flags at T, by ID
+  std::vector<StudioView> flagged;    // studios with flags at T, by ID
   std::vector<OverdueFinding> overdue;
-  std::vector<NoticeMember> reminder;          // by points, then ID
-  std::vector<NoticeRecording> recording;      // studios with activity in either period, by ID
+  std::vector<NoticeMember> reminder;      // by points, then ID
+  std::vector<NoticeRecording> recording;  // studios with activity in either period, by ID
 };
 
 Status BuildNotice(const Ledger& ledger, const Policy& policy, const NoticeOptions& options,

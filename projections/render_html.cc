@@ -9,7 +9,6 @@ namespace {
 
 using namespace render_internal;
 
-
 constexpr char kCss[] = R"css(
 :root{--ink:#1f2933;--muted:#667085;--line:#dfe3e8;--head:#f2f4f7;--accent:#8b1e1e}
 *{box-sizing:border-box}

@@ -8,7 +8,6 @@ namespace {
 
 using namespace render_internal;
 
-
 // A row of cells already in Markdown.
 void MdRawRow(const std::vector<std::string>& cells, std::string* out) {
   *out += "|";

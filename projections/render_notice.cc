@@ -68,8 +68,8 @@ std::string Reasons(const StudioView& s, const Policy& p) {
 }
 
 int64_t DaysOverdue(const NoticeModel& n, const OverdueFinding& f) {
-  const int64_t today = (n.report.as_of_micros + kLedgerOffsetSeconds * kMicrosPerSecond) /
-                        kMicrosPerDay;
+  const int64_t today =
+      (n.report.as_of_micros + kLedgerOffsetSeconds * kMicrosPerSecond) / kMicrosPerDay;
   return today - ParseDate(f.due_on).value_or(today);
 }
 
@@ -85,9 +85,10 @@ struct Table {
 };
 
 Table RankingTable(const NoticeModel& n) {
-  Table t{{"名次", "工作室", "名称", "联系类型", "专委会", "本期活动", "上期活动", "增减", "上期名次"},
-          "rllllrrrr",
-          {}};
+  Table t{
+      {"名次", "工作室", "名称", "联系类型", "专委会", "本期活动", "上期活动", "增减", "上期名次"},
+      "rllllrrrr",
+      {}};
   for (const auto& r : n.ranking) {
     t.rows.push_back({Num(r.rank), r.id, r.name, LinkZh(r.link_type), CommitteeName(n, r.committee),
                       Num(r.activity), Num(r.previous_activity),
@@ -126,9 +127,8 @@ Table ReminderTable(const NoticeModel& n) {
 }
 
 Table RecordingTable(const NoticeModel& n) {
-  Table t{{"工作室", "名称", "本期活动", "补录", "补录率", "上期活动", "上期补录率"},
-          "llrrrrr",
-          {}};
+  Table t{
+      {"工作室", "名称", "本期活动", "补录", "补录率", "上期活动", "上期补录率"}, "llrrrrr", {}};
   for (const auto& r : n.recording) {
     t.rows.push_back({r.studio, r.name, Num(r.now.events), Num(r.now.late), Rate(r.now),
                       Num(r.before.events), Rate(r.before)});
@@ -145,7 +145,9 @@ struct Section {
 
 const Section kSections[] = {
     {"一、工作室活跃度排名", "studios ranked by activity",
-     "活动 = 期间内发生的履职活动条数（联系群众、协商、受理与办结案件、提交与采纳建议，按发生时间计）；已撤销的工作室不参加排名；活动相同者名次相同。",
+     "活动 = "
+     "期间内发生的履职活动条数（联系群众、协商、受理与办结案件、提交与采纳建议，按发生时间计）；已"
+     "撤销的工作室不参加排名；活动相同者名次相同。",
      RankingTable},
     {"二、被标记的工作室", "flagged studios", "标记按期末计算。", FlaggedTable},
     {"三、逾期未整改问题", "overdue findings", "整改期限早于期末日期且未整改的督导问题。",
@@ -165,15 +167,16 @@ std::string SectionNote(const Section& s, const NoticeModel& n) {
 
 std::vector<std::pair<std::string, std::string>> Preamble(const NoticeModel& n) {
   const ReportModel& r = n.report;
-  return {{"期间", n.period.zh + "（" + n.period.first_day + " 至 " + n.period.last_day + "）" +
-                       (n.provisional ? "，本期尚未结束，为阶段性通报" : "")},
-          {"对比", n.previous.zh + "（" + n.previous.first_day + " 至 " + n.previous.last_day + "）"},
-          {"截至", r.as_of},
-          {"口径", std::string(AxisName(r.axis)) + " — " + AxisMeaning(AxisName(r.axis), true)},
-          {"日志头", "seq " + Num(r.head.seq)},
-          {"链哈希", r.head.chain},
-          {"默克尔根", r.head.root},
-          {"谈话提醒线", Threshold(n)}};
+  return {
+      {"期间", n.period.zh + "（" + n.period.first_day + " 至 " + n.period.last_day + "）" +
+                   (n.provisional ? "，本期尚未结束，为阶段性通报" : "")},
+      {"对比", n.previous.zh + "（" + n.previous.first_day + " 至 " + n.previous.last_day + "）"},
+      {"截至", r.as_of},
+      {"口径", std::string(AxisName(r.axis)) + " — " + AxisMeaning(AxisName(r.axis), true)},
+      {"日志头", "seq " + Num(r.head.seq)},
+      {"链哈希", r.head.chain},
+      {"默克尔根", r.head.root},
+      {"谈话提醒线", Threshold(n)}};
 }
 
 std::string Title(const NoticeModel& n) { return "五联委员工作室履职通报 — " + n.period.zh; }
@@ -263,7 +266,9 @@ Status RenderNoticeHtml(const NoticeModel& n, std::string* out) {
     html += "<dt>" + H(key) + "</dt><dd" + (value.size() == 64 ? " class=\"hash\"" : "") + ">" +
             H(value) + "</dd>\n";
   }
-  html += "</dl>\n<p class=\"note\">时间均为北京时间（+08:00）。同一账本、同一参数生成的通报逐字节相同。</p>\n";
+  html +=
+      "</dl>\n<p "
+      "class=\"note\">时间均为北京时间（+08:00）。同一账本、同一参数生成的通报逐字节相同。</p>\n";
   for (const Section& s : kSections) {
     html += "<section>\n<h2>" + std::string(s.zh) + "</h2>\n<p class=\"note\">" +
             H(SectionNote(s, n)) + "</p>\n";

@@ -97,8 +97,9 @@ void CommitteeSheet(const Report& r, Sheet& s) {
 }
 
 void StudioSheet(const Report& r, const Styles& styles, Sheet& s) {
-  std::vector<std::string> header = {"编号", "名称",   "联系类型", "状态",     "牵头委员", "专委会",
-                                     "专委会编号", "党组织", "镇街", "批次", "授牌日期", "委员"};
+  std::vector<std::string> header = {"编号",     "名称",   "联系类型",   "状态",
+                                     "牵头委员", "专委会", "专委会编号", "党组织",
+                                     "镇街",     "批次",   "授牌日期",   "委员"};
   for (const Label& l : kStudioTotalLabels) header.push_back(l.zh);
   header.insert(header.end(), {"最近活动", "化解天数中位数", "标记", "标记代码"});
   s.Header(header);
@@ -133,7 +134,11 @@ void MemberSheet(const Report& r, Sheet& s) {
       auto it = r.committee_names.find(id);
       committees.push_back(it == r.committee_names.end() ? id : it->second);
     }
-    s.Text(m.id).Text(m.name).Text(m.sector).Text(Join(committees, "、")).Text(Join(m.studios, " "));
+    s.Text(m.id)
+        .Text(m.name)
+        .Text(m.sector)
+        .Text(Join(committees, "、"))
+        .Text(Join(m.studios, " "));
     for (const char* key : kMemberTotalNames) s.Number(static_cast<double>(m.totals.at(key)));
     s.Instant(m.last_activity_at);
     for (const auto& year : r.years) {
@@ -145,12 +150,10 @@ void MemberSheet(const Report& r, Sheet& s) {
 }
 
 void MonthSheet(const Report& r, Sheet& s) {
-  static constexpr Label kMonthLabels[] = {{"contacts", "联系群众", ""},
-                                           {"peopleReached", "覆盖人次", ""},
-                                           {"consultations", "协商", ""},
-                                           {"casesOpened", "受理案件", ""},
-                                           {"casesResolved", "化解案件", ""},
-                                           {"suggestions", "提交建议", ""}};
+  static constexpr Label kMonthLabels[] = {
+      {"contacts", "联系群众", ""},      {"peopleReached", "覆盖人次", ""},
+      {"consultations", "协商", ""},     {"casesOpened", "受理案件", ""},
+      {"casesResolved", "化解案件", ""}, {"suggestions", "提交建议", ""}};
   static_assert(std::size(kMonthLabels) == std::size(kMonthTotalNames));
   std::vector<std::string> header = {"工作室编号", "工作室", "月份"};
   for (const Label& l : kMonthLabels) header.push_back(l.zh);
@@ -171,7 +174,8 @@ Status ReadFile(const std::string& path, std::string* out) {
   bytes << in.rdbuf();
   if (!in.good() && !in.eof()) return Status::IOError("cannot read " + path);
   *out = std::move(bytes).str();
-  if (out->size() > kXlsxBytesMax) return Status::InvalidArgument("xlsx: the workbook is too large");
+  if (out->size() > kXlsxBytesMax)
+    return Status::InvalidArgument("xlsx: the workbook is too large");
   return Status::OK();
 }
 
@@ -226,12 +230,30 @@ Status RenderXlsx(const ReportModel& model, const std::string& scratch_dir, std:
   return WriteWorkbook(
       scratch_dir, model.as_of_micros,
       [&](lxw_workbook* book, const Styles& styles, Status* s) {
-        { Sheet sheet(book, "报告", styles, s); HeadSheet(r, sheet); }
-        { Sheet sheet(book, "概览", styles, s); OverviewSheet(r, sheet); }
-        { Sheet sheet(book, "专委会", styles, s); CommitteeSheet(r, sheet); }
-        { Sheet sheet(book, "工作室", styles, s); StudioSheet(r, styles, sheet); }
-        { Sheet sheet(book, "委员", styles, s); MemberSheet(r, sheet); }
-        { Sheet sheet(book, "月度活动", styles, s); MonthSheet(r, sheet); }
+        {
+          Sheet sheet(book, "报告", styles, s);
+          HeadSheet(r, sheet);
+        }
+        {
+          Sheet sheet(book, "概览", styles, s);
+          OverviewSheet(r, sheet);
+        }
+        {
+          Sheet sheet(book, "专委会", styles, s);
+          CommitteeSheet(r, sheet);
+        }
+        {
+          Sheet sheet(book, "工作室", styles, s);
+          StudioSheet(r, styles, sheet);
+        }
+        {
+          Sheet sheet(book, "委员", styles, s);
+          MemberSheet(r, sheet);
+        }
+        {
+          Sheet sheet(book, "月度活动", styles, s);
+          MonthSheet(r, sheet);
+        }
       },
       out);
 }

@@ -23,7 +23,6 @@ inline constexpr double kColumnWidthMin = 6;
 inline constexpr double kColumnWidthMax = 60;
 inline constexpr size_t kXlsxBytesMax = size_t{1} << 30;  // a workbook larger than this is refused
 
-
 // Columns a cell of `text` needs: CJK and other wide characters count two.
 inline double DisplayWidth(std::string_view text) {
   double width = 0;
@@ -78,7 +77,8 @@ class Sheet {
     NextRow();
   }
   Sheet& Text(std::string_view s, lxw_format* format = nullptr) {
-    if (!s.empty()) Check(worksheet_write_string(sheet_, row_, col_, std::string(s).c_str(), format));
+    if (!s.empty())
+      Check(worksheet_write_string(sheet_, row_, col_, std::string(s).c_str(), format));
     return Width(DisplayWidth(s));
   }
   Sheet& Number(double v, lxw_format* format = nullptr) {
@@ -98,7 +98,10 @@ class Sheet {
     const bool month = d.size() == 7;
     auto day = ParseDate(month ? std::string(d) + "-01" : std::string(d));
     if (!day) return Text(d);
-    lxw_datetime dt = LocalDateTime(*day * 86400 * kMicrosPerSecond);
+    // The calendar day itself, at 00:00 (a day counted from 1970-01-01 is a date, not an
+    // instant: no time zone applies).
+    lxw_datetime dt =
+        LocalDateTime(*day * 86400 * kMicrosPerSecond - kLedgerOffsetSeconds * kMicrosPerSecond);
     Check(worksheet_write_datetime(sheet_, row_, col_, &dt, month ? styles_.month : styles_.date));
     return Width(month ? 8 : 10);
   }
@@ -156,7 +159,6 @@ inline std::string FlagsZh(const std::vector<std::string>& flags) {
   }
   return Join(names, "、");
 }
-
 
 // Writes a workbook whose creation time is `created_micros`: `sheets` adds the sheets (and
 // keeps its first problem in the Status it is given); then the bytes of the file.

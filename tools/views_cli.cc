@@ -91,8 +91,10 @@ int RebuildCommand(const Args& args) {
 // Writes `bytes` to `path` (created with CreateOutputFile's permissions).
 Status WriteOutput(const std::string& path, const std::string& bytes) {
   std::FILE* file = CreateOutputFile(path);
-  const bool ok = file != nullptr && std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
-  if (file == nullptr || std::fclose(file) != 0 || !ok) return Status::IOError("cannot write " + path);
+  const bool ok =
+      file != nullptr && std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
+  if (file == nullptr || std::fclose(file) != 0 || !ok)
+    return Status::IOError("cannot write " + path);
   return Status::OK();
 }
 
@@ -112,9 +114,9 @@ int SheetExportCommand(const Args& args) {
   }
   if (s.ok()) s = WriteOutput(args.flags.at("sheet"), bytes);
   if (!s.ok()) return Fail(s);
-  std::cout << "{\"sheet\":" << JsonString(args.flags.at("sheet")) << ",\"head\":{\"seq\":"
-            << model.head.seq << ",\"chain\":\"" << model.head.chain << "\",\"root\":\""
-            << model.head.root << "\"},\"asOf\":\"" << model.as_of << "\"}\n";
+  std::cout << "{\"sheet\":" << JsonString(args.flags.at("sheet"))
+            << ",\"head\":{\"seq\":" << model.head.seq << ",\"chain\":\"" << model.head.chain
+            << "\",\"root\":\"" << model.head.root << "\"},\"asOf\":\"" << model.as_of << "\"}\n";
   return 0;
 }
 
@@ -125,7 +127,8 @@ int NoticeCommand(const Args& args) {
     return it == args.flags.end() ? std::string(fallback) : it->second;
   };
   const std::string format = flag("format", "md");
-  const bool known = std::find(std::begin(kFormats), std::end(kFormats), format) != std::end(kFormats);
+  const bool known =
+      std::find(std::begin(kFormats), std::end(kFormats), format) != std::end(kFormats);
   if (args.positional.size() != 1 || !args.flags.count("period") || !known ||
       (format == "xlsx" && !args.flags.count("out"))) {
     return Fail(Status::InvalidArgument(
