@@ -575,7 +575,10 @@ net::awaitable<Response> Report(Call& c) {
       {"json", {projections::Format::kJson, "application/json; charset=utf-8"}},
       {"md", {projections::Format::kMarkdown, "text/markdown; charset=utf-8"}},
       {"csv", {projections::Format::kCsv, "text/csv; charset=utf-8"}},
-      {"html", {projections::Format::kHtml, "text/html; charset=utf-8"}}};
+      {"html", {projections::Format::kHtml, "text/html; charset=utf-8"}},
+      {"xlsx",
+       {projections::Format::kXlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}};
   auto param = [&](const char* name, const char* fallback) {
     auto it = c.target.query.find(name);
     return it == c.target.query.end() ? std::string(fallback) : it->second;
@@ -584,8 +587,8 @@ net::awaitable<Response> Report(Call& c) {
   const std::string axis = param("axis", "recorded"), format = param("format", "json");
   if (!as_of || (axis != "recorded" && axis != "occurred") || !kFormats.count(format)) {
     co_return ErrorResponse(
-        c.req,
-        Status::InvalidArgument("asOf=RFC3339 &axis=recorded|occurred &format=json|md|csv|html"));
+        c.req, Status::InvalidArgument(
+                   "asOf=RFC3339 &axis=recorded|occurred &format=json|md|csv|html|xlsx"));
   }
   projections::ReportOptions options;
   options.as_of_micros = *as_of;
