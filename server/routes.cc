@@ -551,7 +551,12 @@ void StoreReport(Server::Impl& impl, const std::string& path, const std::string&
 Response ReportResponse(Call& c, std::string body, const char* content_type,
                         const std::string& axis, const std::string& format,
                         const std::string& cache) {
-  Response res = JsonResponse(c.req, http::status::ok, std::move(body));
+  const bool binary = format == "xlsx";  // sent as built: no newline added
+  Response res = JsonResponse(c.req, http::status::ok, binary ? std::string() : std::move(body));
+  if (binary) {
+    res.body() = std::move(body);
+    res.prepare_payload();
+  }
   res.set(http::field::content_type, content_type);
   if (!cache.empty()) res.set("X-Report-Cache", cache);
   auto it = c.target.query.find("download");

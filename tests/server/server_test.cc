@@ -568,6 +568,9 @@ TEST(ServerTest, ReportsComeAsWorkbooksToo) {
   EXPECT_EQ(reply.content_type,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
   EXPECT_EQ(reply.body.substr(0, 2), "PK");
+  ASSERT_GT(reply.body.size(), 22u);
+  EXPECT_EQ(reply.body.substr(reply.body.size() - 22, 4), std::string("PK\x05\x06"))
+      << "the zip's end record closes the body: nothing is appended";
   EXPECT_EQ(s.Get(target).body, reply.body);
   EXPECT_EQ(s.Get(target + "&download=1").header("content-disposition"),
             "attachment; filename=\"wulian-report-recorded-202507010000000800.xlsx\"");
