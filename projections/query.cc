@@ -11,6 +11,7 @@
 #include "events/codec.h"
 #include "events/time.h"
 #include "projections/json_writer.h"
+#include "projections/report_model.h"
 #include "projections/state.h"
 #include "projections/views.h"
 
@@ -34,16 +35,7 @@ class Record {
   std::optional<capnp::FlatArrayMessageReader> reader_;
 };
 
-// A flag of a studio with the figures that raised it (SPEC §5).
-struct Flag {
-  enum Kind { kInactive, kLateRecording, kNoRules, kOverdueCases, kOverdueFindings };
-  explicit Flag(Kind k) : kind(k) {}
-  Kind kind;
-  std::optional<int64_t> at;  // INACTIVE: the last activity; OVERDUE_CASES: the oldest opening
-  int64_t count = 0;          // LATE_RECORDING: events in the window; OVERDUE_*: how many
-  int64_t late = 0;           // LATE_RECORDING: of them recorded late
-  std::string date;           // NO_RULES: licensedOn; OVERDUE_FINDINGS: the earliest dueOn
-};
+using Flag = FlagFigures;
 
 // Reads of the views' state for one query, from one consistent snapshot.
 class Query {
@@ -107,14 +99,23 @@ class Query {
     return v ? state::DecodeCounters(*v, size) : state::Counters(size, 0);
   }
 
-  void AsOf(JsonWriter& w) const {
+  ViewAsOf AsOfMark() const {
     auto v = Get(state::kCheckpointKey);
-    w.Key("asOf").BeginObject().Key("seq").Int(v ? static_cast<int64_t>(state::GetBe64(*v)) : 0);
     Hash chain{};
     if (v && v->size() == 8 + chain.size()) std::memcpy(chain.data(), v->data() + 8, chain.size());
-    w.Key("chain").String(ToHex(chain)).EndObject();
+    return {v ? static_cast<int64_t>(state::GetBe64(*v)) : 0, ToHex(chain)};
+  }
+  void AsOf(JsonWriter& w) const {
+    const ViewAsOf mark = AsOfMark();
+    w.Key("asOf").BeginObject().Key("seq").Int(mark.seq).Key("chain").String(mark.chain);
+    w.EndObject();
   }
 
+  // The views as structs (false: no such ID), and as JSON written from them.
+  bool StudioModel(const std::string& id, StudioView* v) const;
+  bool MemberModel(const std::string& id, MemberView* v) const;
+  bool CommitteeModel(const std::string& id, CommitteeView* v) const;
+  OverviewView OverviewModel() const;
   bool StudioJson(const std::string& id, JsonWriter& w) const;
   std::vector<Flag> Figures(const std::string& id, schema::StudioLicensed::Reader studio,
                             schema::StudioStatus status, const state::Counters& totals) const;
@@ -126,6 +127,8 @@ class Query {
   Status RecordJson(const Ledger& ledger, const std::string& id, const std::string& year,
                     JsonWriter& w) const;
   bool MemberJson(const std::string& id, JsonWriter& w) const;
+  // The one place a member's yearly points are computed from the counts of state.h.
+  int64_t YearPoints(const state::Counters& counts) const;
   bool CommitteeJson(const std::string& id, JsonWriter& w) const;
   void OverviewJson(JsonWriter& w) const;
   std::vector<std::string> Ids(char tag) const {
@@ -157,23 +160,16 @@ class Query {
 
 namespace {
 
-constexpr const char* kFlagNames[] = {"INACTIVE", "LATE_RECORDING", "NO_RULES", "OVERDUE_CASES",
-                                      "OVERDUE_FINDINGS"};
 constexpr const char* kLinkTypes[] = {"industry", "interest", "locality", "professional", "sector"};
 constexpr const char* kStatuses[] = {"active", "suspended", "revoked"};
-constexpr const char* kStudioTotals[] = {"contacts",    "peopleReached",      "consultations",
-                                         "casesOpened", "casesResolved",      "casesOpen",
-                                         "suggestions", "suggestionsAdopted", "rules",
-                                         "visits",      "findingsOpen",       "findingsRectified"};
-constexpr const char* kMonthTotals[] = {"contacts",    "peopleReached", "consultations",
-                                        "casesOpened", "casesResolved", "suggestions"};
-static_assert(std::size(kStudioTotals) == state::kStudioCounters);
-static_assert(std::size(kMonthTotals) == state::kMonthActivity);
+static_assert(std::size(kStudioTotalNames) == state::kStudioCounters);
+static_assert(std::size(kMonthTotalNames) == state::kMonthActivity);
+static_assert(std::size(kFlagNames) == Flag::kOverdueFindings + 1);
 
-void Totals(JsonWriter& w, const state::Counters& c) {
-  w.BeginObject();
-  for (size_t i = 0; i < std::size(kStudioTotals); ++i) w.Key(kStudioTotals[i]).Int(c[i]);
-  w.EndObject();
+Counts Totals(const state::Counters& c) {
+  Counts totals;
+  for (size_t i = 0; i < std::size(kStudioTotalNames); ++i) totals[kStudioTotalNames[i]] = c[i];
+  return totals;
 }
 
 void Strings(JsonWriter& w, std::vector<std::string> items) {
@@ -181,6 +177,11 @@ void Strings(JsonWriter& w, std::vector<std::string> items) {
   w.BeginArray();
   for (const auto& s : items) w.String(s);
   w.EndArray();
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> items) {
+  std::sort(items.begin(), items.end());
+  return items;
 }
 
 std::string Text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
@@ -285,120 +286,122 @@ void Query::FigureJson(const Flag& f, JsonWriter& w) const {
   w.EndObject();
 }
 
-bool Query::StudioJson(const std::string& id, JsonWriter& w) const {
+bool Query::StudioModel(const std::string& id, StudioView* v) const {
   std::optional<Record<schema::StudioLicensed>> record;
   schema::StudioStatus status;
   if (!StudioOf(id, &record, &status)) return false;
   auto d = record->get();
   const state::Counters totals = Counters(state::Key('s', id), state::kStudioCounters);
-  w.BeginObject().Key("id").String(id).Key("name").String(Text(d.getName()));
-  w.Key("linkType").String(kLinkTypes[static_cast<int>(d.getLinkType())]);
-  w.Key("status").String(kStatuses[static_cast<int>(status)]);
-  w.Key("leadMember")
-      .String(Text(d.getLeadMember()))
-      .Key("committee")
-      .String(Text(d.getCommittee()));
-  w.Key("partyOrg").String(Text(d.getPartyOrg())).Key("town");
-  d.hasTown() ? w.String(Text(d.getTown())) : w.Null();
-  w.Key("batch").Int(d.getBatch()).Key("licensedOn").String(Text(d.getLicensedOn()));
+  v->id = id;
+  v->name = Text(d.getName());
+  v->link_type = kLinkTypes[static_cast<int>(d.getLinkType())];
+  v->status = kStatuses[static_cast<int>(status)];
+  v->lead_member = Text(d.getLeadMember());
+  v->committee = Text(d.getCommittee());
+  v->party_org = Text(d.getPartyOrg());
+  if (d.hasTown()) v->town = Text(d.getTown());
+  v->batch = d.getBatch();
+  v->licensed_on = Text(d.getLicensedOn());
   std::vector<std::string> members;
   Each(state::KeyWith('J', id, ""), [&](std::string_view member, std::string_view pairs) {
     if (pairs.size() >= 16 && state::GetBe64(pairs, pairs.size() - 8) == 0)
       members.emplace_back(member);
   });
-  w.Key("members");
-  Strings(w, members);
-  w.Key("totals");
-  Totals(w, totals);
-  w.Key("lastActivityAt");
-  auto last = LastActivity('A', id);
-  last ? w.String(FormatInstant(*last)) : w.Null();
+  v->members = Sorted(std::move(members));
+  v->totals = Totals(totals);
+  if (auto last = LastActivity('A', id)) v->last_activity_at = FormatInstant(*last);
   std::vector<int64_t> durations;
   Each(state::KeyWith('r', id, ""),
        [&](std::string_view key, std::string_view) { durations.push_back(state::GetBe64s(key)); });
-  w.Key("medianDaysToResolve");
-  if (durations.empty()) {
-    w.Null();
-  } else {
+  if (!durations.empty()) {
     const size_t n = durations.size();
     const double micros =
         n % 2 ? durations[n / 2] : (durations[n / 2 - 1] + durations[n / 2]) / 2.0;
-    w.Double(micros / kMicrosPerDay);
+    v->median_days_to_resolve = micros / kMicrosPerDay;
   }
-  w.Key("byMonth").BeginObject();
   Each(state::KeyWith('b', id, ""), [&](std::string_view month, std::string_view value) {
     const state::Counters m = state::DecodeCounters(value, state::kMonthCounters);
     if (m[state::kMonthActivity] <= 0) return;
-    w.Key(month).BeginObject();
-    for (size_t i = 0; i < std::size(kMonthTotals); ++i) w.Key(kMonthTotals[i]).Int(m[i]);
-    w.EndObject();
+    Counts& counts = v->by_month[std::string(month)];
+    for (size_t i = 0; i < std::size(kMonthTotalNames); ++i) counts[kMonthTotalNames[i]] = m[i];
   });
-  w.EndObject().Key("flags");
-  Strings(w, Flags(id, d, status, totals));
-  AsOf(w);
-  w.EndObject();
+  v->figures = Figures(id, d, status, totals);
+  std::vector<std::string> flags;
+  for (const Flag& f : v->figures) flags.push_back(kFlagNames[f.kind]);
+  v->flags = Sorted(std::move(flags));
+  v->as_of = AsOfMark();
+  return true;
+}
+
+bool Query::StudioJson(const std::string& id, JsonWriter& w) const {
+  StudioView v;
+  if (!StudioModel(id, &v)) return false;
+  WriteStudioJson(v, w);
+  return true;
+}
+
+// A member's points in a year from the counts of what earned them (SPEC §5).
+int64_t Query::YearPoints(const state::Counters& s) const {
+  return s[state::kScoreContacts] * policy_.contact_points +
+         s[state::kScoreConsultations] * policy_.consultation_points +
+         s[state::kScoreResearch] * policy_.research_points +
+         s[state::kScoreSuggestions] * policy_.suggestion_points +
+         s[state::kScoreResolved] * policy_.case_resolved_points +
+         s[state::kScoreAdopted] * policy_.suggestion_adopted_points;
+}
+
+bool Query::MemberModel(const std::string& id, MemberView* v) const {
+  auto record_bytes = Get(state::Key('M', id));
+  if (!record_bytes) return false;
+  Record<schema::MemberRegistered> record(*record_bytes);
+  auto d = record.get();
+  v->id = id;
+  v->name = Text(d.getName());
+  v->sector = Text(d.getSector());
+  std::vector<std::string> committees;
+  for (auto c : d.getCommittees()) committees.push_back(Text(c));
+  v->committees = Sorted(std::move(committees));
+  std::vector<std::string> studios;
+  Each(state::KeyWith('w', id, ""),
+       [&](std::string_view studio, std::string_view) { studios.emplace_back(studio); });
+  v->studios = Sorted(std::move(studios));
+  const state::Counters c = Counters(state::Key('m', id), state::kMemberCounters);
+  v->totals = {{"contacts", c[state::kMemberContacts]},
+               {"consultations", c[state::kMemberConsultations]},
+               {"cases", c[state::kMemberCases]},
+               {"suggestions", c[state::kMemberSuggestions]}};
+  if (auto last = LastActivity('E', id)) v->last_activity_at = FormatInstant(*last);
+  Each(state::KeyWith('y', id, ""), [&](std::string_view year, std::string_view value) {
+    const state::Counters s = state::DecodeCounters(value, state::kScoreCounters);
+    const int64_t points = YearPoints(s);
+    bool any = false;
+    for (int64_t x : s) any |= x != 0;
+    if (any) v->score[std::string(year)] = points;
+  });
+  v->as_of = AsOfMark();
   return true;
 }
 
 bool Query::MemberJson(const std::string& id, JsonWriter& w) const {
-  auto v = Get(state::Key('M', id));
-  if (!v) return false;
-  Record<schema::MemberRegistered> record(*v);
-  auto d = record.get();
-  w.BeginObject().Key("id").String(id).Key("name").String(Text(d.getName()));
-  w.Key("sector").String(Text(d.getSector())).Key("committees");
-  std::vector<std::string> committees;
-  for (auto c : d.getCommittees()) committees.push_back(Text(c));
-  Strings(w, committees);
-  w.Key("studios");
-  std::vector<std::string> studios;
-  Each(state::KeyWith('w', id, ""),
-       [&](std::string_view studio, std::string_view) { studios.emplace_back(studio); });
-  Strings(w, studios);
-  const state::Counters c = Counters(state::Key('m', id), state::kMemberCounters);
-  w.Key("totals").BeginObject().Key("contacts").Int(c[state::kMemberContacts]);
-  w.Key("consultations")
-      .Int(c[state::kMemberConsultations])
-      .Key("cases")
-      .Int(c[state::kMemberCases]);
-  w.Key("suggestions").Int(c[state::kMemberSuggestions]).EndObject();
-  w.Key("lastActivityAt");
-  auto last = LastActivity('E', id);
-  last ? w.String(FormatInstant(*last)) : w.Null();
-  w.Key("score").BeginObject();
-  Each(state::KeyWith('y', id, ""), [&](std::string_view year, std::string_view value) {
-    const state::Counters s = state::DecodeCounters(value, state::kScoreCounters);
-    const int64_t points = s[state::kScoreContacts] * policy_.contact_points +
-                           s[state::kScoreConsultations] * policy_.consultation_points +
-                           s[state::kScoreResearch] * policy_.research_points +
-                           s[state::kScoreSuggestions] * policy_.suggestion_points +
-                           s[state::kScoreResolved] * policy_.case_resolved_points +
-                           s[state::kScoreAdopted] * policy_.suggestion_adopted_points;
-    bool any = false;
-    for (int64_t x : s) any |= x != 0;
-    if (any) w.Key(year).Int(points);
-  });
-  w.EndObject();
-  AsOf(w);
-  w.EndObject();
+  MemberView v;
+  if (!MemberModel(id, &v)) return false;
+  WriteMemberJson(v, w);
   return true;
 }
 
-bool Query::CommitteeJson(const std::string& id, JsonWriter& w) const {
-  auto v = Get(state::Key('C', id));
-  if (!v) return false;
-  Record<schema::CommitteeRegistered> record(*v);
+bool Query::CommitteeModel(const std::string& id, CommitteeView* v) const {
+  auto record_bytes = Get(state::Key('C', id));
+  if (!record_bytes) return false;
+  Record<schema::CommitteeRegistered> record(*record_bytes);
   auto d = record.get();
-  w.BeginObject().Key("id").String(id).Key("name").String(Text(d.getName()));
-  w.Key("supervises").Bool(d.getSupervises()).Key("studios");
+  v->id = id;
+  v->name = Text(d.getName());
+  v->supervises = d.getSupervises();
   std::vector<std::string> studios, members, flagged;
   Each(state::KeyWith('c', id, ""),
        [&](std::string_view studio, std::string_view) { studios.emplace_back(studio); });
   Each(state::KeyWith('l', id, ""),
        [&](std::string_view member, std::string_view) { members.emplace_back(member); });
-  Strings(w, studios);
-  w.Key("members");
-  Strings(w, members);
   state::Counters sum(state::kStudioCounters, 0);
   for (const auto& studio : studios) {
     const state::Counters t = Counters(state::Key('s', studio), state::kStudioCounters);
@@ -409,16 +412,23 @@ bool Query::CommitteeJson(const std::string& id, JsonWriter& w) const {
       flagged.push_back(studio);
     }
   }
-  w.Key("totals");
-  Totals(w, sum);
-  w.Key("findingsOpen").Int(sum[state::kFindingsOpen]).Key("flaggedStudios");
-  Strings(w, flagged);
-  AsOf(w);
-  w.EndObject();
+  v->studios = Sorted(std::move(studios));
+  v->members = Sorted(std::move(members));
+  v->flagged_studios = Sorted(std::move(flagged));
+  v->totals = Totals(sum);
+  v->findings_open = sum[state::kFindingsOpen];
+  v->as_of = AsOfMark();
   return true;
 }
 
-void Query::OverviewJson(JsonWriter& w) const {
+bool Query::CommitteeJson(const std::string& id, JsonWriter& w) const {
+  CommitteeView v;
+  if (!CommitteeModel(id, &v)) return false;
+  WriteCommitteeJson(v, w);
+  return true;
+}
+
+OverviewView Query::OverviewModel() const {
   const state::Counters o = Counters("o", state::kOverviewCounters);
   std::map<std::string, int64_t> by_link, by_flag;
   for (const char* l : kLinkTypes) by_link[l] = 0;
@@ -431,16 +441,18 @@ void Query::OverviewJson(JsonWriter& w) const {
     const state::Counters t = Counters(state::Key('s', studio), state::kStudioCounters);
     for (const auto& flag : Flags(studio, record->get(), status, t)) ++by_flag[flag];
   }
-  w.BeginObject().Key("events").Int(o[state::kEvents]).Key("studios").Int(o[state::kStudios]);
-  w.Key("members").Int(o[state::kMembers]).Key("committees").Int(o[state::kCommittees]);
-  w.Key("byLinkType").BeginObject();
-  for (const auto& [k, n] : by_link) w.Key(k).Int(n);
-  w.EndObject().Key("byFlag").BeginObject();
-  for (const auto& [k, n] : by_flag) w.Key(k).Int(n);
-  w.EndObject();
-  AsOf(w);
-  w.EndObject();
+  OverviewView v;
+  v.counts = {{"events", o[state::kEvents]},
+              {"studios", o[state::kStudios]},
+              {"members", o[state::kMembers]},
+              {"committees", o[state::kCommittees]}};
+  v.by_link_type.assign(by_link.begin(), by_link.end());
+  v.by_flag.assign(by_flag.begin(), by_flag.end());
+  v.as_of = AsOfMark();
+  return v;
 }
+
+void Query::OverviewJson(JsonWriter& w) const { WriteOverviewJson(OverviewModel(), w); }
 
 void Query::FlagsJson(const std::vector<std::string>& studios, JsonWriter& w) const {
   w.BeginObject();
@@ -703,6 +715,54 @@ Status Views::Overview(int64_t r, const Policy& policy, std::string* json) const
   Query(*this, policy, r).OverviewJson(w);
   *json = w.str();
   return Status::OK();
+}
+
+Status Views::Model(int64_t r, const Policy& policy, ViewsModel* model) const {
+  Query q(*this, policy, r);
+  model->overview = q.OverviewModel();
+  for (const auto& id : q.Ids('C')) {
+    if (q.CommitteeModel(id, &model->committees.emplace_back())) continue;
+    model->committees.pop_back();
+  }
+  for (const auto& id : q.Ids('S')) {
+    if (q.StudioModel(id, &model->studios.emplace_back())) continue;
+    model->studios.pop_back();
+  }
+  for (const auto& id : q.Ids('M')) {
+    if (q.MemberModel(id, &model->members.emplace_back())) continue;
+    model->members.pop_back();
+  }
+  return Status::OK();
+}
+
+std::vector<StudioRecording> Views::Recording(int64_t from, int64_t to,
+                                              const Policy& policy) const {
+  Query q(*this, policy, to);
+  std::vector<StudioRecording> out;
+  for (const auto& id : q.Ids('S')) {
+    StudioRecording& r = out.emplace_back();
+    r.studio = id;
+    q.ActivitySince('A', id, from, [&](std::string_view entry) {
+      if (state::GetBe64s(entry) >= to) return false;
+      ++r.events;
+      if (state::GetBe64s(entry, 16) > policy.late_delay_days * kMicrosPerDay) ++r.late;
+      return true;
+    });
+  }
+  return out;
+}
+
+std::vector<OverdueFinding> Views::OverdueFindings(int64_t r) const {
+  Query q(*this, Policy{}, r);
+  const int64_t today = (r + kLedgerOffsetSeconds * kMicrosPerSecond) / kMicrosPerDay;
+  std::vector<OverdueFinding> out;
+  for (const auto& id : q.Ids('S')) {
+    q.Each(state::KeyWith('f', id, ""), [&](std::string_view key, std::string_view) {
+      const int64_t due = state::GetBe64s(key);
+      if (due < today) out.push_back({id, std::string(key.substr(8)), FormatDay(due)});
+    });
+  }
+  return out;
 }
 
 std::vector<std::string> Views::MemberIds() const { return Query(*this, Policy{}, 0).Ids('M'); }

@@ -5,7 +5,6 @@
 
 #include "events/codec.h"
 #include "events/time.h"
-#include "projections/json_writer.h"
 #include "projections/views.h"
 
 namespace wulian::projections {
@@ -39,7 +38,7 @@ Status PrefixEnd(const Ledger& ledger, int64_t t, uint64_t* end) {
   return Status::OK();
 }
 
-Status Head(const Ledger& ledger, uint64_t seq, JsonWriter& w) {
+Status Head(const Ledger& ledger, uint64_t seq, ReportHead* head) {
   Hash chain{}, root;
   if (seq > 0) {
     std::string bytes;
@@ -50,37 +49,8 @@ Status Head(const Ledger& ledger, uint64_t seq, JsonWriter& w) {
   }
   Status s = ledger.TreeRoot(seq, &root);
   if (!s.ok()) return s;
-  w.Key("head").BeginObject().Key("seq").Int(static_cast<int64_t>(seq));
-  w.Key("chain").String(ToHex(chain)).Key("root").String(ToHex(root)).EndObject();
+  *head = {static_cast<int64_t>(seq), ToHex(chain), ToHex(root)};
   return Status::OK();
-}
-
-Status Json(const Ledger& ledger, const Policy& policy, const ReportOptions& o, const Views& views,
-            uint64_t basis, std::string* out) {
-  const int64_t t = o.as_of_micros;
-  JsonWriter w;
-  w.BeginObject();
-  Status s = Head(ledger, basis, w);
-  if (!s.ok()) return s;
-  w.Key("axis").String(o.axis == Axis::kRecorded ? "recorded" : "occurred");
-  w.Key("asOf").String(FormatInstant(t)).Key("policy").Raw(policy.ToJson());
-  std::string json;
-  s = views.Overview(t, policy, &json);
-  w.Key("overview").Raw(json).Key("committees").BeginArray();
-  for (const auto& id : views.CommitteeIds()) {
-    if (s.ok()) s = views.Committee(id, t, policy, &json);
-    w.Raw(json);
-  }
-  w.EndArray();
-  if (s.ok()) s = views.Studios(t, policy, &json);
-  w.Key("studios").Raw(json).Key("members").BeginArray();
-  for (const auto& id : views.MemberIds()) {
-    if (s.ok()) s = views.Member(id, policy, &json);
-    w.Raw(json);
-  }
-  w.EndArray().EndObject();
-  *out = w.str() + "\n";
-  return s;
 }
 
 }  // namespace
@@ -89,8 +59,16 @@ Status RecordedPrefixEnd(const Ledger& ledger, int64_t t, uint64_t* end) {
   return PrefixEnd(ledger, t, end);
 }
 
-Status BuildReport(const Ledger& ledger, const Policy& policy, const ReportOptions& o,
-                   std::string* out) {
+Status BuildReportModel(const Ledger& ledger, const Policy& policy, const ReportOptions& o,
+                        ReportModel* model) {
+  return BuildModel(
+      ledger, policy, o,
+      [&](const Views& views) { return views.Model(o.as_of_micros, policy, &model->views); },
+      model);
+}
+
+Status BuildModel(const Ledger& ledger, const Policy& policy, const ReportOptions& o,
+                  const std::function<Status(const Views&)>& read, ReportModel* model) {
   if (o.axis == Axis::kRecorded && o.as_of_micros > o.now_micros) {
     return Status::InvalidArgument(
         "as-of is after the ledger clock: a recorded-axis report is final only for a moment that "
@@ -106,29 +84,58 @@ Status BuildReport(const Ledger& ledger, const Policy& policy, const ReportOptio
       return ParseInstant(e.getOccurredAt().cStr()).value_or(0) <= t;
     };
   }
+  model->axis = o.axis;
+  model->as_of_micros = t;
+  model->as_of = FormatInstant(t);
+  model->policy = policy;
+  s = Head(ledger, basis, &model->head);
+  if (!s.ok()) return s;
   std::error_code ignored;
   std::filesystem::remove_all(o.scratch_dir, ignored);
-  std::string json;
   {
     std::unique_ptr<Views> views;
     s = Views::Open(o.scratch_dir, &views);
     if (s.ok() && basis > 0) s = views->CatchUp(ledger, basis, filter);
-    if (s.ok()) s = Json(ledger, policy, o, *views, basis, &json);
+    if (s.ok()) s = read(*views);
   }
   std::filesystem::remove_all(o.scratch_dir, ignored);
-  if (!s.ok()) return s;
-  switch (o.format) {
+  return s;
+}
+
+Status LiveReportModel(const Ledger& ledger, const Views& views, const Policy& policy,
+                       int64_t now_micros, ReportModel* model) {
+  model->axis = Axis::kRecorded;
+  model->as_of_micros = now_micros;
+  model->as_of = FormatInstant(now_micros);
+  model->policy = policy;
+  Status s = Head(ledger, views.seq(), &model->head);
+  if (s.ok()) s = views.Model(now_micros, policy, &model->views);
+  return s;
+}
+
+Status RenderReport(const ReportModel& model, Format format, const std::string& scratch_dir,
+                    std::string* out) {
+  switch (format) {
     case Format::kJson:
-      *out = std::move(json);
-      return Status::OK();
+      return RenderJson(model, out);
     case Format::kMarkdown:
-      return RenderMarkdown(json, out);
+      return RenderMarkdown(model, out);
     case Format::kCsv:
-      return RenderCsv(json, out);
+      return RenderCsv(model, out);
     case Format::kHtml:
-      return RenderHtml(json, out);
+      return RenderHtml(model, out);
+    case Format::kXlsx:
+      return RenderXlsx(model, scratch_dir, out);
   }
   return Status::InvalidArgument("unknown report format");
+}
+
+Status BuildReport(const Ledger& ledger, const Policy& policy, const ReportOptions& o,
+                   std::string* out) {
+  ReportModel model;
+  Status s = BuildReportModel(ledger, policy, o, &model);
+  if (!s.ok()) return s;
+  return RenderReport(model, o.format, o.scratch_dir, out);
 }
 
 }  // namespace wulian::projections

@@ -8,16 +8,19 @@
 // for a past T never changes, whatever is appended later.
 #pragma once
 
+#include <functional>
 #include <limits>
 #include <string>
 
 #include "events/store.h"
 #include "projections/policy.h"
+#include "projections/report_model.h"
 
 namespace wulian::projections {
 
-enum class Axis { kRecorded, kOccurred };
-enum class Format { kJson, kMarkdown, kCsv, kHtml };
+class Views;
+
+enum class Format { kJson, kMarkdown, kCsv, kHtml, kXlsx };
 
 struct ReportOptions {
   int64_t as_of_micros = 0;  // T
@@ -34,14 +37,23 @@ struct ReportOptions {
 // anchored to.
 Status RecordedPrefixEnd(const Ledger& ledger, int64_t t, uint64_t* end);
 
-// The report as JSON: {"head", "axis", "asOf", "policy", "overview", "committees",
-// "studios", "members"}, then rendered in options.format.
+// The report's model: the head at T on the axis, the policy, and every view of the replay.
+Status BuildReportModel(const Ledger& ledger, const Policy& policy, const ReportOptions& options,
+                        ReportModel* model);
+// The model's head, axis, as-of and policy, then `read` of the replay's views (for reports
+// that read more than the views, such as the notice). options.format is not used.
+Status BuildModel(const Ledger& ledger, const Policy& policy, const ReportOptions& options,
+                  const std::function<Status(const Views&)>& read, ReportModel* model);
+// The model of the live views (caught up by the caller) at their last event, flags at now:
+// what `export --sheet` writes.
+Status LiveReportModel(const Ledger& ledger, const Views& views, const Policy& policy,
+                       int64_t now_micros, ReportModel* model);
+// The model rendered in `format`; `scratch_dir` is a directory the xlsx rendering may use.
+Status RenderReport(const ReportModel& model, Format format, const std::string& scratch_dir,
+                    std::string* out);
+// BuildReportModel, then RenderReport in options.format: {"head", "axis", "asOf", "policy",
+// "overview", "committees", "studios", "members"} in JSON.
 Status BuildReport(const Ledger& ledger, const Policy& policy, const ReportOptions& options,
                    std::string* out);
-
-// Renderings of the JSON report (projections/render.cc).
-Status RenderMarkdown(const std::string& report_json, std::string* out);
-Status RenderCsv(const std::string& report_json, std::string* out);
-Status RenderHtml(const std::string& report_json, std::string* out);
 
 }  // namespace wulian::projections

@@ -26,6 +26,21 @@ class Env;
 
 namespace wulian::projections {
 
+struct ViewsModel;
+
+// A studio's activity with occurredAt in a period, and how much of it was recorded more than
+// the policy's lateDelayDays after it occurred.
+struct StudioRecording {
+  std::string studio;
+  int64_t events = 0;
+  int64_t late = 0;
+};
+
+// An open finding whose dueOn is before the reference time's date (+08:00).
+struct OverdueFinding {
+  std::string studio, finding, due_on;
+};
+
 // Events applied between two checkpoints.
 inline constexpr uint64_t kStepEvents = 20000;
 
@@ -76,6 +91,12 @@ class Views {
   // weight and the activities that earned it, read with their data from `ledger`.
   Status MemberRecord(const Ledger& ledger, const std::string& id, const std::string& year,
                       int64_t r, const Policy& policy, std::string* json) const;
+  // Every view of one snapshot as structs (report_model.h), flags relative to `r`.
+  Status Model(int64_t r, const Policy& policy, ViewsModel* model) const;
+  // Every studio's activity with occurredAt in [from, to), sorted by studio.
+  std::vector<StudioRecording> Recording(int64_t from, int64_t to, const Policy& policy) const;
+  // The findings overdue at `r`, by studio and dueOn.
+  std::vector<OverdueFinding> OverdueFindings(int64_t r) const;
   // The IDs of every member or committee, sorted.
   std::vector<std::string> MemberIds() const;
   std::vector<std::string> CommitteeIds() const;

@@ -551,7 +551,12 @@ void StoreReport(Server::Impl& impl, const std::string& path, const std::string&
 Response ReportResponse(Call& c, std::string body, const char* content_type,
                         const std::string& axis, const std::string& format,
                         const std::string& cache) {
-  Response res = JsonResponse(c.req, http::status::ok, std::move(body));
+  const bool binary = format == "xlsx";  // sent as built: no newline added
+  Response res = JsonResponse(c.req, http::status::ok, binary ? std::string() : std::move(body));
+  if (binary) {
+    res.body() = std::move(body);
+    res.prepare_payload();
+  }
   res.set(http::field::content_type, content_type);
   if (!cache.empty()) res.set("X-Report-Cache", cache);
   auto it = c.target.query.find("download");
@@ -575,7 +580,10 @@ net::awaitable<Response> Report(Call& c) {
       {"json", {projections::Format::kJson, "application/json; charset=utf-8"}},
       {"md", {projections::Format::kMarkdown, "text/markdown; charset=utf-8"}},
       {"csv", {projections::Format::kCsv, "text/csv; charset=utf-8"}},
-      {"html", {projections::Format::kHtml, "text/html; charset=utf-8"}}};
+      {"html", {projections::Format::kHtml, "text/html; charset=utf-8"}},
+      {"xlsx",
+       {projections::Format::kXlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}};
   auto param = [&](const char* name, const char* fallback) {
     auto it = c.target.query.find(name);
     return it == c.target.query.end() ? std::string(fallback) : it->second;
@@ -584,8 +592,8 @@ net::awaitable<Response> Report(Call& c) {
   const std::string axis = param("axis", "recorded"), format = param("format", "json");
   if (!as_of || (axis != "recorded" && axis != "occurred") || !kFormats.count(format)) {
     co_return ErrorResponse(
-        c.req,
-        Status::InvalidArgument("asOf=RFC3339 &axis=recorded|occurred &format=json|md|csv|html"));
+        c.req, Status::InvalidArgument(
+                   "asOf=RFC3339 &axis=recorded|occurred &format=json|md|csv|html|xlsx"));
   }
   projections::ReportOptions options;
   options.as_of_micros = *as_of;

@@ -152,6 +152,9 @@ int HistoryCommand(const Args& args);
 int QueryCommand(const Args& args);
 int RebuildCommand(const Args& args);
 int ReportCommand(const Args& args);
+int NoticeCommand(const Args& args);
+// export --sheet FILE.xlsx: the live views as a workbook.
+int SheetExportCommand(const Args& args);
 
 // `serve` (tools/serve_cli.cc).
 int ServeCommand(const Args& args);

@@ -6,7 +6,9 @@
 #include <iostream>
 #include <map>
 
+#include "events/codec.h"
 #include "events/time.h"
+#include "projections/notice.h"
 #include "projections/report.h"
 #include "projections/views.h"
 #include "tools/cli.h"
@@ -86,12 +88,91 @@ int RebuildCommand(const Args& args) {
   return 0;
 }
 
+// Writes `bytes` to `path` (created with CreateOutputFile's permissions).
+Status WriteOutput(const std::string& path, const std::string& bytes) {
+  std::FILE* file = CreateOutputFile(path);
+  const bool ok =
+      file != nullptr && std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
+  if (file == nullptr || std::fclose(file) != 0 || !ok)
+    return Status::IOError("cannot write " + path);
+  return Status::OK();
+}
+
+int SheetExportCommand(const Args& args) {
+  if (!args.positional.empty() || args.flags.at("sheet").empty()) {
+    return Fail(Status::InvalidArgument("usage: export --sheet FILE.xlsx"));
+  }
+  Opened o;
+  int64_t now = 0;
+  Status s = OpenViews(args, &o);
+  if (s.ok()) s = LedgerClock(&now);
+  projections::ReportModel model;
+  if (s.ok()) s = projections::LiveReportModel(*o.ledger, *o.views, o.policy, now, &model);
+  std::string bytes;
+  if (s.ok()) {
+    s = projections::RenderXlsx(model, args.data + "/sheet-" + std::to_string(getpid()), &bytes);
+  }
+  if (s.ok()) s = WriteOutput(args.flags.at("sheet"), bytes);
+  if (!s.ok()) return Fail(s);
+  std::cout << "{\"sheet\":" << JsonString(args.flags.at("sheet"))
+            << ",\"head\":{\"seq\":" << model.head.seq << ",\"chain\":\"" << model.head.chain
+            << "\",\"root\":\"" << model.head.root << "\"},\"asOf\":\"" << model.as_of << "\"}\n";
+  return 0;
+}
+
+int NoticeCommand(const Args& args) {
+  static const char* const kFormats[] = {"md", "html", "xlsx", "json"};
+  auto flag = [&](const char* name, const char* fallback) {
+    auto it = args.flags.find(name);
+    return it == args.flags.end() ? std::string(fallback) : it->second;
+  };
+  const std::string format = flag("format", "md");
+  const bool known =
+      std::find(std::begin(kFormats), std::end(kFormats), format) != std::end(kFormats);
+  if (args.positional.size() != 1 || !args.flags.count("period") || !known ||
+      (format == "xlsx" && !args.flags.count("out"))) {
+    return Fail(Status::InvalidArgument(
+        "usage: report notice --period YYYY-Qn|YYYY-MM|YYYY [--format md|html|xlsx|json] "
+        "[--below POINTS] [--out FILE] (xlsx needs --out)"));
+  }
+  projections::NoticeOptions options;
+  Status s = projections::ParsePeriod(args.flags.at("period"), &options.period);
+  uint64_t below = 0;
+  if (s.ok()) s = args.Uint("below", projections::kReminderPointsBelow, &below);
+  if (!s.ok()) return Fail(s);
+  options.reminder_points_below = static_cast<int64_t>(below);
+  s = LedgerClock(&options.now_micros);
+  options.scratch_dir = args.data + "/notice-" + std::to_string(getpid());
+  std::unique_ptr<Ledger> ledger;
+  Policy policy;
+  if (s.ok()) s = OpenLedger(args.data, &ledger);
+  if (s.ok()) s = Policy::Load(PolicyPath(args.data), &policy);
+  projections::NoticeModel notice;
+  if (s.ok()) s = projections::BuildNotice(*ledger, policy, options, &notice);
+  std::string out;
+  if (s.ok()) {
+    if (format == "md") s = projections::RenderNoticeMarkdown(notice, &out);
+    if (format == "html") s = projections::RenderNoticeHtml(notice, &out);
+    if (format == "json") s = projections::RenderNoticeJson(notice, &out);
+    if (format == "xlsx") s = projections::RenderNoticeXlsx(notice, options.scratch_dir, &out);
+  }
+  if (s.ok() && args.flags.count("out")) {
+    s = WriteOutput(args.flags.at("out"), out);
+    out.clear();
+  }
+  if (!s.ok()) return Fail(s);
+  std::cout << out;
+  return 0;
+}
+
 int ReportCommand(const Args& args) {
+  if (!args.positional.empty() && args.positional[0] == "notice") return NoticeCommand(args);
   static const std::map<std::string, projections::Format> kFormats = {
       {"json", projections::Format::kJson},
       {"md", projections::Format::kMarkdown},
       {"csv", projections::Format::kCsv},
-      {"html", projections::Format::kHtml}};
+      {"html", projections::Format::kHtml},
+      {"xlsx", projections::Format::kXlsx}};
   projections::ReportOptions options;
   auto flag = [&](const char* name, const char* fallback) {
     auto it = args.flags.find(name);
@@ -100,10 +181,11 @@ int ReportCommand(const Args& args) {
   const std::string axis = flag("axis", "recorded"), format = flag("format", "json");
   auto as_of = ParseInstant(flag("as-of", ""));
   if (!as_of || (axis != "recorded" && axis != "occurred") || !kFormats.count(format) ||
-      !args.positional.empty()) {
+      !args.positional.empty() || (format == "xlsx" && !args.flags.count("out"))) {
     return Fail(
         Status::InvalidArgument("usage: report --as-of RFC3339 [--axis recorded|occurred] "
-                                "[--format json|md|csv|html] [--out FILE]"));
+                                "[--format json|md|csv|html] [--out FILE] | --format xlsx --out "
+                                "FILE.xlsx"));
   }
   options.as_of_micros = *as_of;
   options.axis = axis == "recorded" ? projections::Axis::kRecorded : projections::Axis::kOccurred;
@@ -120,11 +202,7 @@ int ReportCommand(const Args& args) {
   std::string report;
   if (s.ok()) s = projections::BuildReport(*ledger, policy, options, &report);
   if (s.ok() && args.flags.count("out")) {
-    std::FILE* file = CreateOutputFile(args.flags.at("out"));
-    const bool ok =
-        file != nullptr && std::fwrite(report.data(), 1, report.size(), file) == report.size();
-    if (file == nullptr || std::fclose(file) != 0 || !ok)
-      s = Status::IOError("cannot write " + args.flags.at("out"));
+    s = WriteOutput(args.flags.at("out"), report);
     report.clear();
   }
   if (!s.ok()) return Fail(s);

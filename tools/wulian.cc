@@ -91,6 +91,7 @@ int ImportCommand(const Args& args) {
 }
 
 int Export(const Args& args) {
+  if (args.flags.count("sheet")) return SheetExportCommand(args);
   uint64_t from, to;
   Status s = args.Uint("from", 1, &from);
   if (s.ok()) s = args.Uint("to", 0, &to);
@@ -155,7 +156,9 @@ int Main(int argc, char** argv) {
          ImportCommand);
   cl.Add("export", "stored events as JSON Lines", {},
          {{"from", "SEQ", "the first seq (default 1)"},
-          {"to", "SEQ", "the last seq (default: the newest)"}},
+          {"to", "SEQ", "the last seq (default: the newest)"},
+          {"sheet", "FILE.xlsx",
+           "instead, the studio, member and committee views as of now, a sheet each"}},
          Export);
   cl.Add("verify",
          "recompute hashes, chain, Merkle tree and indexes; check that a signed head published "
@@ -201,8 +204,17 @@ int Main(int argc, char** argv) {
          {},
          {{"as-of", "TIME", "RFC 3339"},
           {"axis", "recorded|occurred", "default recorded"},
-          {"format", "json|md|csv|html", "default json"},
+          {"format", "json|md|csv|html|xlsx", "default json; xlsx needs --out"},
           {"out", "FILE", "write the report to FILE instead of stdout"}},
+         ReportCommand);
+  cl.Add("report notice",
+         "the periodic notice (履职通报): studios ranked by activity against the period before, "
+         "flags, overdue findings, members for a reminder talk, late recording",
+         {},
+         {{"period", "2026-Q3|2026-11|2026", "a quarter, a month or a year (+08:00)"},
+          {"format", "md|html|xlsx|json", "default md; xlsx needs --out"},
+          {"below", "POINTS", "the reminder line: a score below it in the period's year"},
+          {"out", "FILE", "write the notice to FILE instead of stdout"}},
          ReportCommand);
   cl.Add("serve",
          "the HTTP API and the web workspace (SIGINT or SIGTERM stops it); HTTPS with a "

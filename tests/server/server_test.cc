@@ -558,6 +558,24 @@ TEST(ServerTest, RecordedAxisReportsOfThePastAreKeptOnDisk) {
   EXPECT_EQ(files, 2u);
 }
 
+// The report as a workbook: the spreadsheet's content type, a zip's bytes, the same bytes as
+// the report built directly, and an .xlsx file name for a download.
+TEST(ServerTest, ReportsComeAsWorkbooksToo) {
+  ServedLedger s;
+  const std::string target = "/v1/reports?asOf=2025-07-01T00:00:00%2B08:00&format=xlsx";
+  const Reply reply = s.Get(target);
+  ASSERT_EQ(reply.status, 200) << reply.body.substr(0, 200);
+  EXPECT_EQ(reply.content_type,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(reply.body.substr(0, 2), "PK");
+  ASSERT_GT(reply.body.size(), 22u);
+  EXPECT_EQ(reply.body.substr(reply.body.size() - 22, 4), std::string("PK\x05\x06"))
+      << "the zip's end record closes the body: nothing is appended";
+  EXPECT_EQ(s.Get(target).body, reply.body);
+  EXPECT_EQ(s.Get(target + "&download=1").header("content-disposition"),
+            "attachment; filename=\"wulian-report-recorded-202507010000000800.xlsx\"");
+}
+
 TEST(ServerTest, HostileHttpGetsTheRightStatusAndTheServerStaysUp) {
   ServedLedger s(/*request_timeout_ms=*/300);
   EXPECT_EQ(s.Call(http::verb::delete_, "/v1/events").status, 405);

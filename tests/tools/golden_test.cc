@@ -2,7 +2,7 @@
 // tests/tools/golden_digests.txt: the export and `verify` of a fixed-seed demo ledger built
 // by `demo` and of the same events brought in by `import`, every view (each studio, member
 // and committee, the lists, the overview and the histories of corrected events), the views
-// again after `rebuild`, and every report format on both axes at several moments.
+// again after `rebuild`, every report format on both axes at several moments, and the notice.
 //
 // A change to any of these bytes is a change of the contract (SPEC §3–§5) and must be made
 // on purpose: WULIAN_GOLDEN_WRITE=FILE writes the digests this build gives to FILE.
@@ -113,6 +113,13 @@ TEST(GoldenTest, EveryOutputOfAFixedSeedDemoLedgerIsByteIdentical) {
         d.Record(args, built.path(), args);
       }
     }
+  }
+  // The periodic notice (its workbook is checked for stable bytes in sheet_cli_test: its bytes
+  // are libxlsxwriter's as much as ours).
+  for (const char* args : {"report notice --period 2026-Q3 --format md",
+                           "report notice --period 2026-10 --format html",
+                           "report notice --period 2025 --format json"}) {
+    d.Record(args, built.path(), args);
   }
   ASSERT_EQ(Wulian(built.path(), "rebuild").exit_code, 0);
   RecordViews(d, built.path(), "rebuilt ", registry);

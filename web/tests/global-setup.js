@@ -24,7 +24,11 @@ export default async function globalSetup() {
     cli(args, `${p.password}\n`);
   }
   for (const format of REPORT.formats) {
-    writeFileSync(join(dir, `report.${format}`), cli(['report', '--as-of', REPORT.asOf, '--axis', REPORT.axis, '--format', format]));
+    const args = ['report', '--as-of', REPORT.asOf, '--axis', REPORT.axis, '--format', format];
+    const file = join(dir, `report.${format}`);
+    // A workbook is written to a file, never to stdout.
+    if (format === 'xlsx') cli([...args, '--out', file]);
+    else writeFileSync(file, cli(args));
   }
 
   const server = spawn(bin, ['--data', data, 'serve', '--listen', '127.0.0.1:0', '--web', web], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -9,4 +9,4 @@ export const PEOPLE = [
 ];
 export const person = (role, studio) => PEOPLE.find((p) => p.role === role && (!studio || p.studios?.includes(studio)));
 
-export const REPORT = { asOf: '2026-06-30T23:59:59+08:00', axis: 'recorded', formats: ['json', 'md', 'csv', 'html'] };
+export const REPORT = { asOf: '2026-06-30T23:59:59+08:00', axis: 'recorded', formats: ['json', 'md', 'csv', 'html', 'xlsx'] };

@@ -379,7 +379,7 @@ export default {
     headRoot: 'Merkle root',
     headChain: 'Chain hash',
     download: 'Download:',
-    format: { json: 'JSON', md: 'Markdown', csv: 'CSV', html: 'HTML' },
+    format: { json: 'JSON', md: 'Markdown', csv: 'CSV', html: 'HTML', xlsx: 'Excel workbook (xlsx)' },
     previewTitle: 'Report preview',
   },
   audit: {

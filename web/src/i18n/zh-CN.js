@@ -379,7 +379,7 @@ export default {
     headRoot: 'Merkle 根',
     headChain: '链式哈希',
     download: '下载：',
-    format: { json: 'JSON', md: 'Markdown', csv: 'CSV', html: 'HTML' },
+    format: { json: 'JSON', md: 'Markdown', csv: 'CSV', html: 'HTML', xlsx: 'Excel 表格（xlsx）' },
     previewTitle: '报告预览',
   },
   audit: {
