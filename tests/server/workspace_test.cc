@@ -565,15 +565,17 @@ TEST_F(WorkspaceTest, AMembersYearShowsTheScoreByItemAndTheActivitiesThatEarnedI
   // The corrected contact (1), the resolution of K1 (3) and the suggestion (2); the retracted
   // contact earns nothing, the case openings list M1 with no points.
   EXPECT_TRUE(Has(r, R"("year":"2025","years":["2025"],"score":{"total":6,)")) << r.body;
-  EXPECT_TRUE(Has(r, R"({"item":"contacts","count":1,"weight":1,"points":1})"));
-  EXPECT_TRUE(Has(r, R"({"item":"resolved","count":1,"weight":3,"points":3})"));
+  EXPECT_TRUE(Has(r, R"({"item":"contacts","count":1,"weight":1,"points":1,"pointsBeforeCap":1,)"
+                     R"("cap":null,"bonus":false})"));
+  EXPECT_TRUE(Has(r, R"({"item":"resolved","count":1,"weight":3,"points":3,"pointsBeforeCap":3,)"
+                     R"("cap":null,"bonus":false})"));
   EXPECT_TRUE(Has(
       r,
-      R"({"seq":9,"type":"ContactRecorded","studio":"S01","occurredAt":"2025-03-02T09:30:00+08:00","title":"停车难（更正）","points":1})"))
+      R"({"seq":9,"type":"ContactRecorded","studio":"S01","occurredAt":"2025-03-02T09:30:00+08:00","title":"停车难（更正）","points":1,"item":"contacts"})"))
       << r.body;
   EXPECT_TRUE(Has(
       r,
-      R"({"seq":12,"type":"CaseResolved","studio":"S01","occurredAt":"2025-03-10T09:30:00+08:00","title":"邻里纠纷","points":3})"))
+      R"({"seq":12,"type":"CaseResolved","studio":"S01","occurredAt":"2025-03-10T09:30:00+08:00","title":"邻里纠纷","points":3,"item":"resolved"})"))
       << r.body;
   EXPECT_FALSE(Has(r, R"("seq":8,)"));
   // The points of the activities add up to the total.
