@@ -308,17 +308,19 @@ Status Policy::WriteDefault(const std::string& path) {
   return std::fclose(file) == 0 && ok ? Status::OK() : Status::IOError("cannot write " + path);
 }
 
+std::string Policy::ItemRule(ScoreItem item) const {
+  const size_t i = static_cast<size_t>(item);
+  std::string line = std::string(kItemLabels[i]) + kItemNotes[i] + " " + kItemUnits[i] + " " +
+                     Cn(Weight(item)) + " 分";
+  if (caps[i]) line += "，年度上限 " + Cn(*caps[i]) + " 分";
+  if (IsBonus(item)) line += "，计入加分";
+  return line;
+}
+
 std::vector<std::string> Policy::RuleLines() const {
   std::vector<std::string> lines;
   if (base_points != 0) lines.push_back("基础分 " + Cn(base_points) + " 分");
-  for (size_t i = 0; i < kScoreItems; ++i) {
-    const auto item = static_cast<ScoreItem>(i);
-    std::string line = std::string(kItemLabels[i]) + kItemNotes[i] + " " + kItemUnits[i] + " " +
-                       Cn(Weight(item)) + " 分";
-    if (caps[i]) line += "，年度上限 " + Cn(*caps[i]) + " 分";
-    if (IsBonus(item)) line += "，计入加分";
-    lines.push_back(std::move(line));
-  }
+  for (size_t i = 0; i < kScoreItems; ++i) lines.push_back(ItemRule(static_cast<ScoreItem>(i)));
   if (bonus_cap) lines.push_back("加分 年度上限 " + Cn(*bonus_cap) + " 分");
   lines.push_back(base_points != 0 || !bonus_items.empty()
                       ? "总分 = 基础分 + 各项得分（封顶后）+ 加分"

@@ -95,6 +95,8 @@ struct Policy {
   // and whether bonus) of each item, the base points, the bonus cap, the grade bands, e.g.
   // "联系群众 每次 1 分，年度上限 20 分".
   std::vector<std::string> RuleLines() const;
+  // The rule line of one item.
+  std::string ItemRule(ScoreItem item) const;
   // The flag thresholds in Chinese, one line each.
   std::vector<std::string> FlagRuleLines() const;
 };

@@ -147,6 +147,8 @@ int HistoryCommand(const Args& args);
 int QueryCommand(const Args& args);
 int RebuildCommand(const Args& args);
 int ReportCommand(const Args& args);
+// `report member ID` and `report members` (tools/member_file_cli.cc): the annual file.
+int MemberFileCommand(const Args& args);
 
 // `serve` (tools/serve_cli.cc).
 int ServeCommand(const Args& args);
