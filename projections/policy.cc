@@ -169,7 +169,6 @@ Status ParseOptional(std::string_view name, JsonValue::Reader v, Policy* p) {
 
 Status Parse(JsonValue::Reader root, Policy* out) {
   Policy parsed;
-  parsed.caps = {};
   Status s;
   std::vector<std::string> known;
   ForEachField(parsed, [&](const char* name, int64_t& value) {
