@@ -12,12 +12,27 @@
 #include "events/time.h"
 #include "projections/json_writer.h"
 #include "projections/report_model.h"
+#include "projections/score.h"
 #include "projections/state.h"
 #include "projections/views.h"
 
 namespace wulian::projections {
 
 constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
+
+// The stored score counters of a member's year, as the items of the score.
+ScoreCounts ScoreCountsOf(const state::Counters& c) {
+  static_assert(state::kScoreCounters == kScoreItems);
+  static_assert(state::kScoreContacts == static_cast<size_t>(ScoreItem::kContacts) &&
+                state::kScoreConsultations == static_cast<size_t>(ScoreItem::kConsultations) &&
+                state::kScoreResearch == static_cast<size_t>(ScoreItem::kResearch) &&
+                state::kScoreSuggestions == static_cast<size_t>(ScoreItem::kSuggestions) &&
+                state::kScoreResolved == static_cast<size_t>(ScoreItem::kResolved) &&
+                state::kScoreAdopted == static_cast<size_t>(ScoreItem::kAdopted));
+  ScoreCounts counts{};
+  std::copy(c.begin(), c.end(), counts.begin());
+  return counts;
+}
 
 // A Cap'n Proto message read from an (unaligned) RocksDB value.
 template <typename T>
@@ -342,12 +357,7 @@ bool Query::StudioJson(const std::string& id, JsonWriter& w) const {
 
 // A member's points in a year from the counts of what earned them (SPEC §5).
 int64_t Query::YearPoints(const state::Counters& s) const {
-  return s[state::kScoreContacts] * policy_.contact_points +
-         s[state::kScoreConsultations] * policy_.consultation_points +
-         s[state::kScoreResearch] * policy_.research_points +
-         s[state::kScoreSuggestions] * policy_.suggestion_points +
-         s[state::kScoreResolved] * policy_.case_resolved_points +
-         s[state::kScoreAdopted] * policy_.suggestion_adopted_points;
+  return ScoreYear(policy_, ScoreCountsOf(s)).total;
 }
 
 bool Query::MemberModel(const std::string& id, MemberView* v) const {
@@ -497,6 +507,7 @@ struct Activity {
   uint64_t seq = 0;
   std::string type, studio, title;
   int64_t points = 0;
+  std::optional<ScoreItem> item;  // the score item the event earns for
 };
 
 // The title and points of an event's data (an Event or a correction's Payload).
@@ -504,20 +515,21 @@ template <typename U>
 void Describe(U u, const Policy& p, Activity* a) {
   if (u.isContactRecorded()) {
     a->title = Text(u.getContactRecorded().getTopic());
-    a->points = p.contact_points;
+    a->item = ScoreItem::kContacts;
   } else if (u.isConsultationHeld()) {
     auto d = u.getConsultationHeld();
     a->title = Text(d.getTopic());
-    a->points = d.getForm() == schema::ConsultationForm::RESEARCH ? p.research_points
-                                                                  : p.consultation_points;
+    a->item = d.getForm() == schema::ConsultationForm::RESEARCH ? ScoreItem::kResearch
+                                                                : ScoreItem::kConsultations;
   } else if (u.isCaseOpened()) {
     a->title = Text(u.getCaseOpened().getSummary());
   } else if (u.isCaseResolved()) {
     a->title = Text(u.getCaseResolved().getSummary());
   } else if (u.isSuggestionSubmitted()) {
     a->title = Text(u.getSuggestionSubmitted().getTitle());
-    a->points = p.suggestion_points;
+    a->item = ScoreItem::kSuggestions;
   }
+  a->points = a->item ? p.Weight(*a->item) : 0;
 }
 
 }  // namespace
@@ -544,22 +556,10 @@ Status Query::RecordJson(const Ledger& ledger, const std::string& id, const std:
   for (const auto& [y, c] : years) w.String(y);
   w.EndArray();
 
-  // The score by item, with the policy's weights.
+  // The score by item, with the policy's weights, caps, base, bonus and grade.
   const state::Counters c =
       years.count(shown) ? years[shown] : state::Counters(state::kScoreCounters, 0);
-  const std::pair<const char*, int64_t> items[] = {
-      {"contacts", policy_.contact_points},       {"consultations", policy_.consultation_points},
-      {"research", policy_.research_points},      {"suggestions", policy_.suggestion_points},
-      {"resolved", policy_.case_resolved_points}, {"adopted", policy_.suggestion_adopted_points}};
-  static_assert(std::size(items) == state::kScoreCounters);
-  int64_t total = 0;
-  for (size_t i = 0; i < std::size(items); ++i) total += c[i] * items[i].second;
-  w.Key("score").BeginObject().Key("total").Int(total).Key("items").BeginArray();
-  for (size_t i = 0; i < std::size(items); ++i) {
-    w.BeginObject().Key("item").String(items[i].first).Key("count").Int(c[i]);
-    w.Key("weight").Int(items[i].second).Key("points").Int(c[i] * items[i].second).EndObject();
-  }
-  w.EndArray().EndObject();
+  w.Key("score").Raw(ScoreJson(ScoreYear(policy_, ScoreCountsOf(c))));
 
   // The events of the year that list the member, with the corrections in force.
   std::vector<Activity> activities;
@@ -595,7 +595,7 @@ Status Query::RecordJson(const Ledger& ledger, const std::string& id, const std:
     return s.ok();
   });
   // Resolutions and adoptions credit the members listed on the opening.
-  auto credits = [&](char tag, const char* type, int64_t points) {
+  auto credits = [&](char tag, const char* type, ScoreItem item) {
     Each(std::string(1, tag), [&](std::string_view, std::string_view value) {
       const state::ItemRecord r = state::ItemRecord::Decode(value);
       if (r.open_seq == 0 || r.close_seq == 0 || r.close_occurred < *start ||
@@ -607,7 +607,8 @@ Status Query::RecordJson(const Ledger& ledger, const std::string& id, const std:
       a.occurred = r.close_occurred;
       a.seq = r.close_seq;
       a.type = type;
-      a.points = points;
+      a.item = item;
+      a.points = policy_.Weight(item);
       Activity opening;
       if (s.ok()) s = read(r.open_seq, &opening);
       a.title = opening.title;
@@ -615,8 +616,8 @@ Status Query::RecordJson(const Ledger& ledger, const std::string& id, const std:
       activities.push_back(std::move(a));
     });
   };
-  credits('K', "CaseResolved", policy_.case_resolved_points);
-  credits('G', "SuggestionAdopted", policy_.suggestion_adopted_points);
+  credits('K', "CaseResolved", ScoreItem::kResolved);
+  credits('G', "SuggestionAdopted", ScoreItem::kAdopted);
   if (!s.ok()) return s;
   std::sort(activities.begin(), activities.end(), [](const Activity& a, const Activity& b) {
     return std::tie(a.occurred, a.seq) < std::tie(b.occurred, b.seq);
@@ -625,7 +626,9 @@ Status Query::RecordJson(const Ledger& ledger, const std::string& id, const std:
   for (const auto& a : activities) {
     w.BeginObject().Key("seq").Int(static_cast<int64_t>(a.seq)).Key("type").String(a.type);
     w.Key("studio").String(a.studio).Key("occurredAt").String(FormatInstant(a.occurred));
-    w.Key("title").String(a.title).Key("points").Int(a.points).EndObject();
+    w.Key("title").String(a.title).Key("points").Int(a.points).Key("item");
+    a.item ? w.String(ScoreItemName(*a.item)) : w.Null();
+    w.EndObject();
   }
   w.EndArray();
   AsOf(w);

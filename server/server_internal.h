@@ -141,6 +141,8 @@ std::string StudioOfStream(const std::string& stream);
 net::awaitable<std::optional<Response>> SessionRoute(Call& c);
 net::awaitable<std::optional<Response>> AdminRoute(Call& c);
 net::awaitable<std::optional<Response>> WorkspaceRoute(Call& c);
+// GET /v1/members/{id}/file (member_file_routes.cc): the member's annual file.
+net::awaitable<Response> MemberFileRoute(Call& c, const std::string& id);
 // Authenticates by bearer token or session cookie; sets c.who, c.session_id and c.csrf.
 bool Authenticate(Call& c);
 // Who a request authenticated as, found once and handed on.

@@ -340,6 +340,11 @@ net::awaitable<std::optional<Response>> WorkspaceRoute(Call& c) {
   std::string id;
   if (path == "/v1/policy") co_return PolicyAnswer(c);
   if (ends_with("/v1/studios/", "/items", &id)) co_return Items(c, id);
+  if (ends_with("/v1/members/", "/file", &id)) {
+    if (!Can(c.who, kReaders)) co_return Forbidden(c.req);
+    if (auto refused = co_await WaitForViews(c)) co_return std::move(*refused);
+    co_return co_await MemberFileRoute(c, id);
+  }
   if (ends_with("/v1/studios/", "/timeline", &id)) co_return Timeline(c, id);
   if (path == "/v1/findings") co_return Findings(c);
   const bool members = path == "/v1/members", committees = path == "/v1/committees",

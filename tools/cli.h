@@ -155,6 +155,8 @@ int ReportCommand(const Args& args);
 int NoticeCommand(const Args& args);
 // export --sheet FILE.xlsx: the live views as a workbook.
 int SheetExportCommand(const Args& args);
+// `report member ID` and `report members` (tools/member_file_cli.cc): the annual file.
+int MemberFileCommand(const Args& args);
 
 // `serve` (tools/serve_cli.cc).
 int ServeCommand(const Args& args);

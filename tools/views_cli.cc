@@ -167,6 +167,10 @@ int NoticeCommand(const Args& args) {
 
 int ReportCommand(const Args& args) {
   if (!args.positional.empty() && args.positional[0] == "notice") return NoticeCommand(args);
+  if (!args.positional.empty() &&
+      (args.positional[0] == "member" || args.positional[0] == "members")) {
+    return MemberFileCommand(args);
+  }
   static const std::map<std::string, projections::Format> kFormats = {
       {"json", projections::Format::kJson},
       {"md", projections::Format::kMarkdown},

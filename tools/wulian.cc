@@ -207,6 +207,20 @@ int Main(int argc, char** argv) {
           {"format", "json|md|csv|html|xlsx", "default json; xlsx needs --out"},
           {"out", "FILE", "write the report to FILE instead of stdout"}},
          ReportCommand);
+  cl.Add("report member",
+         "a member's annual file (一人一档): profile, the year's activities, the score by item "
+         "with its rules, caps and grade, anchored to the log head with the commands that "
+         "prove it",
+         {{"ID", "the member"}},
+         {{"year", "YYYY", "the year (+08:00)"},
+          {"format", "json|html|pdf", "default json"},
+          {"out", "FILE", "write the file to FILE instead of stdout"}},
+         ReportCommand);
+  cl.Add("report members", "every member's annual file, one file per member in DIR", {},
+         {{"year", "YYYY", "the year (+08:00)"},
+          {"format", "json|html|pdf", "default json"},
+          {"out", "DIR", "where the files go (DIR/ID.FORMAT)"}},
+         ReportCommand);
   cl.Add("report notice",
          "the periodic notice (履职通报): studios ranked by activity against the period before, "
          "flags, overdue findings, members for a reminder talk, late recording",

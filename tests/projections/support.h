@@ -348,6 +348,8 @@ class ViewsLedger {
     EXPECT_TRUE(s.ok()) << s.message();
     return *views_;
   }
+  // The policy the view getters use (default: Policy{}).
+  void set_policy(const projections::Policy& policy) { policy_ = policy; }
   TestLedger& test_ledger() { return ledger_; }
   Ledger& ledger() { return ledger_.ledger(); }
   const std::string& dir() const { return ledger_.dir(); }

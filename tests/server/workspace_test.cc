@@ -598,15 +598,17 @@ TEST_F(WorkspaceTest, AMembersYearShowsTheScoreByItemAndTheActivitiesThatEarnedI
   // The corrected contact (1), the resolution of K1 (3) and the suggestion (2); the retracted
   // contact earns nothing, the case openings list M1 with no points.
   EXPECT_TRUE(Has(r, R"("year":"2025","years":["2025"],"score":{"total":6,)")) << r.body;
-  EXPECT_TRUE(Has(r, R"({"item":"contacts","count":1,"weight":1,"points":1})"));
-  EXPECT_TRUE(Has(r, R"({"item":"resolved","count":1,"weight":3,"points":3})"));
+  EXPECT_TRUE(Has(r, R"({"item":"contacts","count":1,"weight":1,"points":1,"pointsBeforeCap":1,)"
+                     R"("cap":null,"bonus":false})"));
+  EXPECT_TRUE(Has(r, R"({"item":"resolved","count":1,"weight":3,"points":3,"pointsBeforeCap":3,)"
+                     R"("cap":null,"bonus":false})"));
   EXPECT_TRUE(Has(
       r,
-      R"({"seq":9,"type":"ContactRecorded","studio":"S01","occurredAt":"2025-03-02T09:30:00+08:00","title":"停车难（更正）","points":1})"))
+      R"({"seq":9,"type":"ContactRecorded","studio":"S01","occurredAt":"2025-03-02T09:30:00+08:00","title":"停车难（更正）","points":1,"item":"contacts"})"))
       << r.body;
   EXPECT_TRUE(Has(
       r,
-      R"({"seq":12,"type":"CaseResolved","studio":"S01","occurredAt":"2025-03-10T09:30:00+08:00","title":"邻里纠纷","points":3})"))
+      R"({"seq":12,"type":"CaseResolved","studio":"S01","occurredAt":"2025-03-10T09:30:00+08:00","title":"邻里纠纷","points":3,"item":"resolved"})"))
       << r.body;
   EXPECT_FALSE(Has(r, R"("seq":8,)"));
   // The points of the activities add up to the total.
@@ -622,6 +624,33 @@ TEST_F(WorkspaceTest, AMembersYearShowsTheScoreByItemAndTheActivitiesThatEarnedI
   }
   EXPECT_EQ(s.Get("/v1/members/M9/record", "auditor").status, 404);
   EXPECT_EQ(s.Get("/v1/members/M1/record", "recorder").status, 403);
+}
+
+TEST_F(WorkspaceTest, AMembersAnnualFileIsTheRecordsYearInJsonHtmlAndPdf) {
+  const Reply record = s.Get(Views("/v1/members/M1/record?year=2025"), "auditor");
+  ASSERT_EQ(record.status, 200);
+  const Reply json = s.Get(Views("/v1/members/M1/file?year=2025&format=json"), "auditor");
+  ASSERT_EQ(json.status, 200) << json.body;
+  EXPECT_EQ(json.content_type, "application/json; charset=utf-8");
+  EXPECT_TRUE(Has(record, R"("score":{"total":6,)"));
+  EXPECT_TRUE(Has(json, R"("bonus":0,"total":6,"grade":null})")) << json.body;
+  EXPECT_TRUE(Has(json, R"("studios":[{"id":"S01","name":"鱼洞街道委员工作室"}])"));
+  EXPECT_TRUE(Has(json, R"("signedHead":{"size":)"));
+  const Reply pdf = s.Get("/v1/members/M1/file?year=2025&format=pdf&download=1", "supervisor");
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.content_type, "application/pdf");
+  EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  EXPECT_EQ(pdf.header("content-disposition"),
+            "attachment; filename=\"wulian-member-M1-2025.pdf\"");
+  EXPECT_TRUE(pdf.body == s.Get("/v1/members/M1/file?year=2025&format=pdf", "auditor").body);
+  const Reply html = s.Get("/v1/members/M1/file?year=2025&format=html", "admin");
+  EXPECT_EQ(html.content_type, "text/html; charset=utf-8");
+  EXPECT_TRUE(Has(html, "<h1>张三 2025 年度履职档案</h1>"));
+  EXPECT_EQ(s.Get("/v1/members/M1/file?year=2025", "recorder").status, 403);
+  EXPECT_EQ(s.Get("/v1/members/M1/file?format=pdf", "auditor").status, 400);
+  EXPECT_EQ(s.Get("/v1/members/M1/file?year=2025&format=docx", "auditor").status, 400);
+  EXPECT_EQ(s.Get("/v1/members/M1/file?year=20x5", "auditor").status, 400);
+  EXPECT_EQ(s.Get("/v1/members/M9/file?year=2025", "auditor").status, 404);
 }
 
 TEST_F(WorkspaceTest, DirectoriesPolicyAndPublicKeyAnswerTheirRoles) {

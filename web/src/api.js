@@ -96,6 +96,8 @@ export const api = {
 
   // reports
   reportUrl: (params) => `/v1/reports${query(params)}`,
+  // the member's annual file (PDF, HTML or JSON), as a download link
+  memberFileUrl: (id, year, format) => `/v1/members/${seg(id)}/file${query({ year, format, download: 1 })}`,
   report: (params) => get('/v1/reports', params, { text: params.format !== 'json' }),
 
   // audit

@@ -323,6 +323,8 @@ export default {
     title: 'Member record: {name}',
     year: 'Year',
     print: 'Print / PDF',
+    filePdf: 'Download the annual file (PDF)',
+    fileHtml: 'Download the file as a page',
     printNow: 'Print',
     back: 'Back to the record',
     scoreTitle: 'Score for {year}',

@@ -324,6 +324,8 @@ export default {
     year: '年度',
     print: '打印 / 导出 PDF',
     printNow: '打印',
+    filePdf: '下载年度履职档案（PDF）',
+    fileHtml: '下载档案网页',
     back: '返回档案',
     scoreTitle: '{year} 年度履职积分',
     item: '项目',
