@@ -174,11 +174,16 @@ Period PreviousPeriod(const Period& p) {
   return Of(Period::kYear, p.year - 1, 0);
 }
 
+int64_t ReminderPointsBelow(const Policy& policy) {
+  const auto& g = policy.grades;
+  return g.size() >= 2 ? g[g.size() - 2].min_points : kReminderPointsBelow;
+}
+
 Status BuildNotice(const Ledger& ledger, const Policy& policy, const NoticeOptions& o,
                    NoticeModel* n) {
   n->period = o.period;
   n->previous = PreviousPeriod(o.period);
-  n->reminder_points_below = o.reminder_points_below;
+  n->reminder_points_below = o.reminder_points_below.value_or(ReminderPointsBelow(policy));
   n->provisional = o.period.end - 1 > o.now_micros;
   if (o.now_micros < o.period.start) {
     return Status::InvalidArgument("period: " + o.period.name + " has not begun");

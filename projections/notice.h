@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,11 +35,16 @@
 
 namespace wulian::projections {
 
-// The reminder threshold: a member whose year's score so far is below this many points is
-// listed for a reminder talk. One yearly target of the default policy's weights: about one
-// contact a month (12 points) falls short of it only with no consultation or suggestion.
-// The policy's grade bands, once it has them, are the place for this number.
+// The reminder threshold without grade bands: a member whose year's score so far is below
+// this many points is listed for a reminder talk. One yearly target of the default policy's
+// weights: about one contact a month (12 points) falls short of it only with no consultation
+// or suggestion.
 inline constexpr int64_t kReminderPointsBelow = 10;
+
+// The reminder threshold of `policy`: with two or more grade bands, the minimum of the
+// lowest band above the last (a score in the last band, e.g. 不称职 < 60, is the reminder
+// list); else kReminderPointsBelow.
+int64_t ReminderPointsBelow(const Policy& policy);
 
 struct Period {
   enum Kind { kYear, kQuarter, kMonth };
@@ -60,8 +66,9 @@ Period PreviousPeriod(const Period& period);
 
 struct NoticeOptions {
   Period period;
-  // Members below this many points in the period's year are listed for a reminder talk.
-  int64_t reminder_points_below = kReminderPointsBelow;
+  // Members below this many points in the period's year are listed for a reminder talk;
+  // unset: ReminderPointsBelow(policy).
+  std::optional<int64_t> reminder_points_below;
   // A directory the replay may create and remove.
   std::string scratch_dir;
   // The ledger clock: a period not ended by then is cut at it (a provisional notice).

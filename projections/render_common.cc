@@ -1,13 +1,26 @@
 // What the renderings of the report share (render_internal.h).
+#include <algorithm>
+
 #include "projections/render_internal.h"
 
 namespace wulian::projections::render_internal {
+namespace {
+
+std::vector<std::string> ScoreRules(const Policy& p) {
+  const bool weights_only =
+      p.base_points == 0 && p.bonus_items.empty() && !p.bonus_cap && p.grades.empty() &&
+      std::none_of(p.caps.begin(), p.caps.end(), [](const auto& cap) { return cap.has_value(); });
+  return weights_only ? std::vector<std::string>{} : p.RuleLines();
+}
+
+}  // namespace
 
 Report::Report(const ReportModel& m)
     : head(m.head),
       axis(AxisName(m.axis)),
       as_of(m.as_of),
       policy(PolicyFields(m.policy)),
+      score_rules(ScoreRules(m.policy)),
       overview(m.views.overview),
       committees(m.views.committees),
       studios(m.views.studios),

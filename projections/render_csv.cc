@@ -35,6 +35,7 @@ void CsvHeadAndOverview(const Report& r, std::string* out) {
   CsvRow({"axis", r.axis}, out);
   CsvRow({"asOf", r.as_of}, out);
   for (const auto& [key, value] : r.policy) CsvRow({"policy." + key, Num(value)}, out);
+  for (const auto& line : r.score_rules) CsvRow({"policy.rule", line}, out);
   *out += "\r\n";
   CsvRow({"metric", "value"}, out);
   for (const char* key : kOverviewCounts) CsvRow({key, Num(r.overview.counts.at(key))}, out);

@@ -150,6 +150,11 @@ void HtmlHeader(const Report& r, std::string* out) {
   *out += "</dl>\n<div class=\"cols\">\n";
   HtmlPolicy(r, false, out);
   HtmlPolicy(r, true, out);
+  if (!r.score_rules.empty()) {
+    *out += "<table><caption>积分细则 <span class=\"en\">scoring rules</span></caption>\n";
+    for (const auto& line : r.score_rules) *out += "<tr>" + Td(H(line)) + "</tr>\n";
+    *out += "</table>\n";
+  }
   *out +=
       "</div>\n<p class=\"note\">时间均为北京时间（+08:00）。本报告由账本日志重放生成，"
       "同一账本、同一参数生成的报告逐字节相同。<span class=\"en\">Times in +08:00. Replayed "

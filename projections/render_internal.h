@@ -48,6 +48,10 @@ struct Report {
   const std::string axis;
   const std::string& as_of;
   const NumberList policy;
+  // The appraisal rules in Chinese (Policy::RuleLines) when the policy has any beyond the
+  // weights (base points, caps, bonus, grades); empty for a policy of weights only, whose
+  // table says it all.
+  const std::vector<std::string> score_rules;
   const OverviewView& overview;
   const std::vector<Committee>& committees;
   const std::vector<Studio>& studios;

@@ -47,6 +47,11 @@ void MdPreamble(const Report& r, std::string* out) {
     MdRow({key, Num(value), label ? label->en : ""}, out);
   }
   *out += "\n";
+  if (!r.score_rules.empty()) {
+    *out += "Scoring rules (积分细则):\n\n";
+    for (const auto& line : r.score_rules) *out += "- " + Md(line) + "\n";
+    *out += "\n";
+  }
 }
 
 void MdOverview(const Report& r, std::string* out) {

@@ -56,6 +56,10 @@ void HeadSheet(const Report& r, Sheet& s) {
     s.Text(key + (label ? std::string(" — ") + label->en : ""));
     s.NextRow();
   }
+  for (const auto& line : r.score_rules) {
+    s.Text("积分细则").Text(line).Text("scoring rule");
+    s.NextRow();
+  }
 }
 
 void OverviewSheet(const Report& r, Sheet& s) {

@@ -14,7 +14,7 @@ packages=(
   libspdlog-dev libgtest-dev
   libssl-dev openssl libsodium-dev
   libcli11-dev libzip-dev libexpat1-dev libxlsxwriter-dev
-  libpango1.0-dev libcairo2-dev poppler-utils
+  libpango1.0-dev libcairo2-dev poppler-utils unzip
   nodejs npm chromium fonts-noto-cjk
 )
 missing=()

@@ -138,9 +138,11 @@ int NoticeCommand(const Args& args) {
   projections::NoticeOptions options;
   Status s = projections::ParsePeriod(args.flags.at("period"), &options.period);
   uint64_t below = 0;
-  if (s.ok()) s = args.Uint("below", projections::kReminderPointsBelow, &below);
+  if (s.ok() && args.flags.count("below")) {
+    s = args.Uint("below", 0, &below);
+    options.reminder_points_below = static_cast<int64_t>(below);
+  }
   if (!s.ok()) return Fail(s);
-  options.reminder_points_below = static_cast<int64_t>(below);
   s = LedgerClock(&options.now_micros);
   options.scratch_dir = args.data + "/notice-" + std::to_string(getpid());
   std::unique_ptr<Ledger> ledger;

@@ -171,6 +171,41 @@ TEST_F(MemberFileCliTest, APublishedPolicyFileGivesCapsBaseBonusAndGrade) {
   EXPECT_NE(text.find("年度上限 2 分（已按上"), std::string::npos) << text;  // the cell wraps
 }
 
+TEST_F(MemberFileCliTest, EveryReportAndTheNoticePrintThePublishedRulesTheyUsed) {
+  const std::string kGrades = "等次：优秀 ≥ 85 分；称职 60–84 分；不称职 ";  // "< 60 分" is escaped
+  // The default policy: weights only, no rule lines (its table says it all).
+  Output md = Report("--as-of 2025-12-31T00:00:00+08:00 --format md");
+  ASSERT_EQ(md.exit_code, 0) << md.out;
+  EXPECT_EQ(md.out.find("积分细则"), std::string::npos);
+  Output notice = Report("notice --period 2025 --format json");
+  ASSERT_EQ(notice.exit_code, 0) << notice.out;
+  EXPECT_NE(notice.out.find(R"("reminderPointsBelow":10)"), std::string::npos) << notice.out;
+  SetPolicy(
+      R"({"licensedDays":90,"inactiveWindowDays":90,"overdueCaseDays":30,"lateWindowDays":90,)"
+      R"("lateMinEvents":5,"latePercent":20,"lateDelayDays":7,"contactPoints":1,)"
+      R"("consultationPoints":2,"researchPoints":3,"suggestionPoints":2,"caseResolvedPoints":2,)"
+      R"("suggestionAdoptedPoints":5,"basePoints":55,"caps":{"contacts":2},)"
+      R"("bonusItems":["adopted"],"bonusCap":4,)"
+      R"("grades":[{"grade":"优秀","min":85},{"grade":"称职","min":60},{"grade":"不称职","min":0}]})");
+  for (const char* format : {"md", "csv", "html"}) {
+    const Output r = Report(std::string("--as-of 2025-12-31T00:00:00+08:00 --format ") + format);
+    ASSERT_EQ(r.exit_code, 0) << format << ": " << r.out;
+    EXPECT_NE(r.out.find(kGrades), std::string::npos) << format << ":\n" << r.out;
+    EXPECT_NE(r.out.find("联系群众 每次 1 分，年度上限 2 分"), std::string::npos) << format;
+  }
+  ASSERT_EQ(
+      Report("--as-of 2025-12-31T00:00:00+08:00 --format xlsx --out " + Path("r.xlsx")).exit_code,
+      0);
+  EXPECT_NE(Stdout("unzip -p " + Path("r.xlsx") + " xl/sharedStrings.xml").find(kGrades),
+            std::string::npos);
+  // The notice's reminder line is the lowest passing grade: below 称职's 60 points.
+  notice = Report("notice --period 2025 --format json");
+  ASSERT_EQ(notice.exit_code, 0) << notice.out;
+  EXPECT_NE(notice.out.find(R"("reminderPointsBelow":60)"), std::string::npos) << notice.out;
+  notice = Report("notice --period 2025 --format json --below 7");
+  EXPECT_NE(notice.out.find(R"("reminderPointsBelow":7)"), std::string::npos) << notice.out;
+}
+
 TEST_F(MemberFileCliTest, ABadPolicyFileIsRefusedSayingWhatIsWrong) {
   SetPolicy(
       R"({"licensedDays":90,"inactiveWindowDays":90,"overdueCaseDays":30,"lateWindowDays":90,)"
