@@ -112,6 +112,9 @@ Status BuildNotice(const Ledger& ledger, const Policy& policy, const NoticeOptio
 Status RenderNoticeJson(const NoticeModel& notice, std::string* out);
 Status RenderNoticeMarkdown(const NoticeModel& notice, std::string* out);
 Status RenderNoticeHtml(const NoticeModel& notice, std::string* out);
+// A4 PDF through documents/ (Pango and Cairo, the Chinese in an embedded CJK font); its
+// dates are the notice's as-of time, so the same notice gives the same bytes.
+Status RenderNoticePdf(const NoticeModel& notice, std::string* out);
 Status RenderNoticeXlsx(const NoticeModel& notice, const std::string& scratch_dir,
                         std::string* out);
 

@@ -2,6 +2,7 @@
 // page and an .xlsx workbook, each a pure function of the NoticeModel, in Chinese first. Each
 // starts with the head the notice is anchored to, its axis and as-of time, the period and the
 // one it is compared with, and the reminder threshold.
+#include "documents/document.h"
 #include "events/time.h"
 #include "projections/json_writer.h"
 #include "projections/notice.h"
@@ -181,7 +182,46 @@ std::vector<std::pair<std::string, std::string>> Preamble(const NoticeModel& n) 
 
 std::string Title(const NoticeModel& n) { return "五联委员工作室履职通报 — " + n.period.zh; }
 
+// A column's share of the page: its widest cell (CJK counting double), within bounds, so
+// that short codes stay narrow and reasons and names get the room.
+constexpr double kPdfColumnWidthMin = 4, kPdfColumnWidthMax = 36;
+
+documents::Table PdfTable(const Table& t) {
+  documents::Table out;
+  for (size_t i = 0; i < t.header.size(); ++i) {
+    double widest = DisplayWidth(t.header[i]) + 2;
+    for (const auto& row : t.rows) widest = std::max(widest, DisplayWidth(row[i]) + 2);
+    out.columns.push_back({t.header[i], std::clamp(widest, kPdfColumnWidthMin, kPdfColumnWidthMax),
+                           t.align[i] == 'r' ? documents::Align::kRight : documents::Align::kLeft});
+  }
+  out.rows = t.rows;
+  return out;
+}
+
 }  // namespace
+
+Status RenderNoticePdf(const NoticeModel& n, std::string* out) {
+  documents::Document doc(Title(n));
+  doc.KeyValues(Preamble(n));
+  for (const Section& section : kSections) {
+    doc.Heading(section.zh);
+    const std::string note = SectionNote(section, n);
+    if (!note.empty()) doc.Paragraph(note);
+    const Table t = section.table(n);
+    if (t.rows.empty()) {
+      doc.Paragraph("（无）");
+    } else {
+      doc.AddTable(PdfTable(t));
+    }
+  }
+  documents::PdfOptions options;
+  // "2026-09-30T23:59:59.999+08:00" → "2026-09-30T23:59:59+08:00"
+  const std::string& t = n.report.as_of;
+  const size_t dot = t.find('.');
+  options.date = dot == std::string::npos ? t : t.substr(0, dot) + t.substr(t.size() - 6);
+  options.subject = "履职通报 " + n.period.name;
+  return documents::RenderPdf(doc, options, out);
+}
 
 Status RenderNoticeJson(const NoticeModel& n, std::string* out) {
   const ReportModel& r = n.report;

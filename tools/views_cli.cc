@@ -121,7 +121,7 @@ int SheetExportCommand(const Args& args) {
 }
 
 int NoticeCommand(const Args& args) {
-  static const char* const kFormats[] = {"md", "html", "xlsx", "json"};
+  static const char* const kFormats[] = {"md", "html", "xlsx", "pdf", "json"};
   auto flag = [&](const char* name, const char* fallback) {
     auto it = args.flags.find(name);
     return it == args.flags.end() ? std::string(fallback) : it->second;
@@ -130,10 +130,10 @@ int NoticeCommand(const Args& args) {
   const bool known =
       std::find(std::begin(kFormats), std::end(kFormats), format) != std::end(kFormats);
   if (args.positional.size() != 1 || !args.flags.count("period") || !known ||
-      (format == "xlsx" && !args.flags.count("out"))) {
+      ((format == "xlsx" || format == "pdf") && !args.flags.count("out"))) {
     return Fail(Status::InvalidArgument(
-        "usage: report notice --period YYYY-Qn|YYYY-MM|YYYY [--format md|html|xlsx|json] "
-        "[--below POINTS] [--out FILE] (xlsx needs --out)"));
+        "usage: report notice --period YYYY-Qn|YYYY-MM|YYYY [--format md|html|xlsx|pdf|json] "
+        "[--below POINTS] [--out FILE] (xlsx and pdf need --out)"));
   }
   projections::NoticeOptions options;
   Status s = projections::ParsePeriod(args.flags.at("period"), &options.period);
@@ -156,6 +156,7 @@ int NoticeCommand(const Args& args) {
     if (format == "md") s = projections::RenderNoticeMarkdown(notice, &out);
     if (format == "html") s = projections::RenderNoticeHtml(notice, &out);
     if (format == "json") s = projections::RenderNoticeJson(notice, &out);
+    if (format == "pdf") s = projections::RenderNoticePdf(notice, &out);
     if (format == "xlsx") s = projections::RenderNoticeXlsx(notice, options.scratch_dir, &out);
   }
   if (s.ok() && args.flags.count("out")) {

@@ -226,7 +226,7 @@ int Main(int argc, char** argv) {
          "flags, overdue findings, members for a reminder talk, late recording",
          {},
          {{"period", "2026-Q3|2026-11|2026", "a quarter, a month or a year (+08:00)"},
-          {"format", "md|html|xlsx|json", "default md; xlsx needs --out"},
+          {"format", "md|html|xlsx|pdf|json", "default md; xlsx and pdf need --out"},
           {"below", "POINTS", "the reminder line: a score below it in the period's year"},
           {"out", "FILE", "write the notice to FILE instead of stdout"}},
          ReportCommand);
