@@ -615,34 +615,9 @@ net::awaitable<Response> Report(Call& c) {
                                "hit");
     }
   }
-  // At most running + queued reports are in hand; the rest are told to come back.
-  const int limit = c.impl.options.reports_running_max + c.impl.options.reports_queued_max;
-  if (c.impl.reports_admitted.fetch_add(1) >= limit) {
-    c.impl.reports_admitted.fetch_sub(1);
-    co_return ErrorResponse(
-        c.req, Status::Unavailable("too many reports are being built; retry in a moment"));
-  }
-  struct Release {
-    std::atomic<int>& admitted;
-    ~Release() { admitted.fetch_sub(1); }
-  } release{c.impl.reports_admitted};
-  const auto admitted = Clock::now();
-  auto build = [&c, options, admitted]() -> net::awaitable<std::pair<Status, std::string>> {
-    std::string out;
-    // A request that waited longer than its client would have is dropped, not built.
-    if (Clock::now() - admitted > std::chrono::milliseconds(c.impl.options.request_timeout_ms)) {
-      co_return std::make_pair(Status::Unavailable("the report waited too long; retry"), out);
-    }
-    // Nor is one whose client has gone while it waited.
-    if (c.client_gone && c.client_gone()) {
-      c.impl.metrics.reports_dropped.fetch_add(1);
-      co_return std::make_pair(Status::Unavailable("the client has gone"), out);
-    }
-    Status s = projections::BuildReport(*c.impl.parts.ledger, *c.impl.parts.policy, options, &out);
-    co_return std::make_pair(s, std::move(out));
-  };
-  auto [s, body] =
-      co_await net::co_spawn(c.impl.blocking.get_executor(), build(), net::use_awaitable);
+  auto [s, body] = co_await BuildDocument(c, [&](std::string* out) {
+    return projections::BuildReport(*c.impl.parts.ledger, *c.impl.parts.policy, options, out);
+  });
   if (!s.ok()) co_return ErrorResponse(c.req, s);
   if (!cached_path.empty()) StoreReport(c.impl, cached_path, body);
   co_return ReportResponse(c, std::move(body), kFormats.at(format).second, axis, format,

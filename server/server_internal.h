@@ -141,8 +141,16 @@ std::string StudioOfStream(const std::string& stream);
 net::awaitable<std::optional<Response>> SessionRoute(Call& c);
 net::awaitable<std::optional<Response>> AdminRoute(Call& c);
 net::awaitable<std::optional<Response>> WorkspaceRoute(Call& c);
-// GET /v1/members/{id}/file (member_file_routes.cc): the member's annual file.
+// The downloads of document_routes.cc: GET /v1/members/{id}/file (the member's annual file),
+// /v1/notice (the periodic notice), /v1/views.xlsx (the views as a workbook).
 net::awaitable<Response> MemberFileRoute(Call& c, const std::string& id);
+net::awaitable<Response> NoticeRoute(Call& c);
+net::awaitable<Response> ViewsWorkbookRoute(Call& c);
+// Runs `build` on the blocking pool under the reports' admission limit (UNAVAILABLE beyond
+// it); a build that waited longer than the request timeout, or whose client has gone, is
+// dropped unbuilt.
+net::awaitable<std::pair<Status, std::string>> BuildDocument(
+    Call& c, std::function<Status(std::string*)> build);
 // Authenticates by bearer token or session cookie; sets c.who, c.session_id and c.csrf.
 bool Authenticate(Call& c);
 // Who a request authenticated as, found once and handed on.

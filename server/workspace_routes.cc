@@ -339,6 +339,12 @@ net::awaitable<std::optional<Response>> WorkspaceRoute(Call& c) {
   };
   std::string id;
   if (path == "/v1/policy") co_return PolicyAnswer(c);
+  if (path == "/v1/notice") co_return co_await NoticeRoute(c);
+  if (path == "/v1/views.xlsx") {
+    if (!Can(c.who, kReaders)) co_return Forbidden(c.req);
+    if (auto refused = co_await WaitForViews(c)) co_return std::move(*refused);
+    co_return co_await ViewsWorkbookRoute(c);
+  }
   if (ends_with("/v1/studios/", "/items", &id)) co_return Items(c, id);
   if (ends_with("/v1/members/", "/file", &id)) {
     if (!Can(c.who, kReaders)) co_return Forbidden(c.req);

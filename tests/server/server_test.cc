@@ -576,6 +576,34 @@ TEST(ServerTest, ReportsComeAsWorkbooksToo) {
             "attachment; filename=\"wulian-report-recorded-202507010000000800.xlsx\"");
 }
 
+TEST(ServerTest, TheNoticeAndTheViewsWorkbookAreReadersDownloads) {
+  ServedLedger s;
+  for (const char* format : {"md", "html", "json", "pdf", "xlsx"}) {
+    const std::string target = std::string("/v1/notice?period=2025-Q3&format=") + format;
+    const Reply reply = s.Get(target, "auditor");
+    ASSERT_EQ(reply.status, 200) << format << ": " << reply.body.substr(0, 200);
+    EXPECT_EQ(s.Get(target, "supervisor").body, reply.body) << format << ": the same bytes";
+    EXPECT_EQ(s.Get(target, "recorder").status, 403) << format;
+  }
+  EXPECT_EQ(s.Get("/v1/notice?period=2025-Q3&format=pdf").content_type, "application/pdf");
+  EXPECT_EQ(s.Get("/v1/notice?period=2025-Q3&format=pdf").body.substr(0, 5), "%PDF-");
+  EXPECT_EQ(s.Get("/v1/notice?period=2025-11&format=md&download=1").header("content-disposition"),
+            "attachment; filename=\"wulian-notice-2025-11.md\"");
+  EXPECT_NE(s.Get("/v1/notice?period=2025-Q3&format=md&below=1000").body.find("低于1000分"),
+            std::string::npos);
+  for (const char* bad : {"period=2025-Q5", "period=2025-Q3&format=docx", "",
+                          "period=2025&below=-1", "period=2999"}) {
+    const Reply r = s.Get(std::string("/v1/notice?") + bad);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+  }
+  const Reply book = s.Get("/v1/views.xlsx?download=1", "auditor");
+  ASSERT_EQ(book.status, 200) << book.body.substr(0, 200);
+  EXPECT_EQ(book.body.substr(0, 2), "PK");
+  EXPECT_TRUE(
+      book.header("content-disposition").starts_with("attachment; filename=\"wulian-views-"));
+  EXPECT_EQ(s.Get("/v1/views.xlsx", "recorder").status, 403);
+}
+
 TEST(ServerTest, HostileHttpGetsTheRightStatusAndTheServerStaysUp) {
   ServedLedger s(/*request_timeout_ms=*/300);
   EXPECT_EQ(s.Call(http::verb::delete_, "/v1/events").status, 405);

@@ -99,6 +99,10 @@ export const api = {
   // the member's annual file (PDF, HTML or JSON), as a download link
   memberFileUrl: (id, year, format) => `/v1/members/${seg(id)}/file${query({ year, format, download: 1 })}`,
   report: (params) => get('/v1/reports', params, { text: params.format !== 'json' }),
+  // the periodic notice (履职通报) of a period, and the views as a workbook, as download links
+  noticeUrl: (period, format) => `/v1/notice${query({ period, format, download: 1 })}`,
+  notice: (period) => get('/v1/notice', { period, format: 'json' }),
+  viewsWorkbookUrl: () => '/v1/views.xlsx?download=1',
 
   // audit
   head: () => get('/v1/audit/head'),

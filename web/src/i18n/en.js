@@ -260,7 +260,7 @@ export default {
     state: 'State',
     none: 'No open findings',
   },
-  studios: { title: 'Studios', count: '{n} in all' },
+  studios: { title: 'Studios', count: '{n} in all', exportXlsx: 'Export to Excel (studios, members, committees)' },
   studio: {
     name: 'Studio',
     linkType: 'Type',
@@ -383,6 +383,14 @@ export default {
     download: 'Download:',
     format: { json: 'JSON', md: 'Markdown', csv: 'CSV', html: 'HTML', xlsx: 'Excel workbook (xlsx)' },
     previewTitle: 'Report preview',
+    notice: {
+      title: 'Periodic notice',
+      help: 'A quarter, a month or a year: studios ranked by activity (against the period before), flagged studios and why, overdue findings, members for a reminder talk, late recording. On the occurred axis, anchored to a log head.',
+      period: 'Period',
+      periodHelp: 'e.g. 2026-Q3 (quarter), 2026-11 (month), 2026 (year)',
+      invalid: 'Write the period as 2026-Q3, 2026-11 or 2026',
+      format: { pdf: 'PDF (printable)', xlsx: 'Excel (xlsx)', html: 'HTML', md: 'Markdown' },
+    },
   },
   audit: {
     title: 'Audit',

@@ -260,7 +260,7 @@ export default {
     state: '状态',
     none: '没有待整改问题',
   },
-  studios: { title: '工作室', count: '共 {n} 个' },
+  studios: { title: '工作室', count: '共 {n} 个', exportXlsx: '导出 Excel（工作室、委员、专委会）' },
   studio: {
     name: '工作室',
     linkType: '类型',
@@ -383,6 +383,14 @@ export default {
     download: '下载：',
     format: { json: 'JSON', md: 'Markdown', csv: 'CSV', html: 'HTML', xlsx: 'Excel 表格（xlsx）' },
     previewTitle: '报告预览',
+    notice: {
+      title: '履职通报',
+      help: '某季度、某月或某年的通报：工作室活跃度排名（与上期对比）、被标记的工作室及原因、逾期未整改问题、谈话提醒名单、补录情况。按发生时间计，注明所依据的账本位置。',
+      period: '期间',
+      periodHelp: '如 2026-Q3（季度）、2026-11（月）、2026（年）',
+      invalid: '期间格式不对：请写 2026-Q3、2026-11 或 2026',
+      format: { pdf: 'PDF（可打印）', xlsx: 'Excel 表格（xlsx）', html: 'HTML', md: 'Markdown' },
+    },
   },
   audit: {
     title: '审计核验',
