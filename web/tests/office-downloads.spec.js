@@ -8,7 +8,7 @@ import { test, expect, signIn, otherDesk } from './fixtures.js';
 test('the reports page downloads the notice of a period as a PDF whose text is its ranking', async ({ page }) => {
   await signIn(page, 'duda');
   await page.goto('/reports');
-  const period = page.getByTestId('notice-period').locator('input');
+  const period = page.locator('#notice-period');
   await period.fill('Q3');
   await expect(page.getByTestId('notice-invalid')).toHaveText('期间格式不对：请写 2026-Q3、2026-11 或 2026');
   await expect(page.getByTestId('notice-pdf')).toHaveCount(0);
