@@ -51,6 +51,10 @@ for (const [size, viewport] of Object.entries(SIZES)) {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${p.name} fits the ${size} width`).toBeLessThanOrEqual(1);
       await page.screenshot({ path: shotPath(`${size}-${p.name}`), fullPage: true });
+      if (p.name === 'reports' && size === 'desktop') {
+        await page.getByTestId('notice-card').screenshot({ path: shotPath('notice-card') });
+      }
+      if (p.name === 'studios' && size === 'desktop') await page.screenshot({ path: shotPath('studios-viewport') });
       if (p.name === 'member-print' && size === 'desktop') {
         await page.emulateMedia({ media: 'print' });
         await expect(page.locator('.no-print').first()).toBeHidden();
