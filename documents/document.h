@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -85,6 +86,10 @@ struct PdfOptions {
 
 // The document as a PDF file. IOError if cairo fails (it then says why).
 Status RenderPdf(const Document& document, const PdfOptions& options, std::string* pdf);
+
+// `s` as HTML text or an attribute value: & < > " ' escaped, control characters other than
+// tab and line ends replaced by U+FFFD.
+std::string EscapeHtml(std::string_view s);
 
 // The document as one self-contained HTML page (lang zh-CN, inline CSS, A4 print rules,
 // table headers repeated on every printed page).

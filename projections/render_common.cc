@@ -1,6 +1,7 @@
 // What the renderings of the report share (render_internal.h).
 #include <algorithm>
 
+#include "documents/document.h"
 #include "projections/render_internal.h"
 
 namespace wulian::projections::render_internal {
@@ -180,37 +181,7 @@ bool IsAsciiAlnum(char c) {
 }
 
 // `s` as HTML text or attribute value.
-std::string H(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-            c == 0x7f) {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out;
-}
+std::string H(std::string_view s) { return documents::EscapeHtml(s); }
 
 // `s` as the text of a table cell: characters Markdown would act on are escaped, line
 // breaks become spaces.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -30,6 +31,16 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// What a shell `command` prints on stdout (its stderr is dropped).
+inline std::string Stdout(const std::string& command) {
+  std::string out;
+  std::FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
+  char buf[65536];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  pclose(pipe);
+  return out;
+}
 
 inline constexpr char kNow[] = "2025-06-30T12:00:00+08:00";
 

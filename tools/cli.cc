@@ -182,6 +182,15 @@ std::FILE* CreateOutputFile(const std::string& path) {
   return file;
 }
 
+Status WriteOutput(const std::string& path, const std::string& bytes) {
+  std::FILE* file = CreateOutputFile(path);
+  const bool ok =
+      file != nullptr && std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
+  if (file == nullptr || std::fclose(file) != 0 || !ok)
+    return Status::IOError("cannot write " + path);
+  return Status::OK();
+}
+
 Status CheckPrivate(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return Status::OK();

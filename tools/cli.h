@@ -89,6 +89,8 @@ void KeepDataPrivate();
 // Creates or truncates a file the caller asked for (a report, demo lines) with the caller's
 // umask, not the ledger's. Null on failure.
 std::FILE* CreateOutputFile(const std::string& path);
+// Writes `bytes` to the file the caller asked for (CreateOutputFile); IOError naming it.
+Status WriteOutput(const std::string& path, const std::string& bytes);
 // OK unless `path` exists and its group or others may read or write it (a signing key, the
 // access journal): then an error that says so and how to fix it.
 Status CheckPrivate(const std::string& path);

@@ -39,15 +39,6 @@ Status Render(const memberfile::MemberFile& file, FileFormat format, std::string
   return Status::InvalidArgument("unknown format");
 }
 
-Status WriteTo(const std::string& path, const std::string& bytes) {
-  std::FILE* file = CreateOutputFile(path);
-  const bool ok =
-      file != nullptr && std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
-  if (file == nullptr || std::fclose(file) != 0 || !ok)
-    return Status::IOError("cannot write " + path);
-  return Status::OK();
-}
-
 // A member id as a file name: ids are checked on the way in, but a name is never a path.
 bool SafeFileName(const std::string& id) {
   return !id.empty() && id[0] != '.' && id.find('/') == std::string::npos &&
@@ -89,7 +80,7 @@ int MemberFileCommand(const Args& args) {
   if (one) {
     s = build(args.positional[1], &bytes);
     if (s.ok() && out != args.flags.end()) {
-      s = WriteTo(out->second, bytes);
+      s = WriteOutput(out->second, bytes);
       bytes.clear();
     }
     if (!s.ok()) return Fail(s);
@@ -106,7 +97,7 @@ int MemberFileCommand(const Args& args) {
       return Fail(Status::InvalidArgument("member id unfit as a file name: " + id));
     const std::string path = out->second + "/" + id + "." + format;
     s = build(id, &bytes);
-    if (s.ok()) s = WriteTo(path, bytes);
+    if (s.ok()) s = WriteOutput(path, bytes);
     if (!s.ok()) return Fail(s);
     listed += (written++ == 0 ? "" : ",") + JsonString(path);
   }

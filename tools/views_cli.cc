@@ -88,16 +88,6 @@ int RebuildCommand(const Args& args) {
   return 0;
 }
 
-// Writes `bytes` to `path` (created with CreateOutputFile's permissions).
-Status WriteOutput(const std::string& path, const std::string& bytes) {
-  std::FILE* file = CreateOutputFile(path);
-  const bool ok =
-      file != nullptr && std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
-  if (file == nullptr || std::fclose(file) != 0 || !ok)
-    return Status::IOError("cannot write " + path);
-  return Status::OK();
-}
-
 int SheetExportCommand(const Args& args) {
   if (!args.positional.empty() || args.flags.at("sheet").empty()) {
     return Fail(Status::InvalidArgument("usage: export --sheet FILE.xlsx"));

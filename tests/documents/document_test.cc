@@ -20,18 +20,8 @@ using documents::Align;
 using documents::Document;
 using documents::PdfOptions;
 using documents::Table;
+using testing::Stdout;
 using testing::TempDir;
-
-// What `command` prints on stdout.
-std::string Stdout(const std::string& command) {
-  std::string out;
-  std::FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  pclose(pipe);
-  return out;
-}
 
 std::vector<std::string> LinesOf(const std::string& text) {
   std::vector<std::string> lines;

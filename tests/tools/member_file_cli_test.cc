@@ -18,18 +18,9 @@ using testing::Event;
 using testing::Lines;
 using testing::Output;
 using testing::Registry;
+using testing::Stdout;
 using testing::TempDir;
 using testing::Wulian;
-
-std::string Stdout(const std::string& command) {
-  std::string out;
-  std::FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  pclose(pipe);
-  return out;
-}
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

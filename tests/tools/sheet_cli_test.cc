@@ -274,15 +274,7 @@ TEST_F(SheetCliTest, TheNoticeAsPdfIsItsRankingInRealChineseTextOnA4AndByteStabl
   ASSERT_EQ(Wulian(dir(), args + a).exit_code, 0);
   ASSERT_EQ(Wulian(dir(), args + b).exit_code, 0);
   EXPECT_EQ(ReadBytes(a), ReadBytes(b));
-  auto run = [](const std::string& command) {
-    std::string out;
-    std::FILE* pipe = popen(command.c_str(), "r");
-    char buf[65536];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-    pclose(pipe);
-    return out;
-  };
-  const std::string text = run("pdftotext -layout " + a + " -");
+  const std::string text = testing::Stdout("pdftotext -layout " + a + " -");
   EXPECT_NE(text.find("五联委员工作室履职通报 — 2026年第三季度"), std::string::npos) << text;
   EXPECT_NE(text.find("谈话提醒名单"), std::string::npos);
   // Every studio of the ranking is in the text, in the ranking's order.
@@ -295,8 +287,8 @@ TEST_F(SheetCliTest, TheNoticeAsPdfIsItsRankingInRealChineseTextOnA4AndByteStabl
     ASSERT_NE(found, std::string::npos) << Str(s, "name");
     at = found;
   }
-  EXPECT_NE(run("pdfinfo " + a).find("595.276 x 841.89 pts (A4)"), std::string::npos);
-  EXPECT_NE(run("pdffonts " + a).find("NotoSansCJK"), std::string::npos);
+  EXPECT_NE(testing::Stdout("pdfinfo " + a).find("595.276 x 841.89 pts (A4)"), std::string::npos);
+  EXPECT_NE(testing::Stdout("pdffonts " + a).find("NotoSansCJK"), std::string::npos);
 }
 
 }  // namespace
