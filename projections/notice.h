@@ -40,6 +40,8 @@ namespace wulian::projections {
 // weights: about one contact a month (12 points) falls short of it only with no consultation
 // or suggestion.
 inline constexpr int64_t kReminderPointsBelow = 10;
+// The largest reminder threshold one may ask for (--below, &below=).
+inline constexpr uint64_t kReminderPointsBelowMax = 1'000'000'000;
 
 // The reminder threshold of `policy`: with two or more grade bands, the minimum of the
 // lowest band above the last (a score in the last band, e.g. 不称职 < 60, is the reminder

@@ -43,9 +43,12 @@ std::string Param(const Call& c, const char* name, const char* fallback = "") {
   return it == c.target.query.end() ? std::string(fallback) : it->second;
 }
 
-// The answer: `body` as `type`, an attachment named `filename` with ?download=1.
+// The answer: `body` as built (the bytes the CLI writes to --out; no newline is added, which
+// would break a zip) as `type`, an attachment named `filename` with ?download=1.
 Response Document(Call& c, std::string body, const char* type, const std::string& filename) {
-  Response res = JsonResponse(c.req, http::status::ok, std::move(body));
+  Response res = JsonResponse(c.req, http::status::ok, std::string());
+  res.body() = std::move(body);
+  res.prepare_payload();
   res.set(http::field::content_type, type);
   if (Param(c, "download") == "1") {
     res.set(http::field::content_disposition, "attachment; filename=\"" + filename + "\"");
@@ -132,7 +135,11 @@ net::awaitable<Response> NoticeRoute(Call& c) {
   if (s.ok() && !Param(c, "below").empty()) {
     std::optional<uint64_t> below;
     s = UintParam(c.target, "below", &below);
-    if (below) options.reminder_points_below = static_cast<int64_t>(*below);
+    if (s.ok() && *below > projections::kReminderPointsBelowMax) {
+      s = Status::InvalidArgument("below: at most " +
+                                  std::to_string(projections::kReminderPointsBelowMax));
+    }
+    if (s.ok()) options.reminder_points_below = static_cast<int64_t>(*below);
   }
   if (!s.ok()) co_return ErrorResponse(c.req, s);
   options.now_micros = SystemNowMicros();

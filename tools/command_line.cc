@@ -1,6 +1,7 @@
 #include "tools/command_line.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <deque>
 #include <iostream>
 #include <map>
@@ -138,15 +139,44 @@ int CommandLine::Run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string where = "wulian";
-    for (const CLI::App* a = &app; !a->get_subcommands().empty();) {
-      a = a->get_subcommands().front();
-      where += " " + a->get_name();
+    size_t depth = 0;
+    const CLI::App* group = &app;
+    for (; !group->get_subcommands().empty(); ++depth) {
+      group = group->get_subcommands().front();
+      where += " " + group->get_name();
     }
     std::cerr << "see `" << where << " --help`\n";
+    // A group given a word that is none of its commands: say which word.
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr &&
+        !group->get_subcommands({}).empty()) {
+      size_t words = 0;
+      for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--data") {
+          ++i;
+        } else if (!a.starts_with("-") && words++ == depth) {
+          return Fail(Status::InvalidArgument("unknown command " + where.substr(7) + " " + a));
+        }
+      }
+    }
     return Fail(Status::InvalidArgument(e.what()));
   }
   Impl::Node* node = impl_->Selected();
   LEDGER_ASSERT(node != nullptr, "command table");  // require_subcommand holds for every group
+  // An option of an enclosing command ("report --axis") falls through to it from a command
+  // within ("report notice"), which would ignore it: refused.
+  for (const Impl::Node& outer : impl_->storage) {
+    if (&outer == node || outer.words.size() >= node->words.size() ||
+        !std::equal(outer.words.begin(), outer.words.end(), node->words.begin()))
+      continue;
+    for (const auto& [name, option] : outer.options) {
+      if (option->count() == 0) continue;
+      std::string path;
+      for (const auto& w : node->words) path += (path.empty() ? "" : " ") + w;
+      std::cerr << "see `wulian " << path << " --help`\n";
+      return Fail(Status::InvalidArgument("--" + name + " is not an option of " + path));
+    }
+  }
   Args args;
   args.data = impl_->data;
   args.positional.assign(node->words.begin() + 1, node->words.end());

@@ -130,6 +130,10 @@ int NoticeCommand(const Args& args) {
   uint64_t below = 0;
   if (s.ok() && args.flags.count("below")) {
     s = args.Uint("below", 0, &below);
+    if (s.ok() && below > projections::kReminderPointsBelowMax) {
+      s = Status::InvalidArgument("--below: at most " +
+                                  std::to_string(projections::kReminderPointsBelowMax));
+    }
     options.reminder_points_below = static_cast<int64_t>(below);
   }
   if (!s.ok()) return Fail(s);

@@ -591,8 +591,15 @@ TEST(ServerTest, TheNoticeAndTheViewsWorkbookAreReadersDownloads) {
             "attachment; filename=\"wulian-notice-2025-11.md\"");
   EXPECT_NE(s.Get("/v1/notice?period=2025-Q3&format=md&below=1000").body.find("低于1000分"),
             std::string::npos);
-  for (const char* bad : {"period=2025-Q5", "period=2025-Q3&format=docx", "",
-                          "period=2025&below=-1", "period=2999"}) {
+  // A workbook is sent as built: its zip's end record closes the body.
+  for (const char* target : {"/v1/notice?period=2025-Q3&format=xlsx", "/v1/views.xlsx"}) {
+    const std::string body = s.Get(target).body;
+    ASSERT_GT(body.size(), 22u) << target;
+    EXPECT_EQ(body.substr(body.size() - 22, 4), std::string("PK\x05\x06")) << target;
+  }
+  for (const char* bad :
+       {"period=2025-Q5", "period=2025-Q3&format=docx", "", "period=2025&below=-1", "period=2999",
+        "period=2025&below=18446744073709551615", "period=2025&below=1000000001"}) {
     const Reply r = s.Get(std::string("/v1/notice?") + bad);
     EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
   }

@@ -63,13 +63,17 @@ TEST(CommandLineTest, UsageErrorsAreOneErrorShapeExitTwoAndDoNothing) {
   for (const char* args :
        {"", "nosuch", "init extra", "init --bogus", "export --from", "export --from 1 --to",
         "query", "query studio", "query studio S01 S02", "query nosuch", "token", "user add",
-        "proof consistency 1", "rebuild studio member", "serve --insecure-http=maybe"}) {
+        "proof consistency 1", "rebuild studio member", "serve --insecure-http=maybe",
+        "report notice --period 2026-Q3 --axis recorded", "report --out x notice --period 2026-Q3",
+        "report members --year 2025 --out d --as-of 2025-01-01T00:00:00Z", "token create"}) {
     const Output o = Wulian(dir.path(), args);
     EXPECT_EQ(o.exit_code, 2) << args << ": " << o.out;
     EXPECT_TRUE(std::regex_match(o.out, shape)) << args << ": " << o.out;
     EXPECT_FALSE(std::filesystem::exists(dir.path() + "/ledger")) << args;
   }
   EXPECT_NE(Wulian(dir.path(), "nosuch").out.find("unknown command nosuch"), std::string::npos);
+  EXPECT_NE(Wulian(dir.path(), "token create").out.find("unknown command token create"),
+            std::string::npos);
   // --data may stand before or after the command, with or without "=".
   ASSERT_EQ(Wulian(dir.path(), "init").exit_code, 0);
   const std::string bin = testing::Bin(), data = dir.path() + "/ledger";

@@ -264,6 +264,8 @@ TEST_F(SheetCliTest, NoticeSameArgumentsSameBytesAndBadPeriodsRefused) {
     EXPECT_NE(r.out.find("YYYY-Q1"), std::string::npos) << r.out;
   }
   EXPECT_EQ(Wulian(dir(), "report notice").exit_code, 2);
+  EXPECT_EQ(Wulian(dir(), "report notice --period 2026 --below 18446744073709551615").exit_code, 2)
+      << "no threshold wraps to a negative one";
   EXPECT_EQ(Wulian(dir(), "report notice --period 2026-Q3 --format pdf").exit_code, 2)
       << "a PDF needs --out";
 }
