@@ -66,45 +66,78 @@ class Gb18030 {
   iconv_t cd_;
 };
 
-// Splits `bytes` into records of raw fields. Fails on a quoted field that never ends.
-Status SplitRecords(std::string_view bytes, std::vector<std::vector<std::string>>* records,
-                    uint64_t* where_row) {
+// A record of raw fields and its row number (1-based, counting every record).
+struct Record {
+  uint64_t number = 0;
+  std::vector<std::string> fields;
+};
+
+// Splits `bytes` into the records that have some content, with their row numbers. Fails on
+// a quoted field that never ends, on content beyond kSheetColumnsMax columns, and beyond
+// kSheetRowsMax data rows, as soon as it sees them: empty fields past the last column and
+// empty records are dropped, so memory is bounded by the limits, not by the file.
+Status SplitRecords(std::string_view bytes, std::vector<Record>* records, uint64_t* where_row) {
   std::vector<std::string> record(1);
-  bool quoted = false, was_quoted = false;
-  uint64_t record_start_line = 1;
-  for (size_t i = 0; i < bytes.size(); ++i) {
+  size_t fields = 1;  // in this record, stored or not
+  bool quoted = false, was_quoted = false, content = false;
+  uint64_t number = 1;
+  auto put = [&](char c) -> Status {
+    if (fields > kSheetColumnsMax) {
+      *where_row = number;
+      return Status::InvalidEvent("第 " + std::to_string(number) + " 行的第 " +
+                                  std::to_string(fields) + " 列超出 " +
+                                  std::to_string(kSheetColumnsMax) + " 列的上限");
+    }
+    record.back() += c;
+    content = true;
+    return Status::OK();
+  };
+  auto end_record = [&]() -> Status {
+    if (content || was_quoted) {
+      if (number > kSheetRowsMax + 1) {  // the header row and kSheetRowsMax data rows
+        *where_row = number;
+        return Status::InvalidEvent("表格超过 " + std::to_string(kSheetRowsMax) +
+                                    " 行数据的上限（表头之外）：请分成几个文件导入");
+      }
+      records->push_back({number, std::move(record)});
+    }
+    record.assign(1, std::string());
+    fields = 1;
+    content = was_quoted = false;
+    ++number;
+    return Status::OK();
+  };
+  Status s;
+  for (size_t i = 0; s.ok() && i < bytes.size(); ++i) {
     const char c = bytes[i];
     if (quoted) {
       if (c == '"' && i + 1 < bytes.size() && bytes[i + 1] == '"') {
-        record.back() += '"';
+        s = put('"');
         ++i;
       } else if (c == '"') {
         quoted = false;
       } else {
-        record.back() += c;
+        s = put(c);
       }
     } else if (c == '"' && record.back().empty() && !was_quoted) {
       quoted = was_quoted = true;
+      if (fields > kSheetColumnsMax) s = put('"');  // names the row and column
     } else if (c == ',') {
-      record.emplace_back();
+      if (++fields <= kSheetColumnsMax) record.emplace_back();
       was_quoted = false;
     } else if (c == '\r' || c == '\n') {
       if (c == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n') ++i;
-      records->push_back(std::move(record));
-      record.assign(1, std::string());
-      was_quoted = false;
-      record_start_line = records->size() + 1;
+      s = end_record();
     } else {
-      record.back() += c;
+      s = put(c);
     }
   }
+  if (!s.ok()) return s;
   if (quoted) {
-    *where_row = record_start_line;
-    return Status::InvalidEvent("第 " + std::to_string(record_start_line) +
-                                " 行的引号没有闭合（\"）");
+    *where_row = number;
+    return Status::InvalidEvent("第 " + std::to_string(number) + " 行的引号没有闭合（\"）");
   }
-  if (record.size() > 1 || !record[0].empty() || was_quoted) records->push_back(std::move(record));
-  return Status::OK();
+  return end_record();
 }
 
 }  // namespace
@@ -128,15 +161,15 @@ Status ReadCsv(const std::string& path, Encoding encoding, Table* table, uint64_
   if (encoding == Encoding::kGb18030 && !gb18030.ok()) {
     return Status::IOError("iconv 不支持 GB18030");
   }
-  std::vector<std::vector<std::string>> records;
+  std::vector<Record> records;
   s = SplitRecords(text, &records, where_row);
   if (!s.ok()) return s;
-  for (size_t r = 0; r < records.size(); ++r) {
+  for (Record& record : records) {
     Row row;
-    row.number = r + 1;
+    row.number = record.number;
     bool any = false;
-    for (size_t c = 0; c < records[r].size(); ++c) {
-      std::string& raw = records[r][c];
+    for (size_t c = 0; c < record.fields.size(); ++c) {
+      std::string& raw = record.fields[c];
       if (raw.empty()) {
         row.cells.emplace_back();
         continue;

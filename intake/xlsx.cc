@@ -431,9 +431,14 @@ void SheetHandler::MarkMerges() {
         column >= kSheetColumnsMax) {
       continue;
     }
-    Row& r = rows[row];
-    r.number = row;
-    if (r.cells.size() <= column) r.cells.resize(column + 1);
+    // A merged range holds its content in its first cell; an empty one merges nothing the
+    // rows need (a title band, a blank block) and is let be.
+    auto it = rows.find(row);
+    if (it == rows.end() || it->second.cells.size() <= column ||
+        it->second.cells[column].type == Cell::Type::kEmpty) {
+      continue;
+    }
+    Row& r = it->second;
     r.cells[column] =
         Cell{Cell::Type::kInvalid, "合并单元格 " + ref + "：请取消合并，每个单元格单独填写"};
   }

@@ -145,6 +145,16 @@ TEST(SheetTest, MergedCellsAreInvalidAtTheirFirstCell) {
   Table t = Read(path);
   EXPECT_EQ(At(t, 3, 1).type, Cell::Type::kInvalid);
   EXPECT_NE(At(t, 3, 1).text.find("合并单元格 B3:C4"), std::string::npos) << At(t, 3, 1).text;
+  // An empty merged range holds nothing a row needs: not refused.
+  lxw_workbook* blank = workbook_new(path.c_str());
+  lxw_worksheet* blank_sheet = workbook_add_worksheet(blank, nullptr);
+  worksheet_write_string(blank_sheet, 0, 0, "主题", nullptr);
+  worksheet_write_string(blank_sheet, 1, 0, "停车难", nullptr);
+  worksheet_merge_range(blank_sheet, 9, 7, 9, 9, "", nullptr);
+  ASSERT_EQ(workbook_close(blank), LXW_NO_ERROR);
+  t = Read(path);
+  EXPECT_EQ(At(t, 2, 0).text, "停车难");
+  EXPECT_EQ(At(t, 10, 7).type, Cell::Type::kEmpty);
 }
 
 TEST(SheetTest, ADoctypeIsRefusedSoNoEntityIsExpanded) {
@@ -221,6 +231,24 @@ TEST(SheetTest, Gb18030IsDetectedOrNamedAndABadSequenceIsAnInvalidCell) {
   EXPECT_EQ(At(t, 3, 0).type, Cell::Type::kInvalid);
   EXPECT_NE(At(t, 3, 0).text.find("GB18030"), std::string::npos);
   EXPECT_EQ(At(t, 3, 1).text, "4");
+}
+
+TEST(SheetTest, CsvEmptyFieldsAndRowsAreNotKeptAndContentBeyondTheColumnsIsRefused) {
+  TempDir dir;
+  const std::string path = dir.path() + "/a.csv";
+  // A million empty fields and ten thousand empty lines, as a careless export leaves them:
+  // read without keeping them (a hostile file of commas once took 75 times its size).
+  std::ofstream(path, std::ios::binary) << "主题,数\na," << std::string(1'000'000, ',') << "\n"
+                                        << std::string(10'000, '\n') << "b,2\n";
+  Table t = Read(path);
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_EQ(At(t, 2, 0).text, "a");
+  for (const Row& r : t.rows) EXPECT_LE(r.cells.size(), kSheetColumnsMax) << r.number;
+  EXPECT_EQ(At(t, 10'003, 1).text, "2");
+  std::ofstream(path, std::ios::binary) << "主题\nx" << std::string(kSheetColumnsMax, ',') << "y\n";
+  auto [message, row] = Refusal(path);
+  EXPECT_EQ(row, 2u);
+  EXPECT_NE(message.find("第 65 列"), std::string::npos) << message;
 }
 
 TEST(SheetTest, AnUnclosedQuoteIsRefusedNamingItsRow) {
