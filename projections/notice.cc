@@ -105,12 +105,14 @@ void Rank(const std::vector<NoticeRecording>& recording, NoticeModel* n) {
     r.activity = it->second->now.events;
     r.previous_activity = it->second->before.events;
     now.emplace_back(r.activity, r.id);
-    before.emplace_back(r.previous_activity, r.id);
+    // A studio licensed after the period before had no rank in it.
+    if (s.licensed_on <= n->previous.last_day) before.emplace_back(r.previous_activity, r.id);
   }
   const auto ranks = Ranks(now), previous = Ranks(before);
   for (auto& r : n->ranking) {
     r.rank = ranks.at(r.id);
-    r.previous_rank = previous.at(r.id);
+    auto it = previous.find(r.id);
+    r.previous_rank = it == previous.end() ? 0 : it->second;
   }
   std::sort(n->ranking.begin(), n->ranking.end(), [](const auto& a, const auto& b) {
     return a.rank != b.rank ? a.rank < b.rank : a.id < b.id;

@@ -81,7 +81,7 @@ struct NoticeStudio {
   std::string id, name, link_type, committee;
   int64_t activity = 0, previous_activity = 0;
   int rank = 0;           // 1 = most active; equal activity, equal rank
-  int previous_rank = 0;  // in the period before
+  int previous_rank = 0;  // in the period before; 0: not ranked then (licensed after it)
 };
 
 struct NoticeMember {

@@ -93,7 +93,8 @@ Table RankingTable(const NoticeModel& n) {
   for (const auto& r : n.ranking) {
     t.rows.push_back({Num(r.rank), r.id, r.name, LinkZh(r.link_type), CommitteeName(n, r.committee),
                       Num(r.activity), Num(r.previous_activity),
-                      Signed(r.activity - r.previous_activity), Num(r.previous_rank)});
+                      Signed(r.activity - r.previous_activity),
+                      r.previous_rank == 0 ? std::string(kNull) : Num(r.previous_rank)});
   }
   return t;
 }
@@ -236,7 +237,9 @@ Status RenderNoticeJson(const NoticeModel& n, std::string* out) {
     w.BeginObject().Key("rank").Int(s.rank).Key("id").String(s.id).Key("name").String(s.name);
     w.Key("linkType").String(s.link_type).Key("committee").String(s.committee);
     w.Key("activity").Int(s.activity).Key("previousActivity").Int(s.previous_activity);
-    w.Key("previousRank").Int(s.previous_rank).EndObject();
+    w.Key("previousRank");
+    s.previous_rank == 0 ? w.Null() : w.Int(s.previous_rank);
+    w.EndObject();
   }
   w.EndArray().Key("flagged").BeginArray();
   for (const auto& s : n.flagged) {

@@ -243,6 +243,18 @@ TEST_F(SheetCliTest, NoticeRankingEqualsOneComputedFromTheEvents) {
     EXPECT_EQ(Num(s, "rank"), ahead + 1) << id;
   }
   EXPECT_GT(total, 0) << "the demo has activity in 2026-Q3";
+  // Every studio of the oracle is ranked.
+  EXPECT_EQ(ranking->getArray().size(), q3.size());
+  // The first studios were licensed on 2024-11-08: in October 2024 none had a rank.
+  Json first(Wulian(dir(), "report notice --period 2024-11 --format json").out);
+  auto first_ranking = Field(first.root(), "ranking");
+  ASSERT_TRUE(first_ranking && first_ranking->isArray());
+  ASSERT_GT(first_ranking->getArray().size(), 0u);
+  for (JsonReader s : first_ranking->getArray()) {
+    auto previous = Field(s, "previousRank");
+    ASSERT_TRUE(previous.has_value()) << Str(s, "id");
+    EXPECT_TRUE(previous->isNull()) << Str(s, "id");
+  }
 }
 
 TEST_F(SheetCliTest, NoticeSameArgumentsSameBytesAndBadPeriodsRefused) {
