@@ -321,6 +321,7 @@ bool RowMapper::Map(const Row& row, MappedRow* out, RowRefusal* refusal) const {
     if (std::string_view(field.name) == "studio" && field.kind == FieldKind::kRef) {
       out->studio = json.substr(1, json.size() - 2);
     }
+    if (std::string_view(field.name) == "members") out->members = json;
     data += (data.empty() ? "" : ",") + JsonString(field.name) + ":" + json;
   }
   data = "{" + data + "}";

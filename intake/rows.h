@@ -54,6 +54,7 @@ struct MappedRow {
   std::string id;           // the event id (from the 编号 column, or derived)
   std::string occurred_at;  // as written on the line (RFC 3339 in +08:00)
   std::string studio;       // the studio id of a studio's event, else ""
+  std::string members;      // its members as a JSON array, for the types that list them
 };
 
 struct MappedSheet {

@@ -38,10 +38,24 @@ std::string DataText(capnp::DynamicStruct::Reader data, const char* name) {
   return "";
 }
 
-// "type\noccurredAt\nstudio": the match key of an event imported under a derived id.
+// The members of an event's data as a JSON array (as a row maps them), or "".
+std::string DataMembers(capnp::DynamicStruct::Reader data) {
+  KJ_IF_MAYBE (field, data.getSchema().findFieldByName("members")) {
+    std::string out = "[";
+    for (auto m : data.get(*field).as<capnp::DynamicList>()) {
+      out += (out.size() > 1 ? "," : "") + JsonString(m.as<capnp::Text>().cStr());
+    }
+    return out + "]";
+  }
+  return "";
+}
+
+// "type\noccurredAt\nstudio\nmembers": the match key of an event imported under a derived
+// id. An edit of a row keeps its time, studio and members; another activity of the same day
+// and studio by other members is not taken for one.
 std::string MatchKey(const std::string& type, const std::string& occurred,
-                     const std::string& studio) {
-  return type + "\n" + occurred + "\n" + studio;
+                     const std::string& studio, const std::string& members) {
+  return type + "\n" + occurred + "\n" + studio + "\n" + members;
 }
 
 // Calls `visit` with each event of the ledger: its type and data (for a correction, the
@@ -95,20 +109,22 @@ Status ReadImported(const Ledger& ledger, const intake::MappedSheet& sheet,
   std::set<std::string> keys, row_ids;
   for (const auto& row : sheet.rows) {
     row_ids.insert(row.id);
-    if (!row.studio.empty()) keys.insert(MatchKey(sheet.type, row.occurred_at, row.studio));
+    if (!row.studio.empty())
+      keys.insert(MatchKey(sheet.type, row.occurred_at, row.studio, row.members));
   }
   return ScanEvents(ledger, [&](const std::string& type, capnp::DynamicStruct::Reader data,
                                 uint64_t seq, const schema::Event::Reader& event) {
     const std::string id = event.getId().cStr();
     if (id.rfind(intake::kDerivedIdPrefix, 0) != 0 || event.isEventCorrected()) return;
     if (row_ids.count(id)) ids->insert(id);
-    const std::string key = MatchKey(type, event.getOccurredAt().cStr(), DataText(data, "studio"));
+    const std::string key =
+        MatchKey(type, event.getOccurredAt().cStr(), DataText(data, "studio"), DataMembers(data));
     if (keys.count(key)) derived->emplace(key, Derived{id, seq});
   });
 }
 
-// Rows with a new derived id that share type, time and studio with an event imported from a
-// sheet earlier whose row is no longer in the sheet: a row edited after its import.
+// Rows with a new derived id that share type, time, studio and members with an event imported from
+// a sheet earlier whose row is no longer in the sheet: a row edited after its import.
 void RefuseEditedRows(const intake::MappedSheet& sheet,
                       const std::multimap<std::string, Derived>& derived,
                       const std::set<std::string>& ledger_ids,
@@ -119,7 +135,8 @@ void RefuseEditedRows(const intake::MappedSheet& sheet,
   for (const auto& row : sheet.rows) {
     if (ledger_ids.count(row.id)) continue;
     if (row.studio.empty()) continue;
-    auto [first, last] = derived.equal_range(MatchKey(sheet.type, row.occurred_at, row.studio));
+    auto [first, last] =
+        derived.equal_range(MatchKey(sheet.type, row.occurred_at, row.studio, row.members));
     for (auto it = first; it != last; ++it) {
       if (in_sheet.count(it->second.id)) continue;
       refused->push_back(
@@ -127,7 +144,7 @@ void RefuseEditedRows(const intake::MappedSheet& sheet,
            Status::DuplicateId(
                "这一行像是导入后又改过：第 " + std::to_string(it->second.seq) + " 号事件（" +
                it->second.id +
-               "）的发生时间、工作室与它相同，而原来的行已不在表中。改过的行不能重新导入，"
+               "）的发生时间、工作室、委员与它相同，而原来的行已不在表中。改过的行不能重新导入，"
                "请在账本中用更正事件（EventCorrected）更正原事件，并把表格改回原样；"
                "若确是另一件事，请加“编号”列")});
       break;

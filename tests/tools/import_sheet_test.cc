@@ -274,6 +274,14 @@ TEST(ImportSheetTest, ARowEditedAfterItsImportIsRefusedAndNamesTheEventToCorrect
       << out[0];
   EXPECT_NE(out[0].find("EventCorrected"), std::string::npos);
   EXPECT_EQ(Head(dir), head);
+  // Another sheet's activity of the same day and studio by another member is not an edit.
+  const std::string other = dir.path() + "/other.xlsx";
+  SheetRows another = {rows[0], rows[1]};
+  another[1][2] = "张三";      // 委员: row 2 was 张三、李四
+  another[1][5] = "另一件事";  // 主题
+  testing::WriteXlsx(other, another);
+  r = ImportSheet(dir, other, "ContactRecorded");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
 }
 
 // Imports `rows` (as .xlsx, or .csv when `csv`) and expects exactly one refusal: at `row`,
