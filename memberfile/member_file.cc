@@ -242,6 +242,11 @@ Status BuildMemberFile(const Ledger& ledger, const projections::Views& views,
     act.kind = KindOf(act.type, act.item);
     f.activities.push_back(std::move(act));
   }
+  std::map<std::string, Named> year_studios;
+  for (const Activity& a : f.activities) {
+    if (!a.studio.id.empty()) year_studios.emplace(a.studio.id, a.studio);
+  }
+  for (auto& [studio_id, named] : year_studios) f.year_studios.push_back(std::move(named));
   s = Anchored(ledger, Field(record, "asOf"), key, &f.head);
   if (!s.ok()) return s;
   *file = std::move(f);
@@ -263,8 +268,11 @@ std::string MemberFileJson(const MemberFile& f) {
   JsonWriter w;
   w.BeginObject().Key("year").String(f.year).Key("member").BeginObject();
   w.Key("id").String(f.id).Key("name").String(f.name).Key("sector").String(f.sector).EndObject();
-  for (const auto* list : {&f.studios, &f.committees}) {
-    w.Key(list == &f.studios ? "studios" : "committees").BeginArray();
+  for (const auto* list : {&f.studios, &f.committees, &f.year_studios}) {
+    w.Key(list == &f.studios      ? "studios"
+          : list == &f.committees ? "committees"
+                                  : "yearStudios")
+        .BeginArray();
     for (const Named& n : *list)
       w.BeginObject().Key("id").String(n.id).Key("name").String(n.name).EndObject();
     w.EndArray();
@@ -309,12 +317,15 @@ std::string MemberFileJson(const MemberFile& f) {
 
 documents::Document MemberFileDocument(const MemberFile& f) {
   documents::Document doc(f.name + " " + f.year + " 年度履职档案");
-  doc.KeyValues({{"姓名", f.name},
-                 {"委员编号", f.id},
-                 {"界别", f.sector},
-                 {"所在工作室", NamedList(f.studios)},
-                 {"所属专委会", NamedList(f.committees)},
-                 {"档案年度", f.year + " 年"}});
+  doc.KeyValues(
+      {{"姓名", f.name},
+       {"委员编号", f.id},
+       {"界别", f.sector},
+       {"现所在工作室", NamedList(f.studios)},
+       {"本年度履职所在工作室",
+        f.year_studios.empty() ? std::string("（本年度无履职活动）") : NamedList(f.year_studios)},
+       {"所属专委会", NamedList(f.committees)},
+       {"档案年度", f.year + " 年"}});
   doc.Heading("年度积分");
   doc.AddTable(ScoreTable(f));
   ScoreSummary(f, doc);

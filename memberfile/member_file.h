@@ -55,8 +55,11 @@ struct Anchor {
 struct MemberFile {
   std::string year;  // YYYY
   std::string id, name, sector;
-  std::vector<Named> studios, committees;
-  std::vector<Activity> activities;  // in (occurredAt, seq) order
+  std::vector<Named> studios, committees;  // as of the file's head (current membership)
+  std::vector<Activity> activities;        // in (occurredAt, seq) order
+  // The studios of the year's activities, by id: where the member worked that year, which
+  // may differ from `studios` (a member who left, or joined later).
+  std::vector<Named> year_studios;
   projections::Score score;
   std::vector<std::string> item_rules;  // the rule line of each item, by ScoreItem
   std::vector<std::string> rules;       // Policy::RuleLines()

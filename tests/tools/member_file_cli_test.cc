@@ -162,6 +162,34 @@ TEST_F(MemberFileCliTest, APublishedPolicyFileGivesCapsBaseBonusAndGrade) {
   EXPECT_NE(text.find("年度上限 2 分（已按上"), std::string::npos) << text;  // the cell wraps
 }
 
+TEST_F(MemberFileCliTest, TheFileNamesTheStudiosOfTheYearAsWellAsTheCurrentOnes) {
+  // M3 works at S02 in 2025, leaves it, and joins S01 in 2026.
+  const std::vector<std::string> lines = {
+      Event("j1", "MemberJoinedStudio", R"({"studio":"S02","member":"M3"})",
+            "2025-02-01T09:00:00+08:00"),
+      Event(
+          "m3c", "ContactRecorded",
+          R"({"studio":"S02","members":["M3"],"channel":"phone","peopleReached":1,"topic":"求助"})",
+          "2025-05-01T09:00:00+08:00"),
+      Event("l1", "MemberLeftStudio", R"({"studio":"S02","member":"M3"})",
+            "2025-12-01T09:00:00+08:00"),
+      Event("j2", "MemberJoinedStudio", R"({"studio":"S01","member":"M3"})",
+            "2026-01-05T09:00:00+08:00")};
+  ASSERT_EQ(Wulian(dir_.path(), "append -", Lines(lines)).exit_code, 0);
+  const Output file = Report("member M3 --year 2025");
+  ASSERT_EQ(file.exit_code, 0) << file.out;
+  EXPECT_NE(file.out.find(R"("studios":[{"id":"S01","name":"鱼洞街道委员工作室"}])"),
+            std::string::npos)
+      << file.out;
+  EXPECT_NE(file.out.find(R"("yearStudios":[{"id":"S02","name":"商贸物流委员工作室"}])"),
+            std::string::npos)
+      << file.out;
+  ASSERT_EQ(Report("member M3 --year 2025 --format pdf --out " + Path("m3.pdf")).exit_code, 0);
+  const std::string text = Stdout("pdftotext -layout " + Path("m3.pdf") + " -");
+  EXPECT_NE(text.find("本年度履职所在工作室"), std::string::npos) << text;
+  EXPECT_NE(text.find("商贸物流委员工作室（S02）"), std::string::npos) << text;
+}
+
 TEST_F(MemberFileCliTest, EveryReportAndTheNoticePrintThePublishedRulesTheyUsed) {
   const std::string kGrades = "等次：优秀 ≥ 85 分；称职 60–84 分；不称职 ";  // "< 60 分" is escaped
   // The default policy: weights only, no rule lines (its table says it all).
