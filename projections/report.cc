@@ -108,8 +108,10 @@ Status LiveReportModel(const Ledger& ledger, const Views& views, const Policy& p
   model->as_of_micros = now_micros;
   model->as_of = FormatInstant(now_micros);
   model->policy = policy;
-  Status s = Head(ledger, views.seq(), &model->head);
-  if (s.ok()) s = views.Model(now_micros, policy, &model->views);
+  // The head is the one the views' snapshot was at (the views may move on meanwhile).
+  Status s = views.Model(now_micros, policy, &model->views);
+  if (s.ok())
+    s = Head(ledger, static_cast<uint64_t>(model->views.overview.as_of.seq), &model->head);
   return s;
 }
 
