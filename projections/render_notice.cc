@@ -75,7 +75,9 @@ int64_t DaysOverdue(const NoticeModel& n, const OverdueFinding& f) {
 }
 
 std::string Threshold(const NoticeModel& n) {
-  return Num(n.period.year) + "年积分（截至期末）低于" + Num(n.reminder_points_below) + "分";
+  return Num(n.period.year) + "年积分（截至" +
+         (n.provisional ? "本通报时刻" : std::string("期末")) + "）低于" +
+         Num(n.reminder_points_below) + "分";
 }
 
 // The rows of each section as cells of text, shared by Markdown and HTML.

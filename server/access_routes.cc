@@ -84,11 +84,12 @@ net::awaitable<Response> SignIn(Call& c) {
   if (!s.ok()) co_return ErrorResponse(c.req, s);
   Server::Impl& impl = c.impl;
   const std::string login_key = "login:" + login, address_key = "address:" + c.peer;
-  // Both throttles count this attempt as failed before the check runs (see Throttle).
-  int64_t wait = impl.login_throttle.Begin(login_key, NowMs());
+  // Both throttles count this attempt as failed before the check runs (see Throttle). The
+  // address first: an address held up does not touch the login's count or wait.
+  int64_t wait = impl.address_throttle.Begin(address_key, NowMs());
   if (wait == 0) {
-    wait = impl.address_throttle.Begin(address_key, NowMs());
-    if (wait > 0) impl.login_throttle.Undo(login_key);
+    wait = impl.login_throttle.Begin(login_key, NowMs());
+    if (wait > 0) impl.address_throttle.Undo(address_key);
   }
   if (wait > 0) co_return TooMany(c.req, wait);
   auto check = [&impl, login,

@@ -12,6 +12,8 @@ test('the reports page downloads the notice of a period as a PDF whose text is i
   await period.fill('Q3');
   await expect(page.getByTestId('notice-invalid')).toHaveText('期间格式不对：请写 2026-Q3、2026-11 或 2026');
   await expect(page.getByTestId('notice-pdf')).toHaveCount(0);
+  await period.fill('2999');
+  await expect(page.getByTestId('notice-invalid')).toHaveText('该期间尚未开始，还没有可通报的内容');
   await period.fill('2026-Q3');
   const link = page.getByTestId('notice-pdf');
   await expect(link).toHaveText('PDF（可打印）');

@@ -389,6 +389,7 @@ export default {
       period: 'Period',
       periodHelp: 'e.g. 2026-Q3 (quarter), 2026-11 (month), 2026 (year)',
       invalid: 'Write the period as 2026-Q3, 2026-11 or 2026',
+      future: 'That period has not begun yet',
       format: { pdf: 'PDF (printable)', xlsx: 'Excel (xlsx)', html: 'HTML', md: 'Markdown' },
     },
   },

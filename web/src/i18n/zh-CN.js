@@ -389,6 +389,7 @@ export default {
       period: '期间',
       periodHelp: '如 2026-Q3（季度）、2026-11（月）、2026（年）',
       invalid: '期间格式不对：请写 2026-Q3、2026-11 或 2026',
+      future: '该期间尚未开始，还没有可通报的内容',
       format: { pdf: 'PDF（可打印）', xlsx: 'Excel 表格（xlsx）', html: 'HTML', md: 'Markdown' },
     },
   },
