@@ -2,6 +2,7 @@
 // `report members --year YYYY [--format json|html|pdf] --out DIR`: the member's annual file
 // (memberfile/member_file.h), anchored to the head of the live views, with a head signed by
 // the ledger's key. Same ledger head, same arguments → same bytes.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -88,6 +89,14 @@ int MemberFileCommand(const Args& args) {
     return 0;
   }
   std::error_code error;
+  // The files are the caller's: never among the ledger's own (its database, its views).
+  const auto data = std::filesystem::weakly_canonical(args.data, error);
+  const auto dir = std::filesystem::weakly_canonical(out->second, error);
+  const auto [inside, rest] = std::mismatch(data.begin(), data.end(), dir.begin(), dir.end());
+  if (!error && inside == data.end()) {
+    return Fail(Status::InvalidArgument("--out " + out->second +
+                                        " is inside the ledger directory; choose another"));
+  }
   std::filesystem::create_directories(out->second, error);
   if (error) return Fail(Status::IOError("cannot create " + out->second + ": " + error.message()));
   std::string listed;

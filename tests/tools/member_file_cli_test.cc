@@ -246,6 +246,13 @@ TEST_F(MemberFileCliTest, UsageErrorsAndAnUnknownMemberAreRefused) {
   const Output unknown = Report("member M99 --year 2025");
   EXPECT_NE(unknown.exit_code, 0);
   EXPECT_NE(unknown.out.find("NOT_FOUND"), std::string::npos) << unknown.out;
+  // The ledger's own directories are not a place for the files.
+  for (const std::string inside : {"ledger", "ledger/db", "ledger/views/x"}) {
+    const Output r = Report("members --year 2025 --format json --out " + Path(inside));
+    EXPECT_EQ(r.exit_code, 2) << inside << ": " << r.out;
+    EXPECT_NE(r.out.find("inside the ledger directory"), std::string::npos) << r.out;
+  }
+  EXPECT_FALSE(std::filesystem::exists(Path("ledger/views/x")));
 }
 
 }  // namespace
