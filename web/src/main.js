@@ -1,7 +1,7 @@
 import { createApp } from 'vue';
 import {
   ElAlert, ElButton, ElCard, ElConfigProvider, ElDatePicker, ElDescriptions, ElDescriptionsItem,
-  ElDialog, ElDrawer, ElEmpty, ElForm, ElFormItem, ElInput, ElInputNumber, ElOption, ElSelect,
+  ElDialog, ElDrawer, ElEmpty, ElForm, ElFormItem, ElInput, ElInputNumber, ElOption, ElPagination, ElSelect,
   ElSwitch, ElTable, ElTableColumn, ElTabPane, ElTabs, ElTag,
 } from 'element-plus';
 import 'element-plus/dist/index.css';
@@ -14,7 +14,7 @@ const app = createApp(App);
 // Only the Element Plus components the pages use (keeps the bundle small).
 for (const c of [
   ElAlert, ElButton, ElCard, ElConfigProvider, ElDatePicker, ElDescriptions, ElDescriptionsItem,
-  ElDialog, ElDrawer, ElEmpty, ElForm, ElFormItem, ElInput, ElInputNumber, ElOption, ElSelect,
+  ElDialog, ElDrawer, ElEmpty, ElForm, ElFormItem, ElInput, ElInputNumber, ElOption, ElPagination, ElSelect,
   ElSwitch, ElTable, ElTableColumn, ElTabPane, ElTabs, ElTag,
 ]) {
   app.component(c.name, c);

@@ -26,3 +26,18 @@ test('the member page downloads the annual file as a PDF with the name and score
   expect(Buffer.from(await again.body()).equals(got), 'the same bytes as the API').toBe(true);
   await expect(page.getByTestId('member-file-html')).toHaveAttribute('href', '/v1/members/M001/file?year=2025&format=html&download=1');
 });
+
+test('the member page shows its activities a hundred at a time; the print view shows them all', async ({ page }) => {
+  await signIn(page, 'duda');
+  const record = await (await page.request.get('/v1/members/M001/record?year=2025')).json();
+  expect(record.activities.length).toBeGreaterThan(100);
+  await page.goto('/members/M001?year=2025');
+  const rows = page.getByTestId('activities').locator('tbody tr');
+  await expect(rows).toHaveCount(100);
+  const first = await rows.first().innerText();
+  await page.getByTestId('activities-pages').locator('.btn-next').click();
+  await expect(rows.first()).not.toHaveText(first);
+  await expect(page.getByTestId('activities-pages')).toContainText(`共 ${record.activities.length} 条`);
+  await page.goto('/members/M001/print?year=2025');
+  await expect(page.getByTestId('activities').locator('tbody tr')).toHaveCount(record.activities.length);
+});

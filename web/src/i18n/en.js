@@ -338,6 +338,12 @@ export default {
     kind: 'Kind',
     studio: 'Studio',
     what: 'What',
+    beforeCap: 'Before cap',
+    cap: 'Yearly cap',
+    bonus: 'bonus',
+    base: 'Base points',
+    bonusCapped: 'Bonus (at most {cap} a year)',
+    grade: 'Grade',
     noActivities: 'No scoring activity this year',
   },
   scoreItem: {

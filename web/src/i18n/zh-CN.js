@@ -338,6 +338,12 @@ export default {
     kind: '类别',
     studio: '工作室',
     what: '内容',
+    beforeCap: '封顶前',
+    cap: '年度上限',
+    bonus: '加分',
+    base: '基础分',
+    bonusCapped: '加分（年度上限 {cap} 分）',
+    grade: '等次',
     noActivities: '本年度没有计分的活动',
   },
   scoreItem: {
