@@ -50,6 +50,15 @@ std::vector<std::string> Year2025() {
   return lines;
 }
 
+// A policy modelled on a published one: base points, a cap, adoption as capped bonus, grades.
+constexpr char kPublishedPolicy[] =
+    R"({"licensedDays":90,"inactiveWindowDays":90,"overdueCaseDays":30,"lateWindowDays":90,)"
+    R"("lateMinEvents":5,"latePercent":20,"lateDelayDays":7,"contactPoints":1,)"
+    R"("consultationPoints":2,"researchPoints":3,"suggestionPoints":2,"caseResolvedPoints":2,)"
+    R"("suggestionAdoptedPoints":5,"basePoints":55,"caps":{"contacts":2},)"
+    R"("bonusItems":["adopted"],"bonusCap":4,)"
+    R"("grades":[{"grade":"优秀","min":85},{"grade":"称职","min":60},{"grade":"不称职","min":0}]})";
+
 class MemberFileCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -139,13 +148,7 @@ TEST_F(MemberFileCliTest, MembersWritesOneFilePerMemberNamedByItsId) {
 }
 
 TEST_F(MemberFileCliTest, APublishedPolicyFileGivesCapsBaseBonusAndGrade) {
-  SetPolicy(
-      R"({"licensedDays":90,"inactiveWindowDays":90,"overdueCaseDays":30,"lateWindowDays":90,)"
-      R"("lateMinEvents":5,"latePercent":20,"lateDelayDays":7,"contactPoints":1,)"
-      R"("consultationPoints":2,"researchPoints":3,"suggestionPoints":2,"caseResolvedPoints":2,)"
-      R"("suggestionAdoptedPoints":5,"basePoints":55,"caps":{"contacts":2},)"
-      R"("bonusItems":["adopted"],"bonusCap":4,)"
-      R"("grades":[{"grade":"优秀","min":85},{"grade":"称职","min":60},{"grade":"不称职","min":0}]})");
+  SetPolicy(kPublishedPolicy);
   const Output file = Report("member M1 --year 2025");
   ASSERT_EQ(file.exit_code, 0) << file.out;
   // 55 + contacts 3 cut at 2 + research 3 + suggestion 2 + adoption 5 cut at the bonus cap 4.
@@ -199,13 +202,7 @@ TEST_F(MemberFileCliTest, EveryReportAndTheNoticePrintThePublishedRulesTheyUsed)
   Output notice = Report("notice --period 2025 --format json");
   ASSERT_EQ(notice.exit_code, 0) << notice.out;
   EXPECT_NE(notice.out.find(R"("reminderPointsBelow":10)"), std::string::npos) << notice.out;
-  SetPolicy(
-      R"({"licensedDays":90,"inactiveWindowDays":90,"overdueCaseDays":30,"lateWindowDays":90,)"
-      R"("lateMinEvents":5,"latePercent":20,"lateDelayDays":7,"contactPoints":1,)"
-      R"("consultationPoints":2,"researchPoints":3,"suggestionPoints":2,"caseResolvedPoints":2,)"
-      R"("suggestionAdoptedPoints":5,"basePoints":55,"caps":{"contacts":2},)"
-      R"("bonusItems":["adopted"],"bonusCap":4,)"
-      R"("grades":[{"grade":"优秀","min":85},{"grade":"称职","min":60},{"grade":"不称职","min":0}]})");
+  SetPolicy(kPublishedPolicy);
   for (const char* format : {"md", "csv", "html"}) {
     const Output r = Report(std::string("--as-of 2025-12-31T00:00:00+08:00 --format ") + format);
     ASSERT_EQ(r.exit_code, 0) << format << ": " << r.out;
