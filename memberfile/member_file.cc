@@ -253,6 +253,20 @@ Status BuildMemberFile(const Ledger& ledger, const projections::Views& views,
   return Status::OK();
 }
 
+Status RenderMemberFile(const MemberFile& file, std::string_view format, std::string* out) {
+  if (format == "json") {
+    *out = MemberFileJson(file);
+    return Status::OK();
+  }
+  if (format == "html") {
+    *out = documents::RenderHtml(MemberFileDocument(file));
+    return Status::OK();
+  }
+  if (format == "pdf")
+    return documents::RenderPdf(MemberFileDocument(file), MemberFilePdfOptions(file), out);
+  return Status::InvalidArgument("format: json, html or pdf");
+}
+
 std::vector<std::string> CheckCommands(const Anchor& head) {
   std::vector<std::string> out = {"wulian head --size " + std::to_string(head.seq) +
                                   "    # 输出的 root 应为 " + head.root};

@@ -84,6 +84,9 @@ documents::Document MemberFileDocument(const MemberFile& file);
 // ledger head gives the same bytes.
 documents::PdfOptions MemberFilePdfOptions(const MemberFile& file);
 
+// The file in `format` ("json", "html" or "pdf"); InvalidArgument for another.
+Status RenderMemberFile(const MemberFile& file, std::string_view format, std::string* out);
+
 // The commands that prove the anchor: `wulian head --size SEQ` (its root must be the
 // file's) and `wulian verify --against HEAD.json` on the signed head.
 std::vector<std::string> CheckCommands(const Anchor& head);

@@ -119,5 +119,10 @@ Status RenderNoticeHtml(const NoticeModel& notice, std::string* out);
 Status RenderNoticePdf(const NoticeModel& notice, std::string* out);
 Status RenderNoticeXlsx(const NoticeModel& notice, const std::string& scratch_dir,
                         std::string* out);
+// The notice in `format` (md, html, json, pdf, xlsx: kNoticeFormats); InvalidArgument for
+// another. `scratch_dir` is for xlsx.
+inline constexpr const char* kNoticeFormats[] = {"md", "html", "json", "pdf", "xlsx"};
+Status RenderNotice(const NoticeModel& notice, std::string_view format,
+                    const std::string& scratch_dir, std::string* out);
 
 }  // namespace wulian::projections

@@ -391,4 +391,14 @@ Status RenderNoticeXlsx(const NoticeModel& n, const std::string& scratch_dir, st
       out);
 }
 
+Status RenderNotice(const NoticeModel& notice, std::string_view format,
+                    const std::string& scratch_dir, std::string* out) {
+  if (format == "md") return RenderNoticeMarkdown(notice, out);
+  if (format == "html") return RenderNoticeHtml(notice, out);
+  if (format == "json") return RenderNoticeJson(notice, out);
+  if (format == "pdf") return RenderNoticePdf(notice, out);
+  if (format == "xlsx") return RenderNoticeXlsx(notice, scratch_dir, out);
+  return Status::InvalidArgument("format: md, html, json, pdf or xlsx");
+}
+
 }  // namespace wulian::projections

@@ -24,20 +24,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr char kXlsxType[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-Status RenderMemberFile(const memberfile::MemberFile& file, const std::string& format,
-                        std::string* out) {
-  if (format == "json") {
-    *out = memberfile::MemberFileJson(file);
-    return Status::OK();
-  }
-  const documents::Document doc = memberfile::MemberFileDocument(file);
-  if (format == "html") {
-    *out = documents::RenderHtml(doc);
-    return Status::OK();
-  }
-  return documents::RenderPdf(doc, memberfile::MemberFilePdfOptions(file), out);
-}
-
 std::string Param(const Call& c, const char* name, const char* fallback = "") {
   auto it = c.target.query.find(name);
   return it == c.target.query.end() ? std::string(fallback) : it->second;
@@ -111,7 +97,7 @@ net::awaitable<Response> MemberFileRoute(Call& c, const std::string& id) {
     Status built =
         memberfile::BuildMemberFile(*c.impl.parts.ledger, *c.impl.parts.views, *c.impl.parts.policy,
                                     id, year, c.impl.parts.key, &file);
-    return built.ok() ? RenderMemberFile(file, format, out) : built;
+    return built.ok() ? memberfile::RenderMemberFile(file, format, out) : built;
   });
   if (!s.ok()) co_return ErrorResponse(c.req, s);
   co_return Document(c, std::move(body), kTypes.at(format),
@@ -148,12 +134,8 @@ net::awaitable<Response> NoticeRoute(Call& c) {
     projections::NoticeModel notice;
     Status r =
         projections::BuildNotice(*c.impl.parts.ledger, *c.impl.parts.policy, options, &notice);
-    if (!r.ok()) return r;
-    if (format == "md") return projections::RenderNoticeMarkdown(notice, out);
-    if (format == "html") return projections::RenderNoticeHtml(notice, out);
-    if (format == "json") return projections::RenderNoticeJson(notice, out);
-    if (format == "pdf") return projections::RenderNoticePdf(notice, out);
-    return projections::RenderNoticeXlsx(notice, options.scratch_dir + "-xlsx", out);
+    return r.ok() ? projections::RenderNotice(notice, format, options.scratch_dir + "-xlsx", out)
+                  : r;
   });
   if (!built.ok()) co_return ErrorResponse(c.req, built);
   co_return Document(c, std::move(body), kTypes.at(format),

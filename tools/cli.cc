@@ -191,6 +191,14 @@ Status WriteOutput(const std::string& path, const std::string& bytes) {
   return Status::OK();
 }
 
+int Deliver(const Args& args, Status status, const std::string& bytes) {
+  auto out = args.flags.find("out");
+  if (status.ok() && out != args.flags.end()) status = WriteOutput(out->second, bytes);
+  if (!status.ok()) return Fail(status);
+  if (out == args.flags.end()) std::cout << bytes;
+  return 0;
+}
+
 Status CheckPrivate(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return Status::OK();

@@ -91,6 +91,9 @@ void KeepDataPrivate();
 std::FILE* CreateOutputFile(const std::string& path);
 // Writes `bytes` to the file the caller asked for (CreateOutputFile); IOError naming it.
 Status WriteOutput(const std::string& path, const std::string& bytes);
+// A command's result: `bytes` to --out when given, else to stdout; exit 0, or the error of
+// `status` (or of the write) printed.
+int Deliver(const Args& args, Status status, const std::string& bytes);
 // OK unless `path` exists and its group or others may read or write it (a signing key, the
 // access journal): then an error that says so and how to fix it.
 Status CheckPrivate(const std::string& path);

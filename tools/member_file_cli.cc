@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include "documents/document.h"
 #include "memberfile/member_file.h"
@@ -23,23 +24,6 @@ constexpr char kMemberFileUsage[] =
     "usage: report member ID --year YYYY [--format json|html|pdf] [--out FILE] | "
     "report members --year YYYY [--format json|html|pdf] --out DIR";
 
-enum class FileFormat { kJson, kHtml, kPdf };
-
-Status Render(const memberfile::MemberFile& file, FileFormat format, std::string* out) {
-  switch (format) {
-    case FileFormat::kJson:
-      *out = memberfile::MemberFileJson(file);
-      return Status::OK();
-    case FileFormat::kHtml:
-      *out = documents::RenderHtml(memberfile::MemberFileDocument(file));
-      return Status::OK();
-    case FileFormat::kPdf:
-      return documents::RenderPdf(memberfile::MemberFileDocument(file),
-                                  memberfile::MemberFilePdfOptions(file), out);
-  }
-  return Status::InvalidArgument("unknown format");
-}
-
 // A member id as a file name: ids are checked on the way in, but a name is never a path.
 bool SafeFileName(const std::string& id) {
   return !id.empty() && id[0] != '.' && id.find('/') == std::string::npos &&
@@ -49,8 +33,7 @@ bool SafeFileName(const std::string& id) {
 }  // namespace
 
 int MemberFileCommand(const Args& args) {
-  static const std::map<std::string, FileFormat> kFormats = {
-      {"json", FileFormat::kJson}, {"html", FileFormat::kHtml}, {"pdf", FileFormat::kPdf}};
+  static const std::set<std::string> kFormats = {"json", "html", "pdf"};
   const std::string what = args.positional.empty() ? "" : args.positional[0];
   const auto year = args.flags.find("year");
   const auto format_flag = args.flags.find("format");
@@ -75,18 +58,11 @@ int MemberFileCommand(const Args& args) {
     memberfile::MemberFile file;
     Status b =
         memberfile::BuildMemberFile(*ledger, *views, policy, id, year->second, key.get(), &file);
-    return b.ok() ? Render(file, kFormats.at(format), bytes) : b;
+    return b.ok() ? memberfile::RenderMemberFile(file, format, bytes) : b;
   };
   std::string bytes;
   if (one) {
-    s = build(args.positional[1], &bytes);
-    if (s.ok() && out != args.flags.end()) {
-      s = WriteOutput(out->second, bytes);
-      bytes.clear();
-    }
-    if (!s.ok()) return Fail(s);
-    std::cout << bytes;
-    return 0;
+    return Deliver(args, build(args.positional[1], &bytes), bytes);
   }
   std::error_code error;
   // The files are the caller's: never among the ledger's own (its database, its views).

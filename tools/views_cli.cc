@@ -111,14 +111,15 @@ int SheetExportCommand(const Args& args) {
 }
 
 int NoticeCommand(const Args& args) {
-  static const char* const kFormats[] = {"md", "html", "xlsx", "pdf", "json"};
   auto flag = [&](const char* name, const char* fallback) {
     auto it = args.flags.find(name);
     return it == args.flags.end() ? std::string(fallback) : it->second;
   };
   const std::string format = flag("format", "md");
-  const bool known =
-      std::find(std::begin(kFormats), std::end(kFormats), format) != std::end(kFormats);
+  const bool known = std::find_if(std::begin(projections::kNoticeFormats),
+                                  std::end(projections::kNoticeFormats), [&](const char* f) {
+                                    return format == f;
+                                  }) != std::end(projections::kNoticeFormats);
   if (args.positional.size() != 1 || !args.flags.count("period") || !known ||
       ((format == "xlsx" || format == "pdf") && !args.flags.count("out"))) {
     return Fail(Status::InvalidArgument(
@@ -147,19 +148,9 @@ int NoticeCommand(const Args& args) {
   if (s.ok()) s = projections::BuildNotice(*ledger, policy, options, &notice);
   std::string out;
   if (s.ok()) {
-    if (format == "md") s = projections::RenderNoticeMarkdown(notice, &out);
-    if (format == "html") s = projections::RenderNoticeHtml(notice, &out);
-    if (format == "json") s = projections::RenderNoticeJson(notice, &out);
-    if (format == "pdf") s = projections::RenderNoticePdf(notice, &out);
-    if (format == "xlsx") s = projections::RenderNoticeXlsx(notice, options.scratch_dir, &out);
+    s = projections::RenderNotice(notice, format, options.scratch_dir, &out);
   }
-  if (s.ok() && args.flags.count("out")) {
-    s = WriteOutput(args.flags.at("out"), out);
-    out.clear();
-  }
-  if (!s.ok()) return Fail(s);
-  std::cout << out;
-  return 0;
+  return Deliver(args, s, out);
 }
 
 int ReportCommand(const Args& args) {
@@ -202,13 +193,7 @@ int ReportCommand(const Args& args) {
   if (s.ok()) s = Policy::Load(PolicyPath(args.data), &policy);
   std::string report;
   if (s.ok()) s = projections::BuildReport(*ledger, policy, options, &report);
-  if (s.ok() && args.flags.count("out")) {
-    s = WriteOutput(args.flags.at("out"), report);
-    report.clear();
-  }
-  if (!s.ok()) return Fail(s);
-  std::cout << report;
-  return 0;
+  return Deliver(args, s, report);
 }
 
 }  // namespace wulian::cli
