@@ -32,10 +32,7 @@ std::string Param(const Call& c, const char* name, const char* fallback = "") {
 // The answer: `body` as built (the bytes the CLI writes to --out; no newline is added, which
 // would break a zip) as `type`, an attachment named `filename` with ?download=1.
 Response Document(Call& c, std::string body, const char* type, const std::string& filename) {
-  Response res = JsonResponse(c.req, http::status::ok, std::string());
-  res.body() = std::move(body);
-  res.prepare_payload();
-  res.set(http::field::content_type, type);
+  Response res = BodyResponse(c.req, http::status::ok, type, std::move(body));
   if (Param(c, "download") == "1") {
     res.set(http::field::content_disposition, "attachment; filename=\"" + filename + "\"");
   }

@@ -145,16 +145,21 @@ std::string LinesToArray(const std::string& lines) {
   return out + "]";
 }
 
-Response JsonResponse(const Request& req, http::status status, std::string body) {
+Response BodyResponse(const Request& req, http::status status, const char* content_type,
+                      std::string body) {
   Response res{status, req.version()};
   res.set(http::field::server, "wulian");
-  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.set(http::field::content_type, content_type);
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
-  if (!res.body().empty() && res.body().back() != '\n') res.body() += '\n';
   res.prepare_payload();
   return res;
+}
+
+Response JsonResponse(const Request& req, http::status status, std::string body) {
+  if (!body.empty() && body.back() != '\n') body += '\n';
+  return BodyResponse(req, status, "application/json; charset=utf-8", std::move(body));
 }
 
 Response ErrorResponse(const Request& req, const Status& error, bool with_index) {
@@ -551,13 +556,7 @@ void StoreReport(Server::Impl& impl, const std::string& path, const std::string&
 Response ReportResponse(Call& c, std::string body, const char* content_type,
                         const std::string& axis, const std::string& format,
                         const std::string& cache) {
-  const bool binary = format == "xlsx";  // sent as built: no newline added
-  Response res = JsonResponse(c.req, http::status::ok, binary ? std::string() : std::move(body));
-  if (binary) {
-    res.body() = std::move(body);
-    res.prepare_payload();
-  }
-  res.set(http::field::content_type, content_type);
+  Response res = BodyResponse(c.req, http::status::ok, content_type, std::move(body));
   if (!cache.empty()) res.set("X-Report-Cache", cache);
   auto it = c.target.query.find("download");
   if (it != c.target.query.end() && it->second == "1") {

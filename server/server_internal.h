@@ -190,7 +190,11 @@ using LiveSink = std::function<net::awaitable<bool>(std::string)>;
 net::awaitable<void> ServeLive(Server::Impl& impl, const LiveSink& send, Request& request,
                                Principal who);
 
-// A JSON response with the given status.
+// `body` as built (a workbook or a PDF must not gain a byte), of `content_type`, not to be
+// cached.
+Response BodyResponse(const Request& req, http::status status, const char* content_type,
+                      std::string body);
+// A JSON response with the given status, ending in a newline.
 Response JsonResponse(const Request& request, http::status status, std::string body);
 // {"error": {"code", "message", "index"?}} with the status SPEC §6.2 maps the code to.
 Response ErrorResponse(const Request& request, const Status& error, bool with_index = false);
