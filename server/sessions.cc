@@ -106,11 +106,6 @@ void Throttle::Undo(const std::string& key) {
   if (--it->second.failures <= 0) entries_.erase(it);
 }
 
-void Throttle::Fail(const std::string& key, int64_t now_ms) {
-  std::lock_guard<std::mutex> lock(mu_);
-  FailLocked(key, now_ms);
-}
-
 void Throttle::Succeed(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   entries_.erase(key);

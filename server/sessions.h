@@ -73,7 +73,6 @@ class Throttle {
   int64_t Begin(const std::string& key, int64_t now_ms);
   // Takes back one attempt counted by Begin.
   void Undo(const std::string& key);
-  void Fail(const std::string& key, int64_t now_ms);
   void Succeed(const std::string& key);
 
  private:

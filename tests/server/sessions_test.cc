@@ -52,16 +52,18 @@ TEST(ThrottleTest, FailuresBeyondTheFreeOnesWaitLongerEachTimeUpToTheCap) {
   Throttle throttle(3);
   int64_t now = 0;
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(throttle.WaitMs("login:a", now), 0);
-    throttle.Fail("login:a", now);
+    EXPECT_EQ(throttle.Begin("login:a", now), 0);
   }
   EXPECT_EQ(throttle.WaitMs("login:a", now), 1000);
   EXPECT_EQ(throttle.WaitMs("login:b", now), 0);  // per key
   now += 1000;
-  EXPECT_EQ(throttle.WaitMs("login:a", now), 0);
-  throttle.Fail("login:a", now);
+  EXPECT_EQ(throttle.Begin("login:a", now), 0);
   EXPECT_EQ(throttle.WaitMs("login:a", now), 2000);
-  for (int i = 0; i < 40; ++i) throttle.Fail("login:a", now);
+  // Each attempt let through once its wait is over doubles the next wait, up to the cap.
+  for (int i = 0; i < 40; ++i) {
+    now += throttle.WaitMs("login:a", now);
+    EXPECT_EQ(throttle.Begin("login:a", now), 0);
+  }
   EXPECT_EQ(throttle.WaitMs("login:a", now), kThrottleWaitMsMax);
   throttle.Succeed("login:a");
   EXPECT_EQ(throttle.WaitMs("login:a", now), 0);
@@ -92,8 +94,7 @@ TEST(ThrottleTest, AnAttemptLetThroughCountsAsFailedUntilTakenBack) {
 
 TEST(ThrottleTest, AKeyUntouchedForAnHourIsForgotten) {
   Throttle throttle(1);
-  throttle.Fail("address:1", 0);
-  throttle.Fail("address:1", 0);
+  EXPECT_EQ(throttle.Begin("address:1", 0), 0);
   EXPECT_GT(throttle.WaitMs("address:1", 0), 0);
   EXPECT_EQ(throttle.WaitMs("address:1", kThrottleForgetMs + 1), 0);
 }
