@@ -1,7 +1,11 @@
 #include "events/hash.h"
 
 #include <capnp/message.h>
+#include <capnp/serialize.h>
 #include <openssl/evp.h>
+
+#include <bit>
+#include <cstring>
 
 #include "events/assert.h"
 
@@ -23,12 +27,14 @@ class Sha256Engine {
   Sha256Engine(const Sha256Engine&) = delete;
   Sha256Engine& operator=(const Sha256Engine&) = delete;
 
-  Hash Digest(const void* a, size_t a_size, const void* b = nullptr, size_t b_size = 0) {
+  Hash Digest(const void* a, size_t a_size, const void* b = nullptr, size_t b_size = 0,
+              const void* c = nullptr, size_t c_size = 0) {
     Hash out;
     unsigned int len = 0;
     int ok = EVP_DigestInit_ex2(ctx_, md_, nullptr);
     ok &= EVP_DigestUpdate(ctx_, a, a_size);
     if (b_size > 0) ok &= EVP_DigestUpdate(ctx_, b, b_size);
+    if (c_size > 0) ok &= EVP_DigestUpdate(ctx_, c, c_size);
     ok &= EVP_DigestFinal_ex(ctx_, out.data(), &len);
     LEDGER_ASSERT(ok == 1 && len == out.size(), "SHA-256 failed");
     return out;
@@ -44,14 +50,96 @@ Sha256Engine& Engine() {
   return engine;
 }
 
+constexpr uint8_t kLeafPrefix = 0x00;
+
+// The wire format of Cap'n Proto pointers (encoding.html), as far as the stored form needs.
+static_assert(std::endian::native == std::endian::little, "words are read in place");
+constexpr unsigned kRootPointers = 8;  // Event's pointer section: 6 fields, hash, chain
+constexpr unsigned kHashPointer = 6, kChainPointer = 7;
+static_assert(schema::Event::_capnpPrivate::pointerCount == kRootPointers);
+constexpr uint64_t kHashWords = sizeof(Hash) / sizeof(capnp::word);
+constexpr uint64_t kStructPointer = 0, kListPointer = 1;
+constexpr uint64_t kByteElements = 2;
+constexpr uint64_t kRootDataWordsMax = 8;  // Event's data section is three words
+
+uint64_t WordAt(std::string_view bytes, uint64_t index) {
+  uint64_t w;
+  std::memcpy(&w, bytes.data() + index * sizeof(w), sizeof(w));
+  return w;
+}
+
+// A pointer with its offset (in words, from the word after the pointer) changed by `delta`.
+uint64_t Shifted(uint64_t pointer, int64_t delta) {
+  const int64_t offset = static_cast<int32_t>(static_cast<uint32_t>(pointer)) >> 2;
+  const uint64_t low =
+      static_cast<uint32_t>(static_cast<uint32_t>(offset + delta) << 2) | (pointer & 3);
+  return (pointer & ~uint64_t{0xffffffff}) | low;
+}
+
+// The list pointer at segment word `at` to a 32-byte Data blob at segment word `target`.
+uint64_t BlobPointer(uint64_t at, uint64_t target) {
+  return Shifted((uint64_t{sizeof(Hash)} << 3 | kByteElements) << 32 | kListPointer,
+                 static_cast<int64_t>(target) - static_cast<int64_t>(at + 1));
+}
+
 }  // namespace
 
 Hash LeafHash(schema::Event::Reader event) {
   LEDGER_ASSERT(!event.hasHash() && !event.hasChain(), "leaf hash over a hashed event");
   const kj::Array<capnp::word> canonical = capnp::canonicalize(event);
   const auto bytes = canonical.asBytes();
-  static constexpr uint8_t kLeafPrefix = 0x00;
   return Engine().Digest(&kLeafPrefix, 1, bytes.begin(), bytes.size());
+}
+
+std::string StoredBytes(schema::Event::Reader hashed) {
+  LEDGER_ASSERT(hashed.getHash().size() == sizeof(Hash) && hashed.getChain().size() == sizeof(Hash),
+                "stored form of an unhashed event");
+  const kj::Array<capnp::word> canonical = capnp::canonicalize(hashed);
+  const kj::ArrayPtr<const capnp::word> segments[] = {canonical};
+  const kj::Array<capnp::word> flat = capnp::messageToFlatArray(segments);
+  const auto chars = flat.asChars();
+  return std::string(chars.begin(), chars.size());
+}
+
+std::optional<Hash> LeafHashOfStored(std::string_view bytes) {
+  // The segment table of one segment, then the segment: the root pointer, the root struct
+  // (data, then pointers), its children in pre-order, the hash blob and the chain blob last.
+  const uint64_t total = bytes.size() / sizeof(capnp::word);
+  if (bytes.size() % sizeof(capnp::word) != 0 || total < 2) return std::nullopt;
+  const uint64_t table = WordAt(bytes, 0);
+  const uint64_t size = total - 1;  // segment words
+  if (static_cast<uint32_t>(table) != 0 || table >> 32 != size) return std::nullopt;
+  auto word = [&](uint64_t at) { return WordAt(bytes, 1 + at); };
+  const uint64_t root = word(0);
+  const uint64_t data_words = (root >> 32) & 0xffff;
+  if (static_cast<uint32_t>(root) != kStructPointer || root >> 48 != kRootPointers)
+    return std::nullopt;
+  const uint64_t pointers = 1 + data_words;  // segment word of pointer 0
+  const uint64_t children = pointers + kRootPointers;
+  if (size < children + 2 * kHashWords) return std::nullopt;
+  if (word(pointers + kHashPointer) !=
+          BlobPointer(pointers + kHashPointer, size - 2 * kHashWords) ||
+      word(pointers + kChainPointer) != BlobPointer(pointers + kChainPointer, size - kHashWords))
+    return std::nullopt;
+
+  // Without hash and chain, trailing null pointers go too and the children move up.
+  unsigned kept = kHashPointer;
+  while (kept > 0 && word(pointers + kept - 1) == 0) --kept;
+  const int64_t moved = kRootPointers - kept;
+  if (data_words > kRootDataWordsMax) return std::nullopt;
+  uint64_t head[1 + kRootDataWordsMax + kRootPointers];  // root pointer, data, kept pointers
+  head[0] = (root & 0x0000ffff'ffffffff) | uint64_t{kept} << 48;
+  for (uint64_t i = 0; i < data_words; ++i) head[1 + i] = word(1 + i);
+  for (unsigned i = 0; i < kept; ++i) {
+    const uint64_t p = word(pointers + i);
+    if (p != 0 && (p & 3) != kStructPointer && (p & 3) != kListPointer) return std::nullopt;
+    head[pointers + i] = p == 0 ? 0 : Shifted(p, -moved);
+  }
+  const std::string_view rest =
+      bytes.substr((1 + children) * sizeof(capnp::word),
+                   (size - children - 2 * kHashWords) * sizeof(capnp::word));
+  return Engine().Digest(&kLeafPrefix, 1, head, (pointers + kept) * sizeof(capnp::word),
+                         rest.data(), rest.size());
 }
 
 Hash ChainHash(const Hash& previous, const Hash& leaf) {

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,18 @@ using Hash = std::array<uint8_t, 32>;
 // SHA-256(0x00 ‖ canonical bytes of `event` with hash and chain unset).
 // REQUIRES: `event` has hash and chain unset.
 Hash LeafHash(schema::Event::Reader event);
+
+// What the `events` family stores for a hashed event (SPEC §4): one flat single-segment
+// message whose segment is the canonical form of `hashed`, hash and chain included.
+std::string StoredBytes(schema::Event::Reader hashed);
+
+// The leaf hash of an event from its stored bytes, without decoding or copying them. The
+// canonical form without hash and chain differs from the canonical form with them only in
+// the root's pointer count, the offsets of its other pointers and the two trailing blobs.
+// Empty when `bytes` are not in the form StoredBytes writes (a ledger written before it, or
+// damage): then the leaf is LeafHash of a decoded copy. A value it returns is the hash of
+// the canonical bytes it derived; a caller still compares it with the stored hash.
+std::optional<Hash> LeafHashOfStored(std::string_view bytes);
 
 // SHA-256(previous ‖ leaf).
 Hash ChainHash(const Hash& previous, const Hash& leaf);

@@ -418,10 +418,7 @@ Status Ledger::AppendOne(internal::Overlay& overlay, Head& head, merkle::Frontie
   head.seq = seq;
   root.setHash(capnp::Data::Reader(leaf.data(), leaf.size()));
   root.setChain(capnp::Data::Reader(head.chain.data(), head.chain.size()));
-  auto words = capnp::messageToFlatArray(stored);
-  auto bytes = words.asChars();
-
-  overlay.Put(Family::kEvents, format::SeqKey(seq), std::string(bytes.begin(), bytes.size()));
+  overlay.Put(Family::kEvents, format::SeqKey(seq), StoredBytes(root.asReader()));
   overlay.Put(Family::kIds, id, format::SeqKey(seq));
   overlay.Put(Family::kStreams, format::StreamKey(stream, version + 1), format::SeqKey(seq));
   std::string next_version;
@@ -638,6 +635,23 @@ class SetDigest {
   std::string element_;  // reused
 };
 
+// The leaf hash of a stored event as verify recomputes it: from the stored bytes when they
+// are in the form StoredBytes writes and give the stored hash, else (an older ledger, or a
+// damaged event) from the canonical form of a decoded copy, which is the definition.
+Hash RecomputedLeaf(std::string_view bytes, Event::Reader event,
+                    kj::ArrayPtr<capnp::word> scratch) {
+  if (const std::optional<Hash> leaf = LeafHashOfStored(bytes);
+      leaf && event.getHash().size() == leaf->size() && *leaf == HashFrom(event.getHash())) {
+    return *leaf;
+  }
+  capnp::MallocMessageBuilder copy(scratch);
+  copy.setRoot(event);
+  auto unhashed = copy.getRoot<Event>();
+  unhashed.disownHash();
+  unhashed.disownChain();
+  return LeafHash(unhashed.asReader());
+}
+
 // Checks the stored events one by one, in order, against their keys, their predecessors,
 // a Merkle tree rebuilt from their recomputed leaves, and the indexes. In the fast mode the
 // indexes are compared as whole sets after the scan; in the exact mode every entry is read
@@ -658,12 +672,7 @@ class Verifier {
       if (event.getSeq() != key_seq)
         return "stored seq " + std::to_string(event.getSeq()) + " under key " +
                std::to_string(key_seq);
-      capnp::MallocMessageBuilder copy(scratch_);
-      copy.setRoot(event);
-      auto unhashed = copy.getRoot<Event>();
-      unhashed.disownHash();
-      unhashed.disownChain();
-      const Hash leaf = LeafHash(unhashed.asReader());
+      const Hash leaf = RecomputedLeaf(bytes, event, scratch_);
       if (event.getHash().size() != leaf.size() || leaf != HashFrom(event.getHash()))
         return "leaf hash does not match the event";
       const Hash chain = ChainHash(report.head.chain, leaf);
@@ -828,8 +837,10 @@ class ParallelVerifier {
       c.seq = seq;
       c.end = chunk->bytes.size();
       if (chunk->events.size() < kVerifyChunkEvents) return Status::OK();
+      const size_t filled = chunk->bytes.size();
       start(std::move(chunk));
       chunk = std::make_unique<Chunk>();
+      chunk->bytes.reserve(filled + filled / 4);  // the next chunk is about as large
       chunk->lead.assign(bytes);
       while (pending.size() >= 2 * threads_) finish_one();
       return problem.empty() ? Status::OK() : Status::Corruption(problem);
@@ -913,12 +924,7 @@ class ParallelVerifier {
                       std::to_string(c.seq);
           continue;
         }
-        capnp::MallocMessageBuilder copy(kj::ArrayPtr<capnp::word>(scratch_buffer, 1024));
-        copy.setRoot(event);
-        auto unhashed = copy.getRoot<Event>();
-        unhashed.disownHash();
-        unhashed.disownChain();
-        c.leaf = LeafHash(unhashed.asReader());
+        c.leaf = RecomputedLeaf(bytes, event, kj::ArrayPtr<capnp::word>(scratch_buffer, 1024));
         if (event.getHash().size() != c.leaf.size() || c.leaf != HashFrom(event.getHash())) {
           c.problem = "leaf hash does not match the event";
           continue;

@@ -427,11 +427,121 @@ TEST_F(TamperTest, RewrittenEventWithRecomputedHashIsCaughtByTheChain) {
   EXPECT_NE(report.problem.find("chain"), std::string::npos) << report.problem;
 }
 
+Hash HashOf(capnp::Data::Reader data) {
+  Hash h{};
+  EXPECT_EQ(data.size(), h.size());
+  std::copy(data.begin(), data.begin() + std::min(data.size(), h.size()), h.begin());
+  return h;
+}
+
+// An event rewritten in the layout ledgers were written in before their values were
+// canonical: the same event, the texts the ledger sets placed after the payload.
+std::string EarlierLayout(std::string_view value) {
+  StoredMessage stored(value);
+  capnp::MallocMessageBuilder message;
+  message.setRoot(stored.event());
+  auto e = message.getRoot<schema::Event>();
+  const std::string stream = e.getStream().cStr();
+  e.setStream(stream);
+  auto flat = capnp::messageToFlatArray(message);
+  return std::string(flat.asChars().begin(), flat.asChars().size());
+}
+
+TEST_F(TamperTest, AnEventInTheEarlierLayoutStillVerifies) {
+  std::string earlier;
+  auto report = Tamper([&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
+    std::string value;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), events, Key(11), &value).ok());
+    earlier = EarlierLayout(value);
+    ASSERT_NE(earlier, value);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), events, Key(11), earlier).ok());
+  });
+  EXPECT_TRUE(report.ok) << report.problem;
+  EXPECT_EQ(report.events, 22u);
+  // Not in the stored form: the leaf comes from a decoded copy.
+  const std::optional<Hash> leaf = LeafHashOfStored(earlier);
+  StoredMessage stored(earlier);
+  EXPECT_TRUE(!leaf || *leaf != HashOf(stored.event().getHash()));
+}
+
 }  // namespace
 }  // namespace wulian
 
 namespace wulian {
 namespace {
+
+// Every stored value, by seq.
+std::vector<std::string> StoredValues(Ledger& ledger) {
+  std::vector<std::string> values;
+  EXPECT_TRUE(ledger
+                  .Scan(1, 0,
+                        [&](uint64_t, std::string_view bytes) {
+                          values.emplace_back(bytes);
+                          return Status::OK();
+                        })
+                  .ok());
+  return values;
+}
+
+TEST(StoredFormTest, EveryValueIsTheCanonicalEventAndGivesItsLeafFromItsBytes) {
+  TestLedger t;
+  auto lines = Registry();
+  for (auto& l : EveryType()) lines.push_back(l);
+  ASSERT_TRUE(t.Append(lines).ok());
+  const std::vector<std::string> values = StoredValues(t.ledger());
+  ASSERT_EQ(values.size(), lines.size());
+  for (const std::string& value : values) {
+    StoredMessage stored(value);
+    const auto event = stored.event();
+    SCOPED_TRACE(event.getSeq());
+    const kj::Array<capnp::word> canonical = capnp::canonicalize(event);
+    const kj::ArrayPtr<const capnp::word> segments[] = {canonical};
+    const auto flat = capnp::messageToFlatArray(segments);
+    EXPECT_EQ(value, std::string(flat.asChars().begin(), flat.asChars().size()));
+
+    capnp::MallocMessageBuilder copy;
+    copy.setRoot(event);
+    auto unhashed = copy.getRoot<schema::Event>();
+    unhashed.disownHash();
+    unhashed.disownChain();
+    const Hash leaf = LeafHash(unhashed.asReader());
+    EXPECT_EQ(leaf, HashOf(event.getHash()));
+    const std::optional<Hash> fast = LeafHashOfStored(value);
+    ASSERT_TRUE(fast.has_value());
+    EXPECT_EQ(*fast, leaf);
+  }
+}
+
+TEST(StoredFormTest, DamagedOrTruncatedBytesNeverGiveTheLeaf) {
+  TestLedger t;
+  auto lines = Registry();
+  for (auto& l : EveryType()) lines.push_back(l);
+  ASSERT_TRUE(t.Append(lines).ok());
+  for (const std::string& value : StoredValues(t.ledger())) {
+    ASSERT_TRUE(LeafHashOfStored(value).has_value());
+    const Hash leaf = *LeafHashOfStored(value);
+    // The hash and chain blobs are the last 64 bytes: they are not hashed into the leaf.
+    const size_t blobs = value.size() - 2 * sizeof(Hash);
+    for (size_t at = 0; at < value.size(); ++at) {
+      for (const uint8_t flip : {0x01, 0x80}) {
+        std::string damaged = value;
+        damaged[at] = static_cast<char>(damaged[at] ^ flip);
+        const std::optional<Hash> got = LeafHashOfStored(damaged);
+        if (at >= blobs) {
+          EXPECT_EQ(got, leaf) << at;
+        } else {
+          EXPECT_TRUE(!got || *got != leaf) << at;
+        }
+      }
+    }
+    for (size_t size = 0; size < value.size(); ++size) {
+      const std::optional<Hash> got = LeafHashOfStored(std::string_view(value).substr(0, size));
+      EXPECT_TRUE(!got || *got != leaf) << size;
+    }
+    std::string longer = value + std::string(8, '\0');
+    EXPECT_FALSE(LeafHashOfStored(longer).has_value());
+  }
+}
 
 Submissions Parsed(const std::vector<std::string>& lines) {
   Codec codec;
