@@ -125,7 +125,7 @@ struct ImportReport {
 };
 
 // Events per atomic write of `import` and `demo`.
-inline constexpr size_t kImportBatchEvents = 10000;
+inline constexpr size_t kImportBatchEvents = 1000;
 
 // SPEC §6.1 import, all or nothing. Every line is appended, unsynced, to a RocksDB checkpoint
 // of the ledger in `data_dir`, so each is judged by the rules of a real append against all
