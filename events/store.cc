@@ -63,12 +63,26 @@ void StateCache::Set(const std::string& key, const std::optional<std::string>& v
 Overlay::Overlay(rocksdb::DB* db,
                  const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families,
                  StateCache* cache)
-    : db_(db), families_(families), snapshot_(db->GetSnapshot()), cache_(cache) {}
+    : db_(db), families_(families), snapshot_(db->GetSnapshot()), cache_(cache) {
+  added_in_order_.fill(true);
+}
 
 Overlay::~Overlay() { db_->ReleaseSnapshot(snapshot_); }
 
 Status Overlay::Get(Family family, const std::string& key,
                     std::optional<std::string>* value) const {
+  const auto& added = added_[static_cast<int>(family)];
+  if (!added.empty()) {
+    auto less = [](const auto& entry, const std::string& k) { return entry.first < k; };
+    auto hit = added_in_order_[static_cast<int>(family)]
+                   ? std::lower_bound(added.begin(), added.end(), key, less)
+                   : std::find_if(added.begin(), added.end(),
+                                  [&](const auto& entry) { return entry.first == key; });
+    if (hit != added.end() && hit->first == key) {
+      *value = hit->second;
+      return Status::OK();
+    }
+  }
   auto it = pending_.find(static_cast<char>(family) + key);
   if (it != pending_.end()) {
     *value = it->second;
@@ -115,9 +129,27 @@ void Overlay::Delete(Family family, const std::string& key) {
   Set(static_cast<char>(family) + key, std::nullopt);
 }
 
-void Overlay::Rollback(size_t mark) {
-  LEDGER_ASSERT(mark <= undo_.size(), "rollback past the start");
-  while (undo_.size() > mark) {
+void Overlay::PutNew(Family family, std::string key, std::string value) {
+  auto& added = added_[static_cast<int>(family)];
+  if (!added.empty() && !(added.back().first < key))
+    added_in_order_[static_cast<int>(family)] = false;
+  added.emplace_back(std::move(key), std::move(value));
+}
+
+Overlay::Mark Overlay::Marked() const {
+  Mark mark;
+  mark.undo = undo_.size();
+  for (size_t f = 0; f < kFamilies; ++f) mark.added[f] = added_[f].size();
+  return mark;
+}
+
+void Overlay::Rollback(const Mark& mark) {
+  LEDGER_ASSERT(mark.undo <= undo_.size(), "rollback past the start");
+  for (size_t f = 0; f < kFamilies; ++f) {
+    LEDGER_ASSERT(mark.added[f] <= added_[f].size(), "rollback past the start");
+    added_[f].resize(mark.added[f]);  // (an order broken by what went stays "broken": a scan)
+  }
+  while (undo_.size() > mark.undo) {
     auto& [key, before] = undo_.back();
     if (before) {
       pending_[key] = std::move(*before);
@@ -140,6 +172,19 @@ void Overlay::WriteTo(rocksdb::WriteBatch* batch) const {
     const rocksdb::Slice key(where.data() + 1, where.size() - 1);
     rocksdb::Status s = value ? batch->Put(family, key, *value) : batch->Delete(family, key);
     LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
+  }
+  for (size_t f = 0; f < kFamilies; ++f) {
+    std::vector<const std::pair<std::string, std::string>*> in_order;
+    in_order.reserve(added_[f].size());
+    for (const auto& entry : added_[f]) in_order.push_back(&entry);
+    if (!added_in_order_[f]) {
+      std::sort(in_order.begin(), in_order.end(),
+                [](auto* a, auto* b) { return a->first < b->first; });
+    }
+    for (const auto* entry : in_order) {
+      rocksdb::Status s = batch->Put(families_[f], entry->first, entry->second);
+      LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
+    }
   }
 }
 
@@ -418,15 +463,15 @@ Status Ledger::AppendOne(internal::Overlay& overlay, Head& head, merkle::Frontie
   head.seq = seq;
   root.setHash(capnp::Data::Reader(leaf.data(), leaf.size()));
   root.setChain(capnp::Data::Reader(head.chain.data(), head.chain.size()));
-  overlay.Put(Family::kEvents, format::SeqKey(seq), StoredBytes(root.asReader()));
+  overlay.PutNew(Family::kEvents, format::SeqKey(seq), StoredBytes(root.asReader()));
   overlay.Put(Family::kIds, id, format::SeqKey(seq));
   overlay.Put(Family::kStreams, format::StreamKey(stream, version + 1), format::SeqKey(seq));
   std::string next_version;
   format::PutBe64(&next_version, version + 1);
   overlay.Put(Family::kState, version_key, std::move(next_version));
   frontier.Append(leaf, [&](int level, uint64_t index, const Hash& node) {
-    overlay.Put(Family::kMerkle, format::MerkleKey(level, index),
-                std::string(reinterpret_cast<const char*>(node.data()), node.size()));
+    overlay.PutNew(Family::kMerkle, format::MerkleKey(level, index),
+                   std::string(reinterpret_cast<const char*>(node.data()), node.size()));
   });
   if (event.isEventCorrected() || event.isEventRetracted()) {
     const uint64_t target = event.isEventCorrected() ? event.getEventCorrected().getTarget()
@@ -471,7 +516,7 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
   bool any = false;
   for (size_t r = 0; r < requests.size(); ++r) {
     // A refused request leaves no trace: its writes are undone, head and tree restored.
-    const size_t mark = overlay.Mark();
+    const internal::Overlay::Mark mark = overlay.Marked();
     const Head head_before = head;
     const merkle::Frontier frontier_before = frontier;
     Submissions& batch = *requests[r];

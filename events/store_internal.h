@@ -53,9 +53,17 @@ class Overlay {
   Status Get(Family family, const std::string& key, std::optional<std::string>* value) const;
   void Put(Family family, const std::string& key, std::string value);
   void Delete(Family family, const std::string& key);
-  // A point to roll back to, and the rollback: every Put and Delete since is undone.
-  size_t Mark() const { return undo_.size(); }
-  void Rollback(size_t mark);
+  // A write of a key that is new to the database and to this overlay (an event, a Merkle
+  // node): kept in arrival order rather than hashed. Reads of the family find it by binary
+  // search while its keys arrive in increasing order (events do), else by a scan.
+  void PutNew(Family family, std::string key, std::string value);
+  // A point to roll back to, and the rollback: every write since is undone.
+  struct Mark {
+    size_t undo = 0;
+    std::array<size_t, kFamilies> added{};
+  };
+  Mark Marked() const;
+  void Rollback(const Mark& mark);
   // Adds every pending write to `batch`.
   void WriteTo(rocksdb::WriteBatch* batch) const;
   // After `batch` was written: the state cache takes the pending writes of the state.
@@ -72,6 +80,9 @@ class Overlay {
   std::unordered_map<std::string, std::optional<std::string>> pending_;
   // Each change: the key and what pending_ held for it before (nullopt: nothing).
   std::vector<std::pair<std::string, std::optional<std::optional<std::string>>>> undo_;
+  // PutNew's writes by family, and whether each family's keys are increasing so far.
+  std::array<std::vector<std::pair<std::string, std::string>>, kFamilies> added_;
+  std::array<bool, kFamilies> added_in_order_;
 };
 
 // The stream of an event that will get `seq` (SPEC §3.1): derived from its data, or for a
