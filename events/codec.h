@@ -1,8 +1,10 @@
 // JSON ⇄ Cap'n Proto for client events and stored events (SPEC §3.1, §3.3).
 //
-// Cap'n Proto's JSON codec, driven by the `Json` annotations of events/ledger.capnp, does
-// the conversion. Before it decodes, the line is checked strictly against the schema: the
-// codec alone would accept numbers sent as strings, unknown fields and lone surrogates.
+// Client lines (ParseLine, DecodeReplacement) are parsed once, strictly, by a walker driven by
+// the schema and its annotations (events/parser_internal.h): simdjson reads the JSON, and the
+// walk writes it straight into the `Event` message. Stored events are written (Encode) and
+// read back (DecodeStored) by Cap'n Proto's JSON codec, through the `Json` annotations of
+// events/ledger.capnp.
 #pragma once
 
 #include <capnp/compat/json.capnp.h>
@@ -46,9 +48,9 @@ struct Submission {
   int64_t occurred_micros = 0;
   // The ledger clock for this event, or 0 for the clock of the append (demo and migrations).
   int64_t clock_micros = 0;
-  // EventCorrected only: the replacement data as sent; decoded by Codec::DecodeReplacement
-  // once the target's type is known.
-  std::unique_ptr<capnp::MallocMessageBuilder> replacement_json;
+  // EventCorrected only: the replacement data object, as minified JSON text; decoded by
+  // Codec::DecodeReplacement once the target's type is known.
+  std::string replacement_json;
 
   schema::Event::Reader event() { return message.getRoot<schema::Event>().asReader(); }
 };

@@ -12,7 +12,7 @@ packages=(
   capnproto libcapnp-dev
   libboost-dev libboost-system-dev
   libspdlog-dev libgtest-dev
-  libssl-dev openssl libsodium-dev
+  libssl-dev openssl libsodium-dev libsimdjson-dev
   libcli11-dev libzip-dev libexpat1-dev libxlsxwriter-dev
   libpango1.0-dev libcairo2-dev poppler-utils unzip
   nodejs npm chromium fonts-noto-cjk

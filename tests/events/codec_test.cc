@@ -212,6 +212,21 @@ TEST(CodecTest, RefusesInvalidUtf8AndLoneSurrogates) {
           .ok());
 }
 
+TEST(CodecTest, DecodesEscapedSurrogatePairsAsTheirCharacter) {
+  Codec codec;
+  Submissions out;
+  ASSERT_TRUE(
+      codec
+          .ParseLine(
+              Event(
+                  "a", "ContactRecorded",
+                  R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":1,"topic":"\ud83d\ude00 \u00e9"})"),
+              false, &out)
+          .ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(std::string(out[0]->event().getContactRecorded().getTopic().cStr()), "😀 é");
+}
+
 TEST(CodecTest, RefusesDeepNestingAndHugeLines) {
   ExpectInvalid(std::string(100000, '[') + std::string(100000, ']'), "");
   ExpectInvalid(
