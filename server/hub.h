@@ -12,6 +12,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -28,15 +29,22 @@ class Hub {
     uint64_t target = 0;
   };
 
+  // Called, outside the hub's lock, whenever a waiter starts waiting for a target not yet
+  // reached (the view follower then catches up at once). Set before any Add.
+  void OnWait(std::function<void()> on_wait) { on_wait_ = std::move(on_wait); }
+
   // Registers `waiter` for `target`; if it is already reached, wakes it at once.
   void Add(const std::shared_ptr<Waiter>& waiter, uint64_t target) {
     waiter->target = target;
-    std::lock_guard<std::mutex> lock(mu_);
-    if (reached_ >= target) {
-      Wake(waiter);
-      return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (reached_ >= target) {
+        Wake(waiter);
+        return;
+      }
+      waiters_.push_back(waiter);
     }
-    waiters_.push_back(waiter);
+    if (on_wait_) on_wait_();
   }
 
   // Records that `seq` is reached and wakes every waiter whose target is at most `seq`.
@@ -76,6 +84,7 @@ class Hub {
     boost::asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
   }
 
+  std::function<void()> on_wait_;
   mutable std::mutex mu_;
   uint64_t reached_ = 0;
   std::list<std::shared_ptr<Waiter>> waiters_;

@@ -43,6 +43,10 @@ inline constexpr size_t kEventsPageMax = 1000;             // GET /v1/events?lim
 inline constexpr size_t kLivePageBytesMax = 1 << 20;
 inline constexpr size_t kLiveReadThreads = 1;
 inline constexpr size_t kServerThreads = 2;
+// Under a stream of commits the views catch up at most this often (each catch-up is one
+// checkpoint write of everything it changed), unless a ?minSeq= query waits for them; after
+// a quiet spell the first commit is caught up at once.
+inline constexpr int kViewsFollowMs = 20;
 inline constexpr int kDrainMsMax = 5'000;  // on stop, requests in hand get this long
 inline constexpr int64_t kSessionIdleMsDefault = 8 * 3600 * 1000;
 inline constexpr int kSignInFailuresFreeDefault = 5;  // per login; ten times that per address
@@ -88,6 +92,8 @@ struct ServerOptions {
   // Reports built at once (the blocking pool's threads) and waiting beyond those.
   int reports_running_max = kReportsRunningMax;
   int reports_queued_max = kReportsQueuedMax;
+  // The views catch up at most this often under load (kViewsFollowMs).
+  int views_follow_ms = kViewsFollowMs;
   // The built web workspace (web/dist); empty or missing: a page says it is not built.
   std::string web_dir;
   // A session unused this long ends (DATA/server.json "sessionIdleMinutes").

@@ -49,7 +49,8 @@ using Response = http::response<http::string_body>;
 struct Server::Impl {
   Impl(const ServerParts& parts, const ServerOptions& options);
 
-  // The views follow the log on their own thread, woken by each commit.
+  // The views follow the log on their own thread, woken by each commit, catching up at most
+  // every options.views_follow_ms unless a query waits for them.
   void FollowLog();
 
   ServerParts parts;
@@ -69,6 +70,7 @@ struct Server::Impl {
   std::mutex follow_mu;
   std::condition_variable follow_cv;
   uint64_t follow_target = 0;  // guarded by follow_mu
+  bool follow_now = false;     // a ?minSeq= query waits for the views; guarded by follow_mu
   std::atomic<bool> stopping{false};
   std::atomic<int64_t> in_flight{0};  // requests being handled
   Slots connections;                  // by client address

@@ -115,6 +115,20 @@ TEST(ServerTest, AppendsAnswerLikeTheCliWithTheStatusesOfTheSpec) {
   EXPECT_TRUE(Has(s.Get("/v1/events?from=8&limit=1"), R"("actor":"admin")"));
 }
 
+// Under a stream of commits the views catch up at most every views_follow_ms, taking the
+// commits of that time in one step; a ?minSeq= query does not wait for the interval.
+TEST(ServerTest, TheViewsBatchCommitsButReadYourWritesDoesNotWait) {
+  ServedLedger s(2000, [](server::ServerOptions& o) { o.views_follow_ms = 600'000; });
+  ASSERT_EQ(s.Post(Contact("c1")).status, 201);  // seq 8: the first after a quiet spell
+  EXPECT_TRUE(Has(s.Get("/v1/studios/S01?minSeq=8"), R"("contacts":1,)"));
+  ASSERT_EQ(s.Post(Contact("c2")).status, 201);  // seq 9: waits for the interval
+  EXPECT_TRUE(Has(s.Get("/v1/studios/S01"), R"("contacts":1,)"));
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(Has(s.Get("/v1/studios/S01?minSeq=9"), R"("contacts":2,)"));
+  // Well inside kMinSeqWaitMsMax: the query woke the follower.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
 TEST(ServerTest, RolesAreEnforcedOnEveryRoute) {
   ServedLedger s;
   ASSERT_EQ(s.Post(Contact("seed")).status, 201);
