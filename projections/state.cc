@@ -87,7 +87,7 @@ ItemRecord ItemRecord::Decode(std::string_view bytes) {
 namespace {
 
 // Tags of the indexes: written by the projector, read only by the queries.
-bool IsIndex(const std::string& key) {
+bool IsIndex(std::string_view key) {
   LEDGER_ASSERT(!key.empty(), "empty views key");
   switch (key[0]) {
     case 'q':
@@ -102,33 +102,94 @@ bool IsIndex(const std::string& key) {
   }
 }
 
-constexpr size_t kEntryOverhead = 96;
+// Bytes an entry costs beside its key and value: the entry, its share of the table, and
+// the allocations of a value longer than the short-string buffer.
+constexpr size_t kEntryOverhead = 128;
+constexpr size_t kEntriesPerBlock = 4096;
+constexpr size_t kFirstTableSize = 1 << 12;
+
+uint64_t HashOf(std::string_view key) { return std::hash<std::string_view>()(key); }
 
 }  // namespace
 
-Writer::Entry& Writer::Slot(const std::string& key, bool* inserted) {
-  // An event touches a few keys several times (a studio's counters, then its month's): the
-  // last few entries are looked at before the table.
-  for (Entry* e : recent_) {
-    if (e != nullptr && *e->key == key) {
-      *inserted = false;
-      return *e;
-    }
+Writer::Writer(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, bool empty, size_t cache_bytes)
+    : db_(db),
+      family_(family),
+      cache_bytes_(cache_bytes),
+      complete_(empty),
+      table_(kFirstTableSize) {}
+
+void Writer::Grow() {
+  std::vector<Bucket> table(table_.size() * 2);
+  const size_t mask = table.size() - 1;
+  for (const Bucket& b : table_) {
+    if (b.entry == nullptr) continue;
+    size_t at = b.hash & mask;
+    while (table[at].entry != nullptr) at = (at + 1) & mask;
+    table[at] = b;
   }
-  auto [it, fresh] = entries_.try_emplace(key);
-  if (fresh) {
-    it->second.key = &it->first;
-    bytes_ += key.size() + kEntryOverhead;
-  }
-  *inserted = fresh;
-  recent_[next_recent_++ % recent_.size()] = &it->second;
-  return it->second;
+  table_ = std::move(table);
 }
 
-Writer::Entry& Writer::Load(const std::string& key) {
+Writer::Entry& Writer::Slot(std::string_view key, bool* inserted) {
+  const uint64_t hash = HashOf(key);
+  // An event touches a few keys several times (a studio's counters, then its month's): the
+  // last few entries are looked at before the table.
+  for (const Bucket& b : recent_) {
+    if (b.entry != nullptr && b.hash == hash && b.entry->key == key) {
+      *inserted = false;
+      return *b.entry;
+    }
+  }
+  const size_t mask = table_.size() - 1;
+  size_t at = hash & mask;
+  for (; table_[at].entry != nullptr; at = (at + 1) & mask) {
+    if (table_[at].hash == hash && table_[at].entry->key == key) {
+      *inserted = false;
+      recent_[next_recent_++ % recent_.size()] = table_[at];
+      return *table_[at].entry;
+    }
+  }
+  if (used_ == blocks_.size() * kEntriesPerBlock) {
+    blocks_.push_back(std::make_unique<Entry[]>(kEntriesPerBlock));
+  }
+  Entry& e = blocks_[used_ / kEntriesPerBlock][used_ % kEntriesPerBlock];
+  ++used_;
+  e.key.assign(key);
+  e.hash = hash;
+  table_[at] = Bucket{hash, &e};
+  bytes_ += key.size() + kEntryOverhead;
+  *inserted = true;
+  recent_[next_recent_++ % recent_.size()] = table_[at];
+  if (used_ * 2 > table_.size()) Grow();
+  return e;
+}
+
+void Writer::Remember(uint64_t hash) {
+  const uint64_t bits = filter_.size() * 64;
+  const uint64_t step = (hash >> 32) | 1;
+  for (uint64_t i = 0, h = hash; i < 4; ++i, h += step) {
+    const uint64_t bit = h % bits;
+    filter_[bit / 64] |= uint64_t{1} << (bit % 64);
+  }
+}
+
+bool Writer::MayExist(uint64_t hash) const {
+  if (!complete_) return true;
+  if (filter_.empty()) return false;
+  const uint64_t bits = filter_.size() * 64;
+  const uint64_t step = (hash >> 32) | 1;
+  for (uint64_t i = 0, h = hash; i < 4; ++i, h += step) {
+    const uint64_t bit = h % bits;
+    if ((filter_[bit / 64] & (uint64_t{1} << (bit % 64))) == 0) return false;
+  }
+  return true;
+}
+
+Writer::Entry& Writer::Load(std::string_view key) {
   bool inserted;
   Entry& e = Slot(key, &inserted);
-  if (inserted) {
+  if (inserted && MayExist(e.hash)) {
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_, key, &value);
     if (!s.ok() && !s.IsNotFound() && failure_.ok()) {
@@ -145,19 +206,30 @@ Writer::Entry& Writer::Load(const std::string& key) {
 }
 
 void Writer::Forget() {
+  if (complete_) {
+    // What the database holds is what the cache holds once committed: only a failed step
+    // leaves pending entries, and the keys it would have written may be remembered too.
+    if (filter_.empty()) filter_.assign(kWriterFilterBytes / 8, 0);
+    for (size_t i = 0; i < used_; ++i) {
+      const Entry& e = blocks_[i / kEntriesPerBlock][i % kEntriesPerBlock];
+      if (e.value || e.dirty) Remember(e.hash);
+    }
+  }
   dirty_.clear();
   index_writes_.clear();
-  entries_.clear();
-  recent_.fill(nullptr);
+  blocks_.clear();
+  used_ = 0;
+  table_.assign(kFirstTableSize, Bucket{});
+  recent_.fill(Bucket{});
   bytes_ = 0;
 }
 
-std::optional<std::string> Writer::Get(const std::string& key) {
+std::optional<std::string> Writer::Get(std::string_view key) {
   LEDGER_ASSERT(!IsIndex(key), "the projector reads an index");
   return Load(key).value;
 }
 
-void Writer::Put(const std::string& key, std::string value) {
+void Writer::Put(std::string_view key, std::string value) {
   if (IsIndex(key)) {
     index_writes_.emplace_back(key, std::move(value));
     return;
@@ -170,7 +242,7 @@ void Writer::Put(const std::string& key, std::string value) {
   MarkDirty(e);
 }
 
-void Writer::Delete(const std::string& key) {
+void Writer::Delete(std::string_view key) {
   if (IsIndex(key)) {
     index_writes_.emplace_back(key, std::nullopt);
     return;
@@ -182,7 +254,7 @@ void Writer::Delete(const std::string& key) {
   MarkDirty(e);
 }
 
-void Writer::Add(const std::string& key, size_t size, size_t index, int64_t delta) {
+void Writer::Add(std::string_view key, size_t size, size_t index, int64_t delta) {
   LEDGER_ASSERT(!IsIndex(key), "counters are not indexes");
   Entry& e = Load(key);
   if (!e.value) e.value.emplace();
@@ -203,7 +275,7 @@ void Writer::MarkDirty(Entry& e) {
   e.dirty = true;
 }
 
-void Writer::Insert(const std::string& key, std::string_view entry) {
+void Writer::Insert(std::string_view key, std::string_view entry) {
   LEDGER_ASSERT(!IsIndex(key) && entry.size() >= 16, "entry lists are records");
   Entry& e = Load(key);
   if (!e.value) e.value.emplace();
@@ -218,7 +290,7 @@ void Writer::Insert(const std::string& key, std::string_view entry) {
   MarkDirty(e);
 }
 
-void Writer::Remove(const std::string& key, std::string_view entry, size_t width) {
+void Writer::Remove(std::string_view key, std::string_view entry, size_t width) {
   LEDGER_ASSERT(!IsIndex(key) && width >= 16 && entry.size() >= 16, "entry lists are records");
   Entry& e = Load(key);
   if (!e.value) return;
@@ -242,7 +314,7 @@ Status Writer::Commit(uint64_t seq, const Hash& chain) {
   rocksdb::WriteBatch batch;
   std::stable_sort(index_writes_.begin(), index_writes_.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::sort(dirty_.begin(), dirty_.end(), [](Entry* a, Entry* b) { return *a->key < *b->key; });
+  std::sort(dirty_.begin(), dirty_.end(), [](Entry* a, Entry* b) { return a->key < b->key; });
   auto index = index_writes_.begin();
   auto next_index = [&]() -> bool {
     // The last write of a key wins: skip to it.
@@ -253,7 +325,7 @@ Status Writer::Commit(uint64_t seq, const Hash& chain) {
     return s.ok();
   };
   for (Entry* e : dirty_) {
-    const std::string& key = *e->key;
+    const std::string& key = e->key;
     while (index != index_writes_.end() && index->first < key) {
       LEDGER_ASSERT(next_index(), "WriteBatch refused an entry");
     }
@@ -277,7 +349,7 @@ Status Writer::Commit(uint64_t seq, const Hash& chain) {
     Forget();
     return Status::IOError(s.ToString());
   }
-  if (bytes_ > kWriterCacheBytes) {
+  if (bytes_ > cache_bytes_) {
     Forget();
   }
   return Status::OK();

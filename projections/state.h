@@ -134,48 +134,74 @@ struct ItemRecord {
 
 // Records and counters in memory, bounded in bytes, and the writes of the current projection
 // step, written with the checkpoint in one RocksDB write at Commit. The indexes (lower-case
-// tags other than the counters: a p q f r c l w) are only ever written, never read back by
-// the projector: their writes are kept in order as they come and sorted at Commit. Records and
-// counters are read through the cache (a miss reads the database once) and written at
-// Commit in key order; after a Commit past kWriterCacheBytes the cache starts again empty.
+// tags other than the counters: q f r c l w) are only ever written, never read back by the
+// projector: their writes are kept in order as they come and sorted at Commit. Records and
+// counters are read through the cache and written at Commit in key order; after a Commit
+// past kWriterCacheBytes the cache starts again empty.
+//
+// A key that is not in the cache is read from the database once, unless the Writer knows it
+// is absent: a Writer that starts on an empty family (a rebuild, a first catch-up) knows
+// every key there is, and after it drops its cache it keeps a bloom filter of the keys it has
+// written (kWriterFilterBytes), so a new key (a new case, a new month) costs no read.
 class Writer {
  public:
-  Writer(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) : db_(db), family_(family) {}
+  // `empty`: the family holds nothing yet. The cache is dropped after a Commit that leaves it
+  // holding more than `cache_bytes`.
+  Writer(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, bool empty, size_t cache_bytes);
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
   // REQUIRES: not an index key.
-  std::optional<std::string> Get(const std::string& key);
-  void Put(const std::string& key, std::string value);
-  void Delete(const std::string& key);
+  std::optional<std::string> Get(std::string_view key);
+  void Put(std::string_view key, std::string value);
+  void Delete(std::string_view key);
   // Adds `delta` to counter `index` of the counter array at `key` (of `size` counters).
-  void Add(const std::string& key, size_t size, size_t index, int64_t delta);
+  void Add(std::string_view key, size_t size, size_t index, int64_t delta);
   // In the list of fixed-size entries at `key`, kept in the order of their first 16 bytes:
   // inserts `entry`, or removes the entry whose first 16 bytes are `entry`'s (the key goes
   // when its list is empty).
-  void Insert(const std::string& key, std::string_view entry);
-  void Remove(const std::string& key, std::string_view entry, size_t width);
+  void Insert(std::string_view key, std::string_view entry);
+  void Remove(std::string_view key, std::string_view entry, size_t width);
   // Writes everything pending and the checkpoint (seq, chain) atomically; if a read of this
   // step failed, writes nothing, forgets what it holds and returns that failure.
   Status Commit(uint64_t seq, const Hash& chain);
 
  private:
   struct Entry {
-    const std::string* key = nullptr;  // the key in entries_
+    std::string key;
+    uint64_t hash = 0;
     std::optional<std::string> value;
     bool dirty = false;
   };
+  // An open-addressing table of the entries: the hash beside the pointer, so that a probe
+  // reads the entry only when its hash matches.
+  struct Bucket {
+    uint64_t hash = 0;
+    Entry* entry = nullptr;
+  };
   // The entry of `key`, made empty (and *inserted true) if it was not in memory.
-  Entry& Slot(const std::string& key, bool* inserted);
-  // The entry of `key`, read from the database if it was not in memory.
-  Entry& Load(const std::string& key);
+  Entry& Slot(std::string_view key, bool* inserted);
+  // The entry of `key`, read from the database if it was not in memory (and may exist).
+  Entry& Load(std::string_view key);
   void MarkDirty(Entry& e);
-  void Forget();  // drops the cache and whatever this step has pending
+  void Grow();
+  void Forget();                 // drops the cache and whatever this step has pending
+  void Remember(uint64_t hash);  // into the filter of written keys
+  bool MayExist(uint64_t hash) const;
 
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* family_;
-  std::unordered_map<std::string, Entry> entries_;
-  std::vector<Entry*> dirty_;       // entries changed since the last Commit
-  std::array<Entry*, 8> recent_{};  // the entries last looked up
+  size_t cache_bytes_;
+  // Every key of the family is in the cache (the family was empty and nothing was dropped),
+  // or in filter_ when it is not empty.
+  bool complete_;
+  std::vector<uint64_t> filter_;                  // bits; empty until the cache is first dropped
+  std::vector<std::unique_ptr<Entry[]>> blocks_;  // the entries, allocated a block at a time
+  size_t used_ = 0;                               // entries in use
+  std::vector<Bucket> table_;                     // a power of two long, at most half full
+  std::vector<Entry*> dirty_;                     // entries changed since the last Commit
+  std::array<Bucket, 4> recent_{};                // the entries last looked up
   size_t next_recent_ = 0;
-  size_t bytes_ = 0;  // of entries_, roughly
+  size_t bytes_ = 0;  // of the entries, roughly
   // This step's index writes, in order (nullopt: a delete); sorted at Commit.
   std::vector<std::pair<std::string, std::optional<std::string>>> index_writes_;
   Status failure_;  // the first failed read of this step; Commit returns it and writes nothing
@@ -183,5 +209,8 @@ class Writer {
 
 // Bytes of records and counters the Writer keeps in memory between steps.
 inline constexpr size_t kWriterCacheBytes = 64 << 20;
+// Bytes of the filter of keys written, once the cache has been dropped: 32 Mi bits, under 1%
+// false positives up to 4 million keys.
+inline constexpr size_t kWriterFilterBytes = 4 << 20;
 
 }  // namespace wulian::projections::state

@@ -39,7 +39,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions() {
 }  // namespace
 
 Views::Views(std::unique_ptr<rocksdb::DB> db, rocksdb::ColumnFamilyHandle* family)
-    : db_(std::move(db)), family_(family) {}
+    : db_(std::move(db)), family_(family), cache_bytes_(state::kWriterCacheBytes) {}
 
 Views::~Views() {
   if (family_ != nullptr) db_->DestroyColumnFamilyHandle(family_).PermitUncheckedError();
@@ -199,7 +199,15 @@ Status Views::ResumeWrites() {
 Status Views::Replay(const Ledger& ledger, uint64_t from, uint64_t to, const EventFilter& filter) {
   Status resumed = ResumeWrites();
   if (!resumed.ok()) return resumed;
-  state::Writer writer(db_.get(), family_);
+  // An empty family (a rebuild, a first catch-up): the writer need not look up new keys.
+  bool empty;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family_));
+    it->SeekToFirst();
+    if (!it->status().ok()) return FromRocks(it->status());
+    empty = !it->Valid();
+  }
+  state::Writer writer(db_.get(), family_, empty, cache_bytes_);
   Projector projector(
       writer, ledger, filter ? filter : [](schema::Event::Reader) { return true; });
   uint64_t last = from - 1;

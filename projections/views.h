@@ -66,6 +66,10 @@ class Views {
   // Called with the seq of the last event applied at every checkpoint (for progress output).
   void set_progress(std::function<void(uint64_t)> progress) { progress_ = std::move(progress); }
 
+  // Bytes of records and counters the projector keeps in memory between checkpoints
+  // (state::kWriterCacheBytes unless set; tests set a small budget to drop them often).
+  void set_cache_bytes(size_t bytes) { cache_bytes_ = bytes; }
+
   // The last event applied: {seq, chain}; {0, zeros} when there is none or it cannot be read.
   uint64_t seq() const;
   Hash chain() const;
@@ -113,6 +117,7 @@ class Views {
   bool resume_ = false;  // a write failed since the last ResumeWrites
   rocksdb::ColumnFamilyHandle* family_;
   std::function<void(uint64_t)> progress_;
+  size_t cache_bytes_;
   friend class Query;
 };
 
