@@ -17,15 +17,7 @@ namespace wulian {
 namespace {
 
 using capnp::JsonValue;
-
-std::string Quote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
-  out.append(s);
-  out.push_back('"');
-  return out;
-}
+using internal::Quote;
 
 std::string_view View(capnp::Text::Reader t) { return std::string_view(t.begin(), t.size()); }
 

@@ -19,6 +19,15 @@
 
 namespace wulian::internal {
 
+std::string Quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.push_back('"');
+  out.append(s);
+  out.push_back('"');
+  return out;
+}
+
 static_assert(std::endian::native == std::endian::little,
               "the walker stores data fields as Cap'n Proto lays them out: little-endian");
 
@@ -40,15 +49,6 @@ constexpr int64_t kEarliestOccurredMicros = 946684800ll * kMicrosPerSecond;  // 
 
 // A list holding more strings than this is checked for repeats with a hash set.
 constexpr size_t kListLinearScanItemsMax = 32;
-
-std::string Quote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
-  out.append(s);
-  out.push_back('"');
-  return out;
-}
 
 // Puts `where` (a field name or "[i]") in front of a refusal's path: "data" + "members[2]:
 // listed twice" gives "data.members[2]: listed twice"; a message without a path gets one.

@@ -113,4 +113,7 @@ class EventParser {
   simdjson::dom::parser parser_;
 };
 
+// `s` between double quotes, as refusals name a value.
+std::string Quote(std::string_view s);
+
 }  // namespace wulian::internal
