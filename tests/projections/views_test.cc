@@ -887,6 +887,22 @@ std::string FirstDifference(const std::string& a, const std::string& b) {
 
 // The demo history (tools/demo.h), each event at its own recorded time, appended in batches
 // of random sizes; after each batch the views catch up in random steps.
+// Appends events[from, from + n) in one batch, each at its recorded time.
+void AppendDemoBatch(testing::TestLedger& t, const std::vector<demo::DemoEvent>& events,
+                     size_t from, size_t n) {
+  Codec codec;
+  AppendOptions append;
+  append.sync = false;
+  Submissions batch;
+  for (size_t i = from; i < from + n; ++i) {
+    ASSERT_TRUE(codec.ParseLine(events[i].json, false, &batch).ok()) << events[i].json;
+    batch.back()->clock_micros = At(events[i].recorded_at);
+  }
+  std::vector<AppendResult> results;
+  Status s = t.ledger().Append(batch, append, &results);
+  ASSERT_TRUE(s.ok()) << s.message();
+}
+
 TEST(IncrementalTest, CatchingUpInStepsEqualsAFullRebuild) {
   constexpr uint64_t kEvents = 3000;
   for (uint64_t seed : {20241101ULL, 7ULL, 99991ULL}) {
@@ -900,20 +916,10 @@ TEST(IncrementalTest, CatchingUpInStepsEqualsAFullRebuild) {
     demo::Generate(demo::DemoOptions{seed, kEvents},
                    [&](const demo::DemoEvent& e) { events.push_back(e); });
     ASSERT_EQ(events.size(), kEvents);
-    Codec codec;
-    AppendOptions append;
-    append.sync = false;
     size_t next = 0;
     while (next < events.size()) {
       const size_t batch_size = std::min<size_t>(1 + random() % 700, events.size() - next);
-      Submissions batch;
-      for (size_t i = next; i < next + batch_size; ++i) {
-        ASSERT_TRUE(codec.ParseLine(events[i].json, false, &batch).ok()) << events[i].json;
-        batch.back()->clock_micros = At(events[i].recorded_at);
-      }
-      std::vector<AppendResult> results;
-      Status s = t.ledger().Append(batch, append, &results);
-      ASSERT_TRUE(s.ok()) << s.message();
+      ASSERT_NO_FATAL_FAILURE(AppendDemoBatch(t, events, next, batch_size));
       next += batch_size;
       const uint64_t head = t.ledger().GetHead().seq;
       while (stepped->seq() < head) {
@@ -943,19 +949,9 @@ TEST(IncrementalTest, DroppingTheCacheAtEveryStepChangesNoView) {
   std::vector<demo::DemoEvent> events;
   demo::Generate(demo::DemoOptions{demo::DemoOptions{}.seed, kEvents},
                  [&](const demo::DemoEvent& e) { events.push_back(e); });
-  Codec codec;
-  AppendOptions append;
-  append.sync = false;
   for (size_t next = 0; next < events.size();) {
     const size_t batch_size = std::min<size_t>(5000, events.size() - next);
-    Submissions batch;
-    for (size_t i = next; i < next + batch_size; ++i) {
-      ASSERT_TRUE(codec.ParseLine(events[i].json, false, &batch).ok()) << events[i].json;
-      batch.back()->clock_micros = At(events[i].recorded_at);
-    }
-    std::vector<AppendResult> results;
-    Status s = t.ledger().Append(batch, append, &results);
-    ASSERT_TRUE(s.ok()) << s.message();
+    ASSERT_NO_FATAL_FAILURE(AppendDemoBatch(t, events, next, batch_size));
     next += batch_size;
   }
   std::unique_ptr<Views> kept, dropped, stepped;
