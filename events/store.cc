@@ -174,17 +174,20 @@ void Overlay::WriteTo(rocksdb::WriteBatch* batch) const {
     LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
   }
   for (size_t f = 0; f < kFamilies; ++f) {
-    std::vector<const std::pair<std::string, std::string>*> in_order;
-    in_order.reserve(added_[f].size());
-    for (const auto& entry : added_[f]) in_order.push_back(&entry);
-    if (!added_in_order_[f]) {
-      std::sort(in_order.begin(), in_order.end(),
-                [](auto* a, auto* b) { return a->first < b->first; });
-    }
-    for (const auto* entry : in_order) {
-      rocksdb::Status s = batch->Put(families_[f], entry->first, entry->second);
+    auto put = [&](const std::pair<std::string, std::string>& entry) {
+      rocksdb::Status s = batch->Put(families_[f], entry.first, entry.second);
       LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
+    };
+    if (added_in_order_[f]) {
+      for (const auto& entry : added_[f]) put(entry);
+      continue;
     }
+    std::vector<const std::pair<std::string, std::string>*> sorted_added;
+    sorted_added.reserve(added_[f].size());
+    for (const auto& entry : added_[f]) sorted_added.push_back(&entry);
+    std::sort(sorted_added.begin(), sorted_added.end(),
+              [](auto* a, auto* b) { return a->first < b->first; });
+    for (const auto* entry : sorted_added) put(*entry);
   }
 }
 
