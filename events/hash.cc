@@ -84,21 +84,55 @@ uint64_t BlobPointer(uint64_t at, uint64_t target) {
 
 }  // namespace
 
-Hash LeafHash(schema::Event::Reader event) {
+CanonicalLeaf CanonicalizeForLeaf(schema::Event::Reader event) {
   LEDGER_ASSERT(!event.hasHash() && !event.hasChain(), "leaf hash over a hashed event");
-  const kj::Array<capnp::word> canonical = capnp::canonicalize(event);
-  const auto bytes = canonical.asBytes();
-  return Engine().Digest(&kLeafPrefix, 1, bytes.begin(), bytes.size());
+  CanonicalLeaf out{capnp::canonicalize(event), {}};
+  const auto bytes = out.words.asBytes();
+  out.leaf = Engine().Digest(&kLeafPrefix, 1, bytes.begin(), bytes.size());
+  return out;
 }
 
-std::string StoredBytes(schema::Event::Reader hashed) {
-  LEDGER_ASSERT(hashed.getHash().size() == sizeof(Hash) && hashed.getChain().size() == sizeof(Hash),
-                "stored form of an unhashed event");
-  const kj::Array<capnp::word> canonical = capnp::canonicalize(hashed);
-  const kj::ArrayPtr<const capnp::word> segments[] = {canonical};
-  const kj::Array<capnp::word> flat = capnp::messageToFlatArray(segments);
-  const auto chars = flat.asChars();
-  return std::string(chars.begin(), chars.size());
+Hash LeafHash(schema::Event::Reader event) { return CanonicalizeForLeaf(event).leaf; }
+
+std::string StoredBytes(const CanonicalLeaf& unhashed, const Hash& chain) {
+  // The inverse of LeafHashOfStored's transform: root pointer, data, `kept` pointers and
+  // children become root pointer (8 pointers), data, 8 pointers, children, hash, chain.
+  const kj::ArrayPtr<const capnp::word> in = unhashed.words;
+  LEDGER_ASSERT(in.size() >= 1, "canonical event without a root");
+  uint64_t root;
+  std::memcpy(&root, in.begin(), sizeof(root));
+  const uint64_t data_words = (root >> 32) & 0xffff, kept = root >> 48;
+  LEDGER_ASSERT(static_cast<uint32_t>(root) == kStructPointer && kept <= kHashPointer &&
+                    in.size() >= 1 + data_words + kept,
+                "canonical event root");
+  const uint64_t pointers = 1 + data_words;
+  const uint64_t moved = kRootPointers - kept;
+  const uint64_t children_words = in.size() - pointers - kept;
+  const uint64_t size = pointers + kRootPointers + children_words + 2 * kHashWords;
+
+  std::string out((1 + size) * sizeof(capnp::word), '\0');
+  auto put = [&](uint64_t at, uint64_t w) {  // segment word `at`
+    std::memcpy(out.data() + (1 + at) * sizeof(w), &w, sizeof(w));
+  };
+  const uint64_t table = size << 32;  // one segment of `size` words
+  std::memcpy(out.data(), &table, sizeof(table));
+  put(0, (root & 0x0000ffff'ffffffff) | uint64_t{kRootPointers} << 48);
+  std::memcpy(out.data() + 2 * sizeof(capnp::word), in.begin() + 1,
+              data_words * sizeof(capnp::word));
+  for (uint64_t i = 0; i < kept; ++i) {
+    uint64_t p;
+    std::memcpy(&p, in.begin() + pointers + i, sizeof(p));
+    put(pointers + i, p == 0 ? 0 : Shifted(p, static_cast<int64_t>(moved)));
+  }
+  put(pointers + kHashPointer, BlobPointer(pointers + kHashPointer, size - 2 * kHashWords));
+  put(pointers + kChainPointer, BlobPointer(pointers + kChainPointer, size - kHashWords));
+  std::memcpy(out.data() + (1 + pointers + kRootPointers) * sizeof(capnp::word),
+              in.begin() + pointers + kept, children_words * sizeof(capnp::word));
+  std::memcpy(out.data() + (1 + size - 2 * kHashWords) * sizeof(capnp::word), unhashed.leaf.data(),
+              sizeof(Hash));
+  std::memcpy(out.data() + (1 + size - kHashWords) * sizeof(capnp::word), chain.data(),
+              sizeof(Hash));
+  return out;
 }
 
 std::optional<Hash> LeafHashOfStored(std::string_view bytes) {

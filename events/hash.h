@@ -17,9 +17,19 @@ using Hash = std::array<uint8_t, 32>;
 // REQUIRES: `event` has hash and chain unset.
 Hash LeafHash(schema::Event::Reader event);
 
+// The canonical words of an event with hash and chain unset, and its leaf hash over them.
+struct CanonicalLeaf {
+  kj::Array<capnp::word> words;
+  Hash leaf;
+};
+// REQUIRES: `event` has hash and chain unset.
+CanonicalLeaf CanonicalizeForLeaf(schema::Event::Reader event);
+
 // What the `events` family stores for a hashed event (SPEC §4): one flat single-segment
-// message whose segment is the canonical form of `hashed`, hash and chain included.
-std::string StoredBytes(schema::Event::Reader hashed);
+// message whose segment is the canonical form of the event with `hash` and `chain` set.
+// Built from the unhashed canonical words, without a second canonicalisation: the root gets
+// all its pointers, the other pointers move by as many words, and the two blobs go last.
+std::string StoredBytes(const CanonicalLeaf& unhashed, const Hash& chain);
 
 // The leaf hash of an event from its stored bytes, without decoding or copying them. The
 // canonical form without hash and chain differs from the canonical form with them only in

@@ -461,12 +461,11 @@ Status Ledger::AppendOne(internal::Overlay& overlay, Head& head, merkle::Frontie
   root.setVersion(version + 1);
   root.setRecordedAt(FormatInstant(head.recorded_at_micros));
   root.setActor(actor);
-  const Hash leaf = LeafHash(root.asReader());
+  const CanonicalLeaf canonical = CanonicalizeForLeaf(root.asReader());
+  const Hash& leaf = canonical.leaf;
   head.chain = ChainHash(head.chain, leaf);
   head.seq = seq;
-  root.setHash(capnp::Data::Reader(leaf.data(), leaf.size()));
-  root.setChain(capnp::Data::Reader(head.chain.data(), head.chain.size()));
-  overlay.PutNew(Family::kEvents, format::SeqKey(seq), StoredBytes(root.asReader()));
+  overlay.PutNew(Family::kEvents, format::SeqKey(seq), StoredBytes(canonical, head.chain));
   overlay.Put(Family::kIds, id, format::SeqKey(seq));
   overlay.Put(Family::kStreams, format::StreamKey(stream, version + 1), format::SeqKey(seq));
   std::string next_version;

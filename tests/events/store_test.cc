@@ -512,6 +512,37 @@ TEST(StoredFormTest, EveryValueIsTheCanonicalEventAndGivesItsLeafFromItsBytes) {
   }
 }
 
+// The stored form is built from the unhashed canonical words; it must equal canonicalising
+// the hashed event, however many of the root's pointers are unset (trailing ones included).
+TEST(StoredFormTest, TheFormBuiltFromTheLeafWordsIsTheCanonicalHashedEvent) {
+  Hash chain;
+  for (size_t i = 0; i < chain.size(); ++i) chain[i] = static_cast<uint8_t>(0xa0 + i);
+  for (int fields = 0; fields < 16; ++fields) {
+    SCOPED_TRACE(fields);
+    capnp::MallocMessageBuilder message;
+    auto event = message.initRoot<schema::Event>();
+    event.setSeq(7 + fields);
+    if (fields & 1) event.setId("e" + std::to_string(fields));
+    if (fields & 2) event.setStream("studio-S01");
+    if (fields & 4) event.setRecordedAt("2026-12-07T10:00:00.000000Z");
+    if (fields & 8) event.setActor("张三");
+    if (fields & 3) event.initContactRecorded().setTopic("停车难");
+
+    const CanonicalLeaf unhashed = CanonicalizeForLeaf(event.asReader());
+    EXPECT_EQ(unhashed.leaf, LeafHash(event.asReader()));
+    const std::string built = StoredBytes(unhashed, chain);
+
+    event.setHash(capnp::Data::Reader(unhashed.leaf.data(), unhashed.leaf.size()));
+    event.setChain(capnp::Data::Reader(chain.data(), chain.size()));
+    const kj::Array<capnp::word> canonical = capnp::canonicalize(event.asReader());
+    const kj::ArrayPtr<const capnp::word> segments[] = {canonical};
+    const auto flat = capnp::messageToFlatArray(segments);
+    EXPECT_EQ(built, std::string(flat.asChars().begin(), flat.asChars().size()));
+    ASSERT_TRUE(LeafHashOfStored(built).has_value());
+    EXPECT_EQ(*LeafHashOfStored(built), unhashed.leaf);
+  }
+}
+
 TEST(StoredFormTest, DamagedOrTruncatedBytesNeverGiveTheLeaf) {
   TestLedger t;
   auto lines = Registry();
