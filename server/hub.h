@@ -29,9 +29,10 @@ class Hub {
     uint64_t target = 0;
   };
 
-  // Called, outside the hub's lock, whenever a waiter starts waiting for a target not yet
-  // reached (the view follower then catches up at once). Set before any Add.
-  void OnWait(std::function<void()> on_wait) { on_wait_ = std::move(on_wait); }
+  // Called with the target, outside the hub's lock, whenever a waiter starts waiting for a
+  // target not yet reached (the view follower then catches up at once, until it reaches
+  // it). Set before any Add.
+  void OnWait(std::function<void(uint64_t)> on_wait) { on_wait_ = std::move(on_wait); }
 
   // Registers `waiter` for `target`; if it is already reached, wakes it at once.
   void Add(const std::shared_ptr<Waiter>& waiter, uint64_t target) {
@@ -44,7 +45,7 @@ class Hub {
       }
       waiters_.push_back(waiter);
     }
-    if (on_wait_) on_wait_();
+    if (on_wait_) on_wait_(target);
   }
 
   // Records that `seq` is reached and wakes every waiter whose target is at most `seq`.
@@ -84,7 +85,7 @@ class Hub {
     boost::asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
   }
 
-  std::function<void()> on_wait_;
+  std::function<void(uint64_t)> on_wait_;
   mutable std::mutex mu_;
   uint64_t reached_ = 0;
   std::list<std::shared_ptr<Waiter>> waiters_;

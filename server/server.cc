@@ -384,9 +384,8 @@ void Server::Impl::FollowLog() {
       // The commits of the rest of the interval join this catch-up: the follower takes one
       // core's share at most as often, leaving the committer and the sessions theirs.
       follow_cv.wait_until(lock, last + std::chrono::milliseconds(options.views_follow_ms),
-                           [&] { return stopping || follow_now; });
+                           [&] { return stopping || follow_wake > parts.views->seq(); });
       if (stopping) return;
-      follow_now = false;
     }
     last = std::chrono::steady_clock::now();
     Status s;
@@ -504,9 +503,9 @@ void Server::Run() {
     std::lock_guard<std::mutex> lock(impl.follow_mu);
     impl.follow_target = head;
   }
-  impl.projected.OnWait([&impl] {
+  impl.projected.OnWait([&impl](uint64_t target) {
     std::lock_guard<std::mutex> lock(impl.follow_mu);
-    impl.follow_now = true;
+    impl.follow_wake = std::max(impl.follow_wake, target);
     impl.follow_cv.notify_one();
   });
   impl.follower = std::thread([&impl] { impl.FollowLog(); });

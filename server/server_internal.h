@@ -70,7 +70,7 @@ struct Server::Impl {
   std::mutex follow_mu;
   std::condition_variable follow_cv;
   uint64_t follow_target = 0;  // guarded by follow_mu
-  bool follow_now = false;     // a ?minSeq= query waits for the views; guarded by follow_mu
+  uint64_t follow_wake = 0;    // the highest seq a ?minSeq= query waits for; guarded by follow_mu
   std::atomic<bool> stopping{false};
   std::atomic<int64_t> in_flight{0};  // requests being handled
   Slots connections;                  // by client address
