@@ -452,9 +452,9 @@ Status Ledger::AppendOne(internal::Overlay& overlay, Head& head, merkle::Frontie
   s = internal::ApplyRules(overlay, codec_, seq, sub);
   if (!s.ok()) return s;
 
-  capnp::MallocMessageBuilder stored(kEventFirstSegmentWords);
-  stored.setRoot(event.asReader());
-  auto root = stored.getRoot<Event>();
+  capnp::MallocMessageBuilder stamped(kEventFirstSegmentWords);
+  stamped.setRoot(event.asReader());
+  auto root = stamped.getRoot<Event>();
   head.recorded_at_micros = std::max(head.recorded_at_micros, clock);
   root.setSeq(seq);
   root.setStream(stream);
