@@ -305,13 +305,37 @@ void Writer::Remove(std::string_view key, std::string_view entry, size_t width) 
   }
 }
 
-Status Writer::Commit(uint64_t seq, const Hash& chain) {
+// A step still in flight is written before the Writer goes; a failure then changes nothing
+// that the checkpoint does not already say.
+Writer::~Writer() { Settle().IgnoreError(); }
+
+Status Writer::Settle() {
+  if (!in_flight_.valid()) return Status::OK();
+  const rocksdb::Status s = in_flight_.get();
+  if (!s.ok()) return Status::IOError(s.ToString());
+  written_ = in_flight_seq_;
+  return Status::OK();
+}
+
+Status Writer::Wait() {
+  Status s = Settle();
+  if (!s.ok()) {
+    // What the cache holds may not have reached the database: read it again.
+    Forget();
+    failure_ = Status::OK();
+  }
+  return s;
+}
+
+Status Writer::Commit(uint64_t seq, const Hash& chain, bool wait) {
+  Status before = Wait();
+  if (!before.ok()) return before;
   if (!failure_.ok()) {
     Forget();
     return std::exchange(failure_, Status::OK());
   }
   // In key order: the memtable's skip list inserts a sorted run far faster than a random one.
-  rocksdb::WriteBatch batch;
+  auto batch = std::make_unique<rocksdb::WriteBatch>();
   std::stable_sort(index_writes_.begin(), index_writes_.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::sort(dirty_.begin(), dirty_.end(), [](Entry* a, Entry* b) { return a->key < b->key; });
@@ -319,8 +343,8 @@ Status Writer::Commit(uint64_t seq, const Hash& chain) {
   auto next_index = [&]() -> bool {
     // The last write of a key wins: skip to it.
     while (index + 1 != index_writes_.end() && (index + 1)->first == index->first) ++index;
-    rocksdb::Status s = index->second ? batch.Put(family_, index->first, *index->second)
-                                      : batch.Delete(family_, index->first);
+    rocksdb::Status s = index->second ? batch->Put(family_, index->first, *index->second)
+                                      : batch->Delete(family_, index->first);
     ++index;
     return s.ok();
   };
@@ -329,7 +353,8 @@ Status Writer::Commit(uint64_t seq, const Hash& chain) {
     while (index != index_writes_.end() && index->first < key) {
       LEDGER_ASSERT(next_index(), "WriteBatch refused an entry");
     }
-    rocksdb::Status s = e->value ? batch.Put(family_, key, *e->value) : batch.Delete(family_, key);
+    rocksdb::Status s =
+        e->value ? batch->Put(family_, key, *e->value) : batch->Delete(family_, key);
     LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
     e->dirty = false;
   }
@@ -338,21 +363,22 @@ Status Writer::Commit(uint64_t seq, const Hash& chain) {
   index_writes_.clear();
   std::string checkpoint = Be64(seq);
   checkpoint.append(reinterpret_cast<const char*>(chain.data()), chain.size());
-  LEDGER_ASSERT(batch.Put(family_, kCheckpointKey, checkpoint).ok(), "checkpoint");
-  LEDGER_ASSERT(batch.Put(family_, kLayoutKey, kLayoutVersion).ok(), "layout");
+  LEDGER_ASSERT(batch->Put(family_, kCheckpointKey, checkpoint).ok(), "checkpoint");
+  LEDGER_ASSERT(batch->Put(family_, kLayoutKey, kLayoutVersion).ok(), "layout");
+  batch_ = std::move(batch);
   // Views are derived from the log: a crash may lose recent steps, never half of one.
-  rocksdb::WriteOptions options;
-  options.disableWAL = true;
-  rocksdb::Status s = db_->Write(options, &batch);
-  if (!s.ok()) {
-    // What the cache holds may not have reached the database: read it again.
-    Forget();
-    return Status::IOError(s.ToString());
-  }
-  if (bytes_ > cache_bytes_) {
-    Forget();
-  }
-  return Status::OK();
+  auto write = [db = db_, batch = batch_.get()] {
+    rocksdb::WriteOptions options;
+    options.disableWAL = true;
+    return db->Write(options, batch);
+  };
+  in_flight_seq_ = seq;
+  const bool drop = bytes_ > cache_bytes_;
+  in_flight_ = std::async(wait || drop ? std::launch::deferred : std::launch::async, write);
+  if (!wait && !drop) return Status::OK();
+  Status s = Settle();
+  if (!s.ok() || drop) Forget();
+  return s;
 }
 
 }  // namespace wulian::projections::state

@@ -38,6 +38,7 @@
 
 #include <array>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -163,7 +164,18 @@ class Writer {
   void Remove(std::string_view key, std::string_view entry, size_t width);
   // Writes everything pending and the checkpoint (seq, chain) atomically; if a read of this
   // step failed, writes nothing, forgets what it holds and returns that failure.
-  Status Commit(uint64_t seq, const Hash& chain);
+  //
+  // With `wait` false the step is handed to a second thread, which writes it while the caller
+  // applies the next one: Commit first waits for the step before (at most one is in flight)
+  // and returns how its write ended. A failed write, found then, is returned like a failed
+  // read: nothing later is written and the cache is forgotten. When the cache is over budget
+  // the step is written before Commit returns, since the keys it drops are read back.
+  Status Commit(uint64_t seq, const Hash& chain, bool wait = true);
+  // Waits for the step in flight; its failure is returned as Commit would return it.
+  Status Wait();
+  // The checkpoint seq of the last step known to be written (0: none yet).
+  uint64_t written() const { return written_; }
+  ~Writer();
 
  private:
   struct Entry {
@@ -205,6 +217,12 @@ class Writer {
   // This step's index writes, in order (nullopt: a delete); sorted at Commit.
   std::vector<std::pair<std::string, std::optional<std::string>>> index_writes_;
   Status failure_;  // the first failed read of this step; Commit returns it and writes nothing
+  // Waits for the step in flight, if any; its failure, or OK.
+  Status Settle();
+  std::future<rocksdb::Status> in_flight_;  // the write of the step before, when not waited for
+  uint64_t in_flight_seq_ = 0;
+  uint64_t written_ = 0;
+  std::unique_ptr<rocksdb::WriteBatch> batch_;  // the step in flight writes this one
 };
 
 // Bytes of records and counters the Writer keeps in memory between steps.

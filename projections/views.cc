@@ -212,6 +212,15 @@ Status Views::Replay(const Ledger& ledger, uint64_t from, uint64_t to, const Eve
       writer, ledger, filter ? filter : [](schema::Event::Reader) { return true; });
   uint64_t last = from - 1;
   Hash chain{};
+  // Progress counts the steps written, each once.
+  uint64_t reported = 0;
+  auto report = [&](Status written) {
+    if (written.ok() && progress_ && writer.written() > reported) {
+      reported = writer.written();
+      progress_(reported);
+    }
+    return written;
+  };
   Status s = ScanForReplay(ledger, from, to, [&](uint64_t seq, std::string_view bytes) {
     StoredMessage stored(bytes);
     auto event = stored.event();
@@ -220,12 +229,11 @@ Status Views::Replay(const Ledger& ledger, uint64_t from, uint64_t to, const Eve
     last = seq;
     std::memcpy(chain.data(), event.getChain().begin(), chain.size());
     if (seq % kStepEvents != 0) return Status::OK();
-    Status committed = writer.Commit(last, chain);
-    if (committed.ok() && progress_) progress_(last);
-    return committed;
+    // The step is written while the next is applied.
+    return report(writer.Commit(last, chain, /*wait=*/false));
   });
-  if (s.ok() && last >= from) s = writer.Commit(last, chain);
-  if (s.ok() && last >= from && progress_) progress_(last);
+  if (s.ok()) s = report(writer.Wait());
+  if (s.ok() && last >= from && writer.written() < last) s = report(writer.Commit(last, chain));
   if (!s.ok()) resume_ = true;
   return s;
 }
