@@ -335,7 +335,12 @@ Status Writer::Commit(uint64_t seq, const Hash& chain, bool wait) {
     return std::exchange(failure_, Status::OK());
   }
   // In key order: the memtable's skip list inserts a sorted run far faster than a random one.
-  auto batch = std::make_unique<rocksdb::WriteBatch>();
+  // The batch written before is reused: its buffer is grown and its pages are mapped.
+  std::unique_ptr<rocksdb::WriteBatch> batch = std::move(batch_);
+  if (batch == nullptr || batch->GetDataSize() > kWriterBatchBytesKept) {
+    batch = std::make_unique<rocksdb::WriteBatch>();
+  }
+  batch->Clear();
   std::stable_sort(index_writes_.begin(), index_writes_.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::sort(dirty_.begin(), dirty_.end(), [](Entry* a, Entry* b) { return a->key < b->key; });

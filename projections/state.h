@@ -222,11 +222,14 @@ class Writer {
   std::future<rocksdb::Status> in_flight_;  // the write of the step before, when not waited for
   uint64_t in_flight_seq_ = 0;
   uint64_t written_ = 0;
-  std::unique_ptr<rocksdb::WriteBatch> batch_;  // the step in flight writes this one
+  // The step in flight writes this batch; once written, the next step reuses it.
+  std::unique_ptr<rocksdb::WriteBatch> batch_;
 };
 
 // Bytes of records and counters the Writer keeps in memory between steps.
 inline constexpr size_t kWriterCacheBytes = 64 << 20;
+// A step's WriteBatch is reused by the next step unless it grew past this.
+inline constexpr size_t kWriterBatchBytesKept = 16 << 20;
 // Bytes of the filter of keys written, once the cache has been dropped: 32 Mi bits, under 1%
 // false positives up to 4 million keys.
 inline constexpr size_t kWriterFilterBytes = 4 << 20;
