@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
 #include "events/answers.h"
 #include "events/signing.h"
-#include "events/status.h"
 #include "events/store.h"
 #include "tools/demo.h"
 
