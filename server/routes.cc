@@ -16,9 +16,9 @@
 #include <limits>
 #include <map>
 
+#include "answers/answers.h"
 #include "base/hash.h"
 #include "base/time.h"
-#include "events/answers.h"
 #include "events/codec.h"
 #include "projections/report.h"
 #include "server/server_internal.h"

@@ -11,8 +11,8 @@
 #include <iostream>
 #include <set>
 
+#include "answers/answers.h"
 #include "base/time.h"
-#include "events/answers.h"
 #include "events/codec.h"
 #include "events/signing.h"
 #include "projections/policy.h"

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "answers/answers.h"
 #include "base/status.h"
-#include "events/answers.h"
 #include "events/signing.h"
 #include "events/store.h"
 #include "tools/demo.h"
