@@ -1,6 +1,6 @@
 #include "documents/document.h"
 
-#include "events/assert.h"
+#include "base/assert.h"
 
 namespace wulian::documents {
 

@@ -12,8 +12,8 @@
 #include <memory>
 #include <numeric>
 
+#include "base/assert.h"
 #include "documents/document.h"
-#include "events/assert.h"
 
 namespace wulian::documents {
 namespace {

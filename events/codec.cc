@@ -9,9 +9,9 @@
 #include <cstring>
 #include <map>
 
-#include "events/assert.h"
+#include "base/assert.h"
+#include "base/time.h"
 #include "events/parser_internal.h"
-#include "events/time.h"
 
 namespace wulian {
 namespace {

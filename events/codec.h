@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
 #include "events/ledger.capnp.h"
-#include "events/status.h"
 
 namespace wulian {
 

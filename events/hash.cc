@@ -1,56 +1,23 @@
-#include "events/hash.h"
-
 #include <capnp/message.h>
 #include <capnp/serialize.h>
-#include <openssl/evp.h>
 
 #include <bit>
 #include <cstring>
 
-#include "events/assert.h"
+#include "base/assert.h"
+#include "events/hash_internal.h"
+#include "events/store.h"
 
 namespace wulian {
 
 namespace {
 
-// SHA-256 with the algorithm fetched once and a context reused per thread: OpenSSL 3 would
-// otherwise look the algorithm up, under a lock, on every call.
-class Sha256Engine {
- public:
-  Sha256Engine() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {
-    LEDGER_ASSERT(md_ != nullptr && ctx_ != nullptr, "OpenSSL SHA-256");
-  }
-  ~Sha256Engine() {
-    EVP_MD_CTX_free(ctx_);
-    EVP_MD_free(md_);
-  }
-  Sha256Engine(const Sha256Engine&) = delete;
-  Sha256Engine& operator=(const Sha256Engine&) = delete;
+constexpr std::string_view kLeafPrefix("\0", 1);
 
-  Hash Digest(const void* a, size_t a_size, const void* b = nullptr, size_t b_size = 0,
-              const void* c = nullptr, size_t c_size = 0) {
-    Hash out;
-    unsigned int len = 0;
-    int ok = EVP_DigestInit_ex2(ctx_, md_, nullptr);
-    ok &= EVP_DigestUpdate(ctx_, a, a_size);
-    if (b_size > 0) ok &= EVP_DigestUpdate(ctx_, b, b_size);
-    if (c_size > 0) ok &= EVP_DigestUpdate(ctx_, c, c_size);
-    ok &= EVP_DigestFinal_ex(ctx_, out.data(), &len);
-    LEDGER_ASSERT(ok == 1 && len == out.size(), "SHA-256 failed");
-    return out;
-  }
-
- private:
-  EVP_MD* md_;
-  EVP_MD_CTX* ctx_;
-};
-
-Sha256Engine& Engine() {
-  thread_local Sha256Engine engine;
-  return engine;
+// `size` bytes at `data`, as a part of Sha256Parts.
+std::string_view Bytes(const void* data, size_t size) {
+  return {static_cast<const char*>(data), size};
 }
-
-constexpr uint8_t kLeafPrefix = 0x00;
 
 // The wire format of Cap'n Proto pointers (encoding.html), as far as the stored form needs.
 static_assert(std::endian::native == std::endian::little, "words are read in place");
@@ -88,7 +55,7 @@ CanonicalLeaf CanonicalizeForLeaf(schema::Event::Reader event) {
   LEDGER_ASSERT(!event.hasHash() && !event.hasChain(), "leaf hash over a hashed event");
   CanonicalLeaf out{capnp::canonicalize(event), {}};
   const auto bytes = out.words.asBytes();
-  out.leaf = Engine().Digest(&kLeafPrefix, 1, bytes.begin(), bytes.size());
+  out.leaf = Sha256Parts({kLeafPrefix, Bytes(bytes.begin(), bytes.size())});
   return out;
 }
 
@@ -172,43 +139,11 @@ std::optional<Hash> LeafHashOfStored(std::string_view bytes) {
   const std::string_view rest =
       bytes.substr((1 + children) * sizeof(capnp::word),
                    (size - children - 2 * kHashWords) * sizeof(capnp::word));
-  return Engine().Digest(&kLeafPrefix, 1, head, (pointers + kept) * sizeof(capnp::word),
-                         rest.data(), rest.size());
+  return Sha256Parts({kLeafPrefix, Bytes(head, (pointers + kept) * sizeof(capnp::word)), rest});
 }
 
 Hash ChainHash(const Hash& previous, const Hash& leaf) {
-  return Engine().Digest(previous.data(), previous.size(), leaf.data(), leaf.size());
-}
-
-Hash Sha256(std::string_view bytes) { return Engine().Digest(bytes.data(), bytes.size()); }
-
-std::string ToHex(const Hash& hash) { return HexOf(hash.data(), hash.size()); }
-
-std::string HexOf(const uint8_t* data, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out.push_back(kDigits[data[i] >> 4]);
-    out.push_back(kDigits[data[i] & 15]);
-  }
-  return out;
-}
-
-bool FromHex(std::string_view hex, uint8_t* out, size_t size) {
-  if (hex.size() != size * 2) return false;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < size; ++i) {
-    const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[i] = static_cast<uint8_t>(hi << 4 | lo);
-  }
-  return true;
+  return Sha256Parts({Bytes(previous.data(), previous.size()), Bytes(leaf.data(), leaf.size())});
 }
 
 }  // namespace wulian

@@ -4,7 +4,7 @@
 #include <bit>
 #include <cstring>
 
-#include "events/assert.h"
+#include "base/assert.h"
 
 namespace wulian::merkle {
 namespace {

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "events/hash.h"
-#include "events/status.h"
+#include "base/hash.h"
+#include "base/status.h"
 
 namespace wulian::merkle {
 

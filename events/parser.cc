@@ -13,9 +13,9 @@
 #include <cstring>
 #include <unordered_set>
 
-#include "events/assert.h"
+#include "base/assert.h"
+#include "base/time.h"
 #include "events/parser_internal.h"
-#include "events/time.h"
 
 namespace wulian::internal {
 

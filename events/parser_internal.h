@@ -21,9 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
 #include "events/codec.h"
 #include "events/ledger.capnp.h"
-#include "events/status.h"
 
 namespace wulian::internal {
 

@@ -1,9 +1,9 @@
-// The reference rules of SPEC §3.2–§3.3 over the write-side state of events/format.h.
+// The reference rules of SPEC §3.2–§3.3 over the write-side state of events/format_internal.h.
 #include <capnp/dynamic.h>
 #include <capnp/serialize.h>
 
-#include "events/assert.h"
-#include "events/format.h"
+#include "base/assert.h"
+#include "events/format_internal.h"
 #include "events/store_internal.h"
 
 namespace wulian::internal {

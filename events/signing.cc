@@ -8,7 +8,7 @@
 
 #include <cstdio>
 
-#include "events/assert.h"
+#include "base/assert.h"
 #include "events/codec.h"
 
 namespace wulian {

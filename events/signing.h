@@ -17,8 +17,8 @@
 #include <string>
 #include <string_view>
 
-#include "events/hash.h"
-#include "events/status.h"
+#include "base/hash.h"
+#include "base/status.h"
 
 namespace wulian {
 

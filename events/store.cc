@@ -1,6 +1,6 @@
-// The event store. Layout: events/format.h. An append is one WriteBatch holding the events,
-// their index entries and the write-side state they change, written with sync so that an
-// acknowledged event survives a crash.
+// The event store. Layout: events/format_internal.h. An append is one WriteBatch holding the
+// events, their index entries and the write-side state they change, written with sync so that
+// an acknowledged event survives a crash.
 #include "events/store.h"
 
 #include <capnp/dynamic.h>
@@ -22,10 +22,11 @@
 #include <thread>
 #include <unordered_map>
 
-#include "events/assert.h"
-#include "events/format.h"
+#include "base/assert.h"
+#include "base/time.h"
+#include "events/format_internal.h"
+#include "events/hash_internal.h"
 #include "events/store_internal.h"
-#include "events/time.h"
 
 namespace wulian {
 

@@ -1,7 +1,7 @@
 // The event log on RocksDB (SPEC §4): append with validation, read, scan and verify.
 //
 // One Ledger owns one RocksDB database. Appends are serialised by the Ledger; reads may run
-// concurrently with them. The stored format is described in events/format.h.
+// concurrently with them. The stored format is described in events/format_internal.h.
 #pragma once
 
 #include <cstdint>
@@ -13,10 +13,10 @@
 #include <string_view>
 #include <vector>
 
+#include "base/hash.h"
+#include "base/status.h"
 #include "events/codec.h"
-#include "events/hash.h"
 #include "events/merkle.h"
-#include "events/status.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
@@ -73,6 +73,10 @@ std::shared_ptr<rocksdb::Logger> NewRocksLogger(const std::string& db_dir);
 // DUPLICATE_ID says `id "X"` + kUsedByEvent + the seq of the event that holds the id +
 // " with different content" (the server hides the seq from callers who may not read it).
 inline constexpr std::string_view kUsedByEvent = " was used by event ";
+
+// The leaf hash of an event (SPEC §4), its `hash`: SHA-256(0x00 ‖ canonical bytes of `event`
+// with hash and chain unset). REQUIRES: `event` has hash and chain unset.
+Hash LeafHash(schema::Event::Reader event);
 
 // What an append answers for one event (SPEC §6.1): for a repeated id with the same
 // content, the original event's values and `duplicate` set.

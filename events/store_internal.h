@@ -10,8 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/status.h"
 #include "events/codec.h"
-#include "events/status.h"
 
 namespace wulian::internal {
 

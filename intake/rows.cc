@@ -8,9 +8,9 @@
 #include <regex>
 #include <set>
 
+#include "base/hash.h"
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/hash.h"
-#include "events/time.h"
 
 namespace wulian::intake {
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "events/status.h"
+#include "base/status.h"
 
 namespace wulian::intake {
 

@@ -6,9 +6,9 @@
 #include <cstring>
 #include <map>
 
-#include "events/assert.h"
+#include "base/assert.h"
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/time.h"
 #include "projections/json_writer.h"
 
 namespace wulian::memberfile {

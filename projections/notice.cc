@@ -6,8 +6,8 @@
 #include <charconv>
 #include <set>
 
-#include "events/assert.h"
-#include "events/time.h"
+#include "base/assert.h"
+#include "base/time.h"
 
 namespace wulian::projections {
 namespace {

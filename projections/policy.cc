@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "events/assert.h"
+#include "base/assert.h"
 #include "events/codec.h"
 #include "projections/json_writer.h"
 

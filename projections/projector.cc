@@ -2,9 +2,9 @@
 
 #include <capnp/serialize.h>
 
-#include "events/assert.h"
+#include "base/assert.h"
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/time.h"
 
 namespace wulian::projections {
 namespace {

@@ -7,9 +7,9 @@
 #include <map>
 #include <tuple>
 
-#include "events/assert.h"
+#include "base/assert.h"
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/time.h"
 #include "projections/json_writer.h"
 #include "projections/report_model.h"
 #include "projections/score.h"

@@ -1,7 +1,7 @@
 // The JSON of the views (SPEC §5: `query`, /v1) and of the report (SPEC §6.1), written from
 // the model of report_model.h. Keys are printed in the order of the contract; the bytes are
 // part of it (tests/tools/golden_digests.txt).
-#include "events/time.h"
+#include "base/time.h"
 #include "projections/json_writer.h"
 #include "projections/report_model.h"
 

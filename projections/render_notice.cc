@@ -2,8 +2,8 @@
 // page and an .xlsx workbook, each a pure function of the NoticeModel, in Chinese first. Each
 // starts with the head the notice is anchored to, its axis and as-of time, the period and the
 // one it is compared with, and the reminder threshold.
+#include "base/time.h"
 #include "documents/document.h"
-#include "events/time.h"
 #include "projections/json_writer.h"
 #include "projections/notice.h"
 #include "projections/xlsx_internal.h"

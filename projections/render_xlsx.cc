@@ -16,7 +16,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "events/time.h"
+#include "base/time.h"
 #include "projections/xlsx_internal.h"
 
 namespace wulian::projections {

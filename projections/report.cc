@@ -3,8 +3,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/time.h"
 #include "projections/views.h"
 
 namespace wulian::projections {

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "events/status.h"
+#include "base/status.h"
 #include "projections/policy.h"
 
 namespace wulian::projections {

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <span>
 
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/time.h"
 #include "projections/render_internal.h"
 
 namespace wulian::projections {

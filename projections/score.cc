@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "events/assert.h"
+#include "base/assert.h"
 #include "projections/json_writer.h"
 
 namespace wulian::projections {

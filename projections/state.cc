@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "events/assert.h"
-#include "events/keys.h"
-#include "events/time.h"
+#include "base/assert.h"
+#include "base/keys.h"
+#include "base/time.h"
 
 namespace wulian::projections::state {
 

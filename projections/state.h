@@ -46,8 +46,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "events/hash.h"
-#include "events/status.h"
+#include "base/hash.h"
+#include "base/status.h"
 
 namespace wulian::projections::state {
 

@@ -11,7 +11,7 @@
 #include <mutex>
 #include <thread>
 
-#include "events/assert.h"
+#include "base/assert.h"
 #include "events/codec.h"
 #include "projections/projector.h"
 #include "projections/state.h"

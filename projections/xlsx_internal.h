@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "events/status.h"
-#include "events/time.h"
+#include "base/status.h"
+#include "base/time.h"
 #include "projections/render_internal.h"
 
 namespace wulian::projections::render_internal {

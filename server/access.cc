@@ -16,7 +16,7 @@
 #include <memory>
 #include <sstream>
 
-#include "events/assert.h"
+#include "base/assert.h"
 #include "events/codec.h"
 
 namespace wulian::server {

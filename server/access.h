@@ -65,9 +65,9 @@
 #include <string>
 #include <vector>
 
-#include "events/hash.h"
+#include "base/hash.h"
+#include "base/status.h"
 #include "events/signing.h"
-#include "events/status.h"
 
 namespace wulian {
 class JsonDocument;

@@ -5,8 +5,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/time.h"
 #include "server/server_internal.h"
 
 namespace wulian::server {

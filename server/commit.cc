@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "events/time.h"
+#include "base/time.h"
 
 namespace wulian::server {
 

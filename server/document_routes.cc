@@ -12,7 +12,7 @@
 #include <chrono>
 #include <map>
 
-#include "events/time.h"
+#include "base/time.h"
 #include "memberfile/member_file.h"
 #include "projections/notice.h"
 #include "server/server_internal.h"

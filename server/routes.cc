@@ -16,10 +16,10 @@
 #include <limits>
 #include <map>
 
-#include "events/answers.h"
+#include "answers/answers.h"
+#include "base/hash.h"
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/hash.h"
-#include "events/time.h"
 #include "projections/report.h"
 #include "server/server_internal.h"
 

@@ -22,7 +22,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "events/answers.h"
+#include "answers/answers.h"
 #include "events/codec.h"
 #include "server/server_internal.h"
 

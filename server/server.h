@@ -13,8 +13,8 @@
 #include <memory>
 #include <string>
 
+#include "base/status.h"
 #include "events/signing.h"
-#include "events/status.h"
 #include "events/store.h"
 #include "projections/policy.h"
 #include "projections/views.h"

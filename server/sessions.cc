@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "events/hash.h"
+#include "base/hash.h"
 
 namespace wulian::server {
 namespace {

@@ -7,9 +7,9 @@
 
 #include <charconv>
 
-#include "events/assert.h"
+#include "base/assert.h"
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/time.h"
 #include "projections/json_writer.h"
 #include "server/server_internal.h"
 

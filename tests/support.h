@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "events/codec.h"
 #include "events/store.h"
-#include "events/time.h"
 
 namespace wulian::testing {
 

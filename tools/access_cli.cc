@@ -3,7 +3,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "events/time.h"
+#include "base/time.h"
 #include "server/access.h"
 #include "tools/cli.h"
 

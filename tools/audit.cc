@@ -2,10 +2,11 @@
 // verify against a published head, and the history of an event. Formats: docs/audit.md.
 #include <iostream>
 
+#include "base/time.h"
 #include "events/codec.h"
 #include "events/merkle.h"
 #include "events/signing.h"
-#include "events/time.h"
+#include "events/store.h"
 #include "tools/cli.h"
 
 namespace wulian::cli {

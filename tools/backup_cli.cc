@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "events/answers.h"
+#include "answers/answers.h"
 #include "events/codec.h"
 #include "server/access.h"
 #include "server/server.h"

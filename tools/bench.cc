@@ -15,8 +15,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/time.h"
 #include "projections/views.h"
 
 namespace wulian::cli {

@@ -22,8 +22,8 @@
 #include <iostream>
 #include <thread>
 
+#include "base/time.h"
 #include "events/signing.h"
-#include "events/time.h"
 #include "projections/views.h"
 #include "server/server.h"
 #include "tools/bench.h"

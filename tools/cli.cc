@@ -11,10 +11,10 @@
 #include <iostream>
 #include <set>
 
-#include "events/answers.h"
+#include "answers/answers.h"
+#include "base/time.h"
 #include "events/codec.h"
 #include "events/signing.h"
-#include "events/time.h"
 #include "projections/policy.h"
 #include "server/server.h"
 

@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "events/answers.h"
+#include "answers/answers.h"
+#include "base/status.h"
 #include "events/signing.h"
-#include "events/status.h"
 #include "events/store.h"
 #include "tools/demo.h"
 

@@ -7,7 +7,7 @@
 #include <map>
 #include <sstream>
 
-#include "events/assert.h"
+#include "base/assert.h"
 
 namespace wulian::cli {
 

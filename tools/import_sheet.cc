@@ -13,7 +13,7 @@
 #include <map>
 #include <set>
 
-#include "events/assert.h"
+#include "base/assert.h"
 #include "events/codec.h"
 #include "intake/rows.h"
 #include "intake/sheet.h"

@@ -6,8 +6,8 @@
 #include <iostream>
 #include <map>
 
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/time.h"
 #include "projections/notice.h"
 #include "projections/report.h"
 #include "projections/views.h"

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "events/codec.h"
 #include "events/signing.h"
 #include "events/store.h"
-#include "events/time.h"
 #include "tools/bench.h"
 #include "tools/cli.h"
 #include "tools/command_line.h"

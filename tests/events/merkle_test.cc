@@ -5,7 +5,7 @@
 
 #include <map>
 
-#include "events/hash.h"
+#include "base/hash.h"
 
 namespace wulian::merkle {
 namespace {

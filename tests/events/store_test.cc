@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "events/hash_internal.h"
 #include "tests/support.h"
 
 namespace wulian {

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/time.h"
 #include "events/codec.h"
 #include "events/signing.h"
-#include "events/time.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -22,10 +22,10 @@
 #include <string>
 #include <thread>
 
+#include "base/time.h"
 #include "events/codec.h"
 #include "events/signing.h"
 #include "events/store.h"
-#include "events/time.h"
 #include "projections/policy.h"
 #include "projections/views.h"
 #include "server/access.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "events/time.h"
+#include "base/time.h"
 #include "tests/projections/xlsx_reader.h"
 #include "tests/support.h"
 

@@ -9,7 +9,7 @@
 #include <map>
 #include <sstream>
 
-#include "events/time.h"
+#include "base/time.h"
 #include "projections/policy.h"
 #include "tests/projections/support.h"
 #include "tests/support.h"

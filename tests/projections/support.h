@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "events/time.h"
+#include "base/time.h"
 #include "projections/policy.h"
 #include "projections/views.h"
 #include "tests/support.h"

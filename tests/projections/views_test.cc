@@ -14,7 +14,7 @@
 #include <fstream>
 #include <random>
 
-#include "events/time.h"
+#include "base/time.h"
 #include "projections/state.h"
 #include "tests/projections/support.h"
 #include "tests/support.h"

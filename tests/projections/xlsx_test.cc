@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "events/time.h"
+#include "base/time.h"
 #include "projections/policy.h"
 #include "projections/report.h"
 #include "tests/projections/xlsx_reader.h"

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <thread>
 
-#include "events/hash.h"
+#include "base/hash.h"
 #include "events/signing.h"
 #include "tests/support.h"
 

@@ -7,8 +7,8 @@
 #include <set>
 #include <thread>
 
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/time.h"
 #include "tests/server/harness.h"
 
 namespace wulian {

@@ -15,7 +15,7 @@
 #include <set>
 #include <sstream>
 
-#include "events/hash.h"
+#include "base/hash.h"
 #include "tests/support.h"
 #include "tests/tools/runner.h"
 

@@ -10,8 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "base/time.h"
 #include "events/codec.h"
-#include "events/time.h"
 #include "tests/projections/xlsx_reader.h"
 #include "tests/support.h"
 #include "tests/tools/runner.h"

@@ -1,4 +1,4 @@
-#include "events/time.h"
+#include "base/time.h"
 
 #include <chrono>
 #include <cstdio>

@@ -1,4 +1,4 @@
-// The key encodings shared by every column family (events/format.h for the log,
+// The key encodings shared by every column family (events/format_internal.h for the log,
 // projections/state.h for the views): 8-byte big-endian integers, so that keys sort by
 // number, and tagged keys whose parts are separated by 0x00 (IDs never contain it).
 #pragma once

@@ -1,4 +1,4 @@
-#include "events/answers.h"
+#include "answers/answers.h"
 
 namespace wulian {
 namespace {

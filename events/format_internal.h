@@ -36,7 +36,7 @@
 #include <string>
 #include <string_view>
 
-#include "events/keys.h"
+#include "base/keys.h"
 
 namespace wulian::format {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "base/hash.h"
 #include "events/codec.h"
-#include "events/hash.h"
 #include "events/store.h"
 
 namespace wulian {

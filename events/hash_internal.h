@@ -1,21 +1,16 @@
-// SHA-256 leaf and chain hashes of SPEC §4, computed with OpenSSL.
+// SHA-256 leaf and chain hashes of SPEC §4, and the stored form of a hashed event, over
+// base/hash.h. Internal to events/: store.cc is its user (and tests/events/store_test.cc);
+// the leaf hash of an event for other folders is LeafHash in events/store.h.
 #pragma once
 
-#include <array>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "base/hash.h"
 #include "events/ledger.capnp.h"
 
 namespace wulian {
-
-using Hash = std::array<uint8_t, 32>;
-
-// SHA-256(0x00 ‖ canonical bytes of `event` with hash and chain unset).
-// REQUIRES: `event` has hash and chain unset.
-Hash LeafHash(schema::Event::Reader event);
 
 // The canonical words of an event with hash and chain unset, and its leaf hash over them.
 struct CanonicalLeaf {
@@ -41,14 +36,5 @@ std::optional<Hash> LeafHashOfStored(std::string_view bytes);
 
 // SHA-256(previous ‖ leaf).
 Hash ChainHash(const Hash& previous, const Hash& leaf);
-
-// SHA-256 of arbitrary bytes.
-Hash Sha256(std::string_view bytes);
-
-std::string ToHex(const Hash& hash);
-
-// Lower-case hex, and back (false on bad input or a length other than 2·size).
-std::string HexOf(const uint8_t* data, size_t size);
-bool FromHex(std::string_view hex, uint8_t* out, size_t size);
 
 }  // namespace wulian
