@@ -334,13 +334,12 @@ Status Writer::Commit(uint64_t seq, const Hash& chain, bool wait) {
     Forget();
     return std::exchange(failure_, Status::OK());
   }
-  // In key order: the memtable's skip list inserts a sorted run far faster than a random one.
-  // The batch written before is reused: its buffer is grown and its pages are mapped.
-  std::unique_ptr<rocksdb::WriteBatch> batch = std::move(batch_);
-  if (batch == nullptr || batch->GetDataSize() > kWriterBatchBytesKept) {
-    batch = std::make_unique<rocksdb::WriteBatch>();
-  }
+  // The batch written before is reused (it is no longer in flight): its buffer is grown and
+  // its pages are mapped.
+  rocksdb::WriteBatch* batch = &batch_;
+  if (batch->GetDataSize() > kWriterBatchBytesKept) batch_ = rocksdb::WriteBatch();
   batch->Clear();
+  // In key order: the memtable's skip list inserts a sorted run far faster than a random one.
   std::stable_sort(index_writes_.begin(), index_writes_.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::sort(dirty_.begin(), dirty_.end(), [](Entry* a, Entry* b) { return a->key < b->key; });
@@ -370,9 +369,8 @@ Status Writer::Commit(uint64_t seq, const Hash& chain, bool wait) {
   checkpoint.append(reinterpret_cast<const char*>(chain.data()), chain.size());
   LEDGER_ASSERT(batch->Put(family_, kCheckpointKey, checkpoint).ok(), "checkpoint");
   LEDGER_ASSERT(batch->Put(family_, kLayoutKey, kLayoutVersion).ok(), "layout");
-  batch_ = std::move(batch);
   // Views are derived from the log: a crash may lose recent steps, never half of one.
-  auto write = [db = db_, batch = batch_.get()] {
+  auto write = [db = db_, batch] {
     rocksdb::WriteOptions options;
     options.disableWAL = true;
     return db->Write(options, batch);

@@ -35,6 +35,7 @@
 #pragma once
 
 #include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 
 #include <array>
 #include <cstdint>
@@ -223,7 +224,7 @@ class Writer {
   uint64_t in_flight_seq_ = 0;
   uint64_t written_ = 0;
   // The step in flight writes this batch; once written, the next step reuses it.
-  std::unique_ptr<rocksdb::WriteBatch> batch_;
+  rocksdb::WriteBatch batch_;
 };
 
 // Bytes of records and counters the Writer keeps in memory between steps.
