@@ -63,15 +63,15 @@ void StateCache::Set(const std::string& key, const std::optional<std::string>& v
 
 Overlay::Overlay(rocksdb::DB* db,
                  const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families,
-                 StateCache* cache)
-    : db_(db), families_(families), snapshot_(db->GetSnapshot()), cache_(cache) {
+                 StateCache* cache, const Overlay* parent)
+    : db_(db), families_(families), snapshot_(db->GetSnapshot()), cache_(cache), parent_(parent) {
   added_in_order_.fill(true);
 }
 
 Overlay::~Overlay() { db_->ReleaseSnapshot(snapshot_); }
 
-Status Overlay::Get(Family family, const std::string& key,
-                    std::optional<std::string>* value) const {
+bool Overlay::Own(Family family, const std::string& key, const std::string& where,
+                  std::optional<std::string>* value) const {
   const auto& added = added_[static_cast<int>(family)];
   if (!added.empty()) {
     auto less = [](const auto& entry, const std::string& k) { return entry.first < k; };
@@ -81,14 +81,20 @@ Status Overlay::Get(Family family, const std::string& key,
                                   [&](const auto& entry) { return entry.first == key; });
     if (hit != added.end() && hit->first == key) {
       *value = hit->second;
-      return Status::OK();
+      return true;
     }
   }
-  auto it = pending_.find(static_cast<char>(family) + key);
-  if (it != pending_.end()) {
-    *value = it->second;
-    return Status::OK();
-  }
+  auto it = pending_.find(where);
+  if (it == pending_.end()) return false;
+  *value = it->second;
+  return true;
+}
+
+Status Overlay::Get(Family family, const std::string& key,
+                    std::optional<std::string>* value) const {
+  const std::string where = static_cast<char>(family) + key;
+  if (Own(family, key, where, value)) return Status::OK();
+  if (parent_ != nullptr && parent_->Own(family, key, where, value)) return Status::OK();
   const bool cached = cache_ != nullptr && family == Family::kState;
   if (cached) {
     if (const auto* hit = cache_->Find(key)) {
@@ -260,6 +266,11 @@ Hash HashFrom(capnp::Data::Reader data) {
 
 }  // namespace
 
+struct Ledger::InFlight {
+  std::unique_ptr<internal::Overlay> overlay;
+  std::future<Status> write;
+};
+
 struct Ledger::Handles {
   std::vector<rocksdb::ColumnFamilyHandle*> all;  // owned; destroyed before the DB
   std::array<rocksdb::ColumnFamilyHandle*, kFamilies> families{};
@@ -295,6 +306,7 @@ merkle::NodeReader Ledger::Nodes() const {
 }
 
 Ledger::~Ledger() {
+  if (in_flight_) in_flight_->write.wait();
   for (auto* h : handles_->all) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   db_->Close().PermitUncheckedError();
 }
@@ -506,7 +518,16 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
     if (!db_->Resume().ok()) return write_failure_;
     write_failure_ = Status::OK();
   }
-  internal::Overlay overlay(db_.get(), handles_->families, state_cache_.get());
+  LEDGER_ASSERT(!options.pipelined || (!options.sync && !options.wal),
+                "a pipelined append is written without the write-ahead log");
+  if (!pipeline_failure_.ok()) return pipeline_failure_;
+  if (!options.pipelined) {
+    Status s = SettleInFlight();
+    if (!s.ok()) return s;
+  }
+  auto overlay =
+      std::make_unique<internal::Overlay>(db_.get(), handles_->families, state_cache_.get(),
+                                          in_flight_ ? in_flight_->overlay.get() : nullptr);
   Head head;
   merkle::Frontier frontier;
   {
@@ -519,7 +540,7 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
   bool any = false;
   for (size_t r = 0; r < requests.size(); ++r) {
     // A refused request leaves no trace: its writes are undone, head and tree restored.
-    const internal::Overlay::Mark mark = overlay.Marked();
+    const internal::Overlay::Mark mark = overlay->Marked();
     const Head head_before = head;
     const merkle::Frontier frontier_before = frontier;
     Submissions& batch = *requests[r];
@@ -527,10 +548,10 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
     out.resize(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
       const std::string& actor = actors != nullptr ? (*actors)[r] : options.actor;
-      Status s = AppendOne(overlay, head, frontier, batch[i].get(), options, actor, &out[i]);
+      Status s = AppendOne(*overlay, head, frontier, batch[i].get(), options, actor, &out[i]);
       if (s.ok()) continue;
       (*statuses)[r] = std::move(s).WithIndex(i);
-      overlay.Rollback(mark);
+      overlay->Rollback(mark);
       head = head_before;
       frontier = frontier_before;
       out.clear();
@@ -539,22 +560,46 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
     any |= (*statuses)[r].ok();
   }
   if (!any) return Status::OK();
-  rocksdb::WriteBatch write;
-  overlay.WriteTo(&write);
+  // The write before this one is done (and the cache has taken it) before this one starts.
+  Status s = SettleInFlight();
+  if (!s.ok()) return s;
   rocksdb::WriteOptions write_options;
   write_options.sync = options.sync;
   write_options.disableWAL = !options.wal;
-  Status s = FromRocks(db_->Write(write_options, &write));
-  if (!s.ok()) {
-    write_failure_ = s;
-    return s;
+  auto write = [db = db_.get(), write_options, o = overlay.get()] {
+    rocksdb::WriteBatch batch;
+    o->WriteTo(&batch);
+    return FromRocks(db->Write(write_options, &batch));
+  };
+  if (options.pipelined) {
+    in_flight_ = std::make_unique<InFlight>();
+    in_flight_->write = std::async(std::launch::async, write);
+    in_flight_->overlay = std::move(overlay);
+  } else {
+    s = write();
+    if (!s.ok()) {
+      write_failure_ = s;
+      return s;
+    }
+    overlay->Written();
   }
-  overlay.Written();
   head.root = frontier.Root();
   std::lock_guard<std::mutex> lock(head_mu_);
   head_ = head;
   frontier_ = std::move(frontier);
   return Status::OK();
+}
+
+Status Ledger::SettleInFlight() {
+  if (!in_flight_) return Status::OK();
+  Status s = in_flight_->write.get();
+  if (s.ok()) {
+    in_flight_->overlay->Written();
+  } else {
+    pipeline_failure_ = s;
+  }
+  in_flight_.reset();
+  return s;
 }
 
 Status Ledger::Append(Submissions& batch, const AppendOptions& options,
@@ -616,6 +661,9 @@ Status Ledger::SyncWal() {
 
 Status Ledger::Flush() {
   std::lock_guard<std::mutex> append_lock(append_mu_);
+  if (!pipeline_failure_.ok()) return pipeline_failure_;
+  Status settled = SettleInFlight();
+  if (!settled.ok()) return settled;
   rocksdb::FlushOptions options;
   options.wait = true;
   std::vector<rocksdb::ColumnFamilyHandle*> families(handles_->all.begin(), handles_->all.end());

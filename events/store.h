@@ -58,6 +58,12 @@ struct AppendOptions {
   // Write the write-ahead log. Only a scratch copy that is flushed (Ledger::Flush) before
   // anything depends on it may append without.
   bool wal = true;
+  // Return before this append's write is done: it is written on a second thread while the
+  // next append is validated (which reads it through), and that one waits for it before its
+  // own write. Flush() waits for it too. A write that fails in flight fails every later
+  // append and the Flush: the head already counted it. Only for a scratch copy without the
+  // write-ahead log that nothing else reads until its Flush (import). REQUIRES: !sync, !wal.
+  bool pipelined = false;
 };
 
 // The info log of a RocksDB database in `db_dir`: its LOG file, rotated at kRocksLogBytesMax
@@ -203,6 +209,9 @@ class Ledger {
                    AppendResult* result);
   // Fails unless 0 < size <= head (or size == 0 when allow_empty).
   Status CheckSize(uint64_t size, bool allow_empty) const;
+  // Waits for a pipelined write in flight; once it is written the state cache takes its
+  // writes. Its failure stays in pipeline_failure_. Called under append_mu_.
+  Status SettleInFlight();
 
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<Handles> handles_;
@@ -217,6 +226,11 @@ class Ledger {
   // cannot, answers with this failure. RocksDB resumes by itself after a full disk once
   // there is room for its memtables again. Used under append_mu_.
   Status write_failure_;
+  // The pipelined append whose write may be in flight, and the failure of such a write,
+  // which no later append gets past. Used under append_mu_.
+  struct InFlight;
+  std::unique_ptr<InFlight> in_flight_;
+  Status pipeline_failure_;
   std::string db_dir_;
   uint64_t disk_free_bytes_min_ = kDiskFreeBytesMin;
 };

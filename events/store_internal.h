@@ -39,12 +39,14 @@ class StateCache {
 inline constexpr size_t kStateCacheEntryOverhead = 96;
 inline constexpr size_t kStateCacheBytes = 64 << 20;
 
-// The writes of one append, not yet in the database. Reads see them first, then the
-// state cache (if given), then the database as of the overlay's creation.
+// The writes of one append, not yet in the database. Reads see them first, then those of
+// `parent` (the append before, whose write may still be in flight), then the state cache (if
+// given), then the database as of the overlay's creation. REQUIRES: every write before the
+// parent's is in the database when the overlay is created, and the parent outlives its reads.
 class Overlay {
  public:
   Overlay(rocksdb::DB* db, const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families,
-          StateCache* cache = nullptr);
+          StateCache* cache = nullptr, const Overlay* parent = nullptr);
   ~Overlay();
   Overlay(const Overlay&) = delete;
   Overlay& operator=(const Overlay&) = delete;
@@ -64,7 +66,8 @@ class Overlay {
   };
   Mark Marked() const;
   void Rollback(const Mark& mark);
-  // Adds every pending write to `batch`.
+  // Adds every pending write to `batch`. Reads neither the parent nor the cache: it may run
+  // on another thread while a child overlay reads this one.
   void WriteTo(rocksdb::WriteBatch* batch) const;
   // After `batch` was written: the state cache takes the pending writes of the state.
   void Written() const;
@@ -74,7 +77,11 @@ class Overlay {
   std::array<rocksdb::ColumnFamilyHandle*, kFamilies> families_;
   const rocksdb::Snapshot* snapshot_;
   StateCache* cache_;
+  const Overlay* parent_;
   void Set(std::string key, std::optional<std::string> value);
+  // The value of `key` among this overlay's own writes; `where` is the family byte and key.
+  bool Own(Family family, const std::string& key, const std::string& where,
+           std::optional<std::string>* value) const;
 
   // Key: one byte of Family, then the key within it.
   std::unordered_map<std::string, std::optional<std::string>> pending_;

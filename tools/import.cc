@@ -77,7 +77,8 @@ struct Parsed {
 
 // Appends every line of `path` to `ledger` without the write-ahead log, then flushes it to
 // synced table files. The next chunk is read and parsed on a second thread while one is
-// appended; refusals keep their order (a chunk's refused lines, then its refused events).
+// validated, and a validated chunk is written while the next is (AppendOptions::pipelined);
+// refusals keep their order (a chunk's refused lines, then its refused events).
 Status AppendAll(Ledger& ledger, const std::string& path, int64_t now_micros,
                  ImportReport* report) {
   std::unique_ptr<LineReader> reader;
@@ -87,6 +88,7 @@ Status AppendAll(Ledger& ledger, const std::string& path, int64_t now_micros,
   options.now_micros = now_micros;
   options.sync = false;
   options.wal = false;
+  options.pipelined = true;
   Codec codec;
   auto parse = [&](Parsed* p) {
     p->report = ImportReport{};

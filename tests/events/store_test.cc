@@ -624,5 +624,86 @@ TEST(AppendGroupTest, EachRequestStandsAloneAndAllShareOneWrite) {
                   .ok());
 }
 
+// Appends `groups` in order, each as one request, pipelined or not; the statuses.
+std::vector<Status> AppendEach(Ledger& ledger, std::vector<Submissions>& groups, bool pipelined) {
+  AppendOptions options;
+  options.now_micros = *ParseInstant(testing::kNow);
+  options.sync = false;
+  options.wal = !pipelined;
+  options.pipelined = pipelined;
+  std::vector<Status> out;
+  for (auto& group : groups) {
+    std::vector<AppendResult> results;
+    out.push_back(ledger.Append(group, options, &results));
+  }
+  return out;
+}
+
+// The groups of a pipelined run: each of the later ones reads what the one before wrote,
+// while that write is (most likely: it is large) still in flight.
+std::vector<Submissions> GroupsReadingTheOneBefore() {
+  const std::string contact =
+      R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})";
+  std::vector<Submissions> groups;
+  groups.push_back(Parsed(Registry()));
+  std::vector<std::string> many;
+  for (int i = 0; i < 3000; ++i)
+    many.push_back(Event("c" + std::to_string(i), "ContactRecorded", contact));
+  many.push_back(Event("m9", "MemberRegistered",
+                       R"({"member":"M9","name":"九","sector":"s","committees":[]})"));
+  many.push_back(Event("j9", "MemberJoinedStudio", R"({"studio":"S01","member":"M9"})"));
+  groups.push_back(Parsed(many));
+  // The same id and content: the original's result; M9 is registered and in S01; event 3007 (the
+  // last contact) can be corrected.
+  groups.push_back(Parsed(
+      {Event("c2999", "ContactRecorded", contact),
+       Event(
+           "x1", "ContactRecorded",
+           R"({"studio":"S01","members":["M9"],"channel":"visit","peopleReached":3,"topic":"t"})"),
+       Event(
+           "x2", "EventCorrected",
+           R"({"target":3007,"reason":"人数有误","data":{"studio":"S01","members":["M1"],"channel":"visit","peopleReached":4,"topic":"t"}})")}));
+  // Refused, each against the group before: M9 again, an id with other content.
+  groups.push_back(Parsed({Event("m9b", "MemberRegistered",
+                                 R"({"member":"M9","name":"九","sector":"s","committees":[]})")}));
+  groups.push_back(Parsed({Event(
+      "x1", "ContactRecorded",
+      R"({"studio":"S01","members":["M9"],"channel":"visit","peopleReached":5,"topic":"t"})")}));
+  groups.push_back(Parsed({Event("x3", "EventRetracted", R"({"target":3010,"reason":"重复"})")}));
+  return groups;
+}
+
+TEST(PipelinedAppendTest, EachAppendReadsTheWriteInFlightAndTheLedgerEqualsAnUnpipelinedOne) {
+  TestLedger pipelined, plain;
+  std::vector<Submissions> a = GroupsReadingTheOneBefore(), b = GroupsReadingTheOneBefore();
+  const std::vector<Status> got = AppendEach(pipelined.ledger(), a, true);
+  const std::vector<Status> want = AppendEach(plain.ledger(), b, false);
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].code(), want[i].code()) << "group " << i << ": " << got[i].message();
+    EXPECT_EQ(got[i].message(), want[i].message()) << "group " << i;
+  }
+  EXPECT_TRUE(want[2].ok()) << want[2].message();
+  EXPECT_EQ(want[3].code(), Code::kReferenceError);
+  EXPECT_EQ(want[4].code(), Code::kDuplicateId);
+  EXPECT_TRUE(want[5].ok()) << want[5].message();
+  ASSERT_TRUE(pipelined.ledger().Flush().ok());
+  EXPECT_EQ(pipelined.ledger().GetHead().seq, 3012u);
+  EXPECT_EQ(pipelined.ledger().GetHead().chain, plain.ledger().GetHead().chain);
+  EXPECT_EQ(pipelined.ledger().GetHead().root, plain.ledger().GetHead().root);
+  EXPECT_EQ(ExportAll(pipelined.ledger()), ExportAll(plain.ledger()));
+  // What the state cache took from the writes in flight holds after a reopen too.
+  pipelined.Reopen();
+  VerifyReport report;
+  ASSERT_TRUE(pipelined.ledger().Verify(VerifyOptions{}, &report).ok());
+  EXPECT_TRUE(report.ok) << report.problem;
+  EXPECT_EQ(report.head.chain, plain.ledger().GetHead().chain);
+  EXPECT_EQ(pipelined
+                .Append(Event("m9c", "MemberRegistered",
+                              R"({"member":"M9","name":"九","sector":"s","committees":[]})"))
+                .code(),
+            Code::kReferenceError);
+}
+
 }  // namespace
 }  // namespace wulian
