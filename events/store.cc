@@ -8,6 +8,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
@@ -18,6 +19,7 @@
 #include <bit>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <future>
 #include <thread>
 #include <unordered_map>
@@ -63,12 +65,18 @@ void StateCache::Set(const std::string& key, const std::optional<std::string>& v
 
 Overlay::Overlay(rocksdb::DB* db,
                  const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families,
-                 StateCache* cache, const Overlay* parent)
-    : db_(db), families_(families), snapshot_(db->GetSnapshot()), cache_(cache), parent_(parent) {
+                 StateCache* cache, const Overlay* parent, bool pipelined)
+    : db_(db),
+      families_(families),
+      snapshot_(pipelined ? nullptr : db->GetSnapshot()),
+      cache_(cache),
+      parent_(parent) {
   added_in_order_.fill(true);
 }
 
-Overlay::~Overlay() { db_->ReleaseSnapshot(snapshot_); }
+Overlay::~Overlay() {
+  if (snapshot_ != nullptr) db_->ReleaseSnapshot(snapshot_);
+}
 
 bool Overlay::Own(Family family, const std::string& key, const std::string& where,
                   std::optional<std::string>* value) const {
@@ -203,6 +211,59 @@ void Overlay::Written() const {
   for (const auto& [where, value] : pending_) {
     if (where[0] == static_cast<char>(Family::kState)) cache_->Set(where.substr(1), value);
   }
+}
+
+Status Overlay::WriteTables(const std::string& prefix,
+                            std::vector<rocksdb::IngestExternalFileArg>* files) const {
+  using Pending = std::pair<const std::string, std::optional<std::string>>;
+  std::vector<const Pending*> pending;
+  pending.reserve(pending_.size());
+  for (const auto& entry : pending_) pending.push_back(&entry);
+  // By family (the first byte), then key within it.
+  std::sort(pending.begin(), pending.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  auto next_pending = pending.begin();
+  for (size_t f = 0; f < kFamilies; ++f) {
+    auto pending_end = std::find_if(next_pending, pending.end(), [&](const Pending* entry) {
+      return static_cast<uint8_t>(entry->first[0]) != f;
+    });
+    std::vector<const std::pair<std::string, std::string>*> added;
+    added.reserve(added_[f].size());
+    for (const auto& entry : added_[f]) added.push_back(&entry);
+    if (!added_in_order_[f]) {
+      std::sort(added.begin(), added.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    }
+    if (next_pending == pending_end && added.empty()) continue;
+    const rocksdb::Options options = db_->GetOptions(families_[f]);
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options, families_[f]);
+    const std::string path = prefix + "-" + std::to_string(f) + ".sst";
+    rocksdb::Status s = writer.Open(path);
+    // The two sorted runs merged; a key is in at most one of them (PutNew's keys are new).
+    auto next_added = added.begin();
+    while (s.ok() && (next_pending != pending_end || next_added != added.end())) {
+      const bool take_pending =
+          next_added == added.end() ||
+          (next_pending != pending_end &&
+           rocksdb::Slice((*next_pending)->first.data() + 1, (*next_pending)->first.size() - 1)
+                   .compare((*next_added)->first) < 0);
+      if (take_pending) {
+        const auto& [where, value] = **next_pending++;
+        const rocksdb::Slice key(where.data() + 1, where.size() - 1);
+        s = value ? writer.Put(key, *value) : writer.Delete(key);
+      } else {
+        s = writer.Put((*next_added)->first, (*next_added)->second);
+        ++next_added;
+      }
+    }
+    if (s.ok()) s = writer.Finish();
+    if (!s.ok()) return FromRocks(s);
+    rocksdb::IngestExternalFileArg file;
+    file.column_family = families_[f];
+    file.external_files.push_back(path);
+    file.options.move_files = true;
+    files->push_back(std::move(file));
+    next_pending = pending_end;
+  }
+  return Status::OK();
 }
 
 Status LoadEvent(const Overlay& overlay, uint64_t seq, std::string* bytes) {
@@ -521,13 +582,21 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
   LEDGER_ASSERT(!options.pipelined || (!options.sync && !options.wal),
                 "a pipelined append is written without the write-ahead log");
   if (!pipeline_failure_.ok()) return pipeline_failure_;
-  if (!options.pipelined) {
-    Status s = SettleInFlight();
+  std::unique_ptr<internal::Overlay> own;
+  internal::Overlay* overlay;
+  if (options.pipelined) {
+    if (!pending_) {
+      pending_ = std::make_unique<internal::Overlay>(
+          db_.get(), handles_->families, state_cache_.get(),
+          in_flight_ ? in_flight_->overlay.get() : nullptr, /*pipelined=*/true);
+    }
+    overlay = pending_.get();
+  } else {
+    Status s = Drain();
     if (!s.ok()) return s;
+    own = std::make_unique<internal::Overlay>(db_.get(), handles_->families, state_cache_.get());
+    overlay = own.get();
   }
-  auto overlay =
-      std::make_unique<internal::Overlay>(db_.get(), handles_->families, state_cache_.get(),
-                                          in_flight_ ? in_flight_->overlay.get() : nullptr);
   Head head;
   merkle::Frontier frontier;
   {
@@ -560,23 +629,15 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
     any |= (*statuses)[r].ok();
   }
   if (!any) return Status::OK();
-  // The write before this one is done (and the cache has taken it) before this one starts.
-  Status s = SettleInFlight();
-  if (!s.ok()) return s;
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options.sync;
-  write_options.disableWAL = !options.wal;
-  auto write = [db = db_.get(), write_options, o = overlay.get()] {
-    rocksdb::WriteBatch batch;
-    o->WriteTo(&batch);
-    return FromRocks(db->Write(write_options, &batch));
-  };
   if (options.pipelined) {
-    in_flight_ = std::make_unique<InFlight>();
-    in_flight_->write = std::async(std::launch::async, write);
-    in_flight_->overlay = std::move(overlay);
+    overlay->Keep();
   } else {
-    s = write();
+    rocksdb::WriteBatch write;
+    overlay->WriteTo(&write);
+    rocksdb::WriteOptions write_options;
+    write_options.sync = options.sync;
+    write_options.disableWAL = !options.wal;
+    Status s = FromRocks(db_->Write(write_options, &write));
     if (!s.ok()) {
       write_failure_ = s;
       return s;
@@ -584,9 +645,29 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
     overlay->Written();
   }
   head.root = frontier.Root();
-  std::lock_guard<std::mutex> lock(head_mu_);
-  head_ = head;
-  frontier_ = std::move(frontier);
+  {
+    std::lock_guard<std::mutex> lock(head_mu_);
+    head_ = head;
+    frontier_ = std::move(frontier);
+  }
+  return pending_ && pending_->events() >= options.pipelined_events ? HandOff() : Status::OK();
+}
+
+Status Ledger::HandOff() {
+  Status s = SettleInFlight();
+  if (!s.ok() || !pending_) return s;
+  in_flight_ = std::make_unique<InFlight>();
+  in_flight_->overlay = std::move(pending_);
+  const std::string prefix = db_dir_ + "/ingest-" + std::to_string(++ingests_);
+  in_flight_->write =
+      std::async(std::launch::async, [db = db_.get(), overlay = in_flight_->overlay.get(), prefix] {
+        std::vector<rocksdb::IngestExternalFileArg> files;
+        Status s = overlay->WriteTables(prefix, &files);
+        if (s.ok() && !files.empty()) s = FromRocks(db->IngestExternalFiles(files));
+        std::error_code ignored;  // moved into the database, or not wanted
+        for (const auto& file : files) std::filesystem::remove(file.external_files[0], ignored);
+        return s;
+      });
   return Status::OK();
 }
 
@@ -595,11 +676,17 @@ Status Ledger::SettleInFlight() {
   Status s = in_flight_->write.get();
   if (s.ok()) {
     in_flight_->overlay->Written();
+    if (pending_) pending_->DropParent();
   } else {
     pipeline_failure_ = s;
   }
   in_flight_.reset();
   return s;
+}
+
+Status Ledger::Drain() {
+  Status s = HandOff();
+  return s.ok() ? SettleInFlight() : s;
 }
 
 Status Ledger::Append(Submissions& batch, const AppendOptions& options,
@@ -662,8 +749,8 @@ Status Ledger::SyncWal() {
 Status Ledger::Flush() {
   std::lock_guard<std::mutex> append_lock(append_mu_);
   if (!pipeline_failure_.ok()) return pipeline_failure_;
-  Status settled = SettleInFlight();
-  if (!settled.ok()) return settled;
+  Status drained = Drain();
+  if (!drained.ok()) return drained;
   rocksdb::FlushOptions options;
   options.wait = true;
   std::vector<rocksdb::ColumnFamilyHandle*> families(handles_->all.begin(), handles_->all.end());

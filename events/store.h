@@ -33,6 +33,8 @@ class StateCache;
 }  // namespace internal
 
 inline constexpr uint64_t kDiskFreeBytesMin = 128ull << 20;
+// Pipelined appends are written (as table files) in steps of about this many events.
+inline constexpr size_t kPipelinedEvents = 1 << 14;
 
 struct OpenOptions {
   // Create the database if the directory holds none; otherwise opening a missing ledger fails.
@@ -58,12 +60,14 @@ struct AppendOptions {
   // Write the write-ahead log. Only a scratch copy that is flushed (Ledger::Flush) before
   // anything depends on it may append without.
   bool wal = true;
-  // Return before this append's write is done: it is written on a second thread while the
-  // next append is validated (which reads it through), and that one waits for it before its
-  // own write. Flush() waits for it too. A write that fails in flight fails every later
-  // append and the Flush: the head already counted it. Only for a scratch copy without the
-  // write-ahead log that nothing else reads until its Flush (import). REQUIRES: !sync, !wal.
+  // Return before this append is written: pipelined appends gather in memory until they hold
+  // kPipelinedEvents events, which are then written as sorted table files and ingested on a
+  // second thread while the next appends are validated (reading them through). Flush()
+  // writes what is gathered and waits. A write that fails fails every later append and the
+  // Flush: the head already counted it. Only for a scratch copy without the write-ahead log
+  // that nothing else reads until its Flush (import). REQUIRES: !sync, !wal.
   bool pipelined = false;
+  size_t pipelined_events = kPipelinedEvents;
 };
 
 // The info log of a RocksDB database in `db_dir`: its LOG file, rotated at kRocksLogBytesMax
@@ -209,9 +213,13 @@ class Ledger {
                    AppendResult* result);
   // Fails unless 0 < size <= head (or size == 0 when allow_empty).
   Status CheckSize(uint64_t size, bool allow_empty) const;
-  // Waits for a pipelined write in flight; once it is written the state cache takes its
-  // writes. Its failure stays in pipeline_failure_. Called under append_mu_.
+  // Pipelined appends (all under append_mu_): HandOff starts the write of the gathered ones
+  // (after the one in flight is done); SettleInFlight waits for the write in flight, and once
+  // it is written the state cache takes its writes (a failure stays in pipeline_failure_);
+  // Drain does both, so that everything appended is in the database.
+  Status HandOff();
   Status SettleInFlight();
+  Status Drain();
 
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<Handles> handles_;
@@ -229,8 +237,10 @@ class Ledger {
   // The pipelined append whose write may be in flight, and the failure of such a write,
   // which no later append gets past. Used under append_mu_.
   struct InFlight;
+  std::unique_ptr<internal::Overlay> pending_;  // gathered, not yet handed off
   std::unique_ptr<InFlight> in_flight_;
   Status pipeline_failure_;
+  uint64_t ingests_ = 0;  // names the table files of each write
   std::string db_dir_;
   uint64_t disk_free_bytes_min_ = kDiskFreeBytesMin;
 };

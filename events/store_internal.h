@@ -2,6 +2,7 @@
 #pragma once
 
 #include <rocksdb/db.h>
+#include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
 #include <array>
@@ -40,13 +41,15 @@ inline constexpr size_t kStateCacheEntryOverhead = 96;
 inline constexpr size_t kStateCacheBytes = 64 << 20;
 
 // The writes of one append, not yet in the database. Reads see them first, then those of
-// `parent` (the append before, whose write may still be in flight), then the state cache (if
-// given), then the database as of the overlay's creation. REQUIRES: every write before the
-// parent's is in the database when the overlay is created, and the parent outlives its reads.
+// `parent` (the appends before, whose write may still be in flight), then the state cache (if
+// given), then the database: as of the overlay's creation, or with `parent` (a pipelined
+// append) as it is at the read, since the parent's write lands while this one is read.
+// REQUIRES: every write before the parent's is in the database when the overlay is created,
+// and the parent outlives its reads (or is dropped once its write is in the database).
 class Overlay {
  public:
   Overlay(rocksdb::DB* db, const std::array<rocksdb::ColumnFamilyHandle*, kFamilies>& families,
-          StateCache* cache = nullptr, const Overlay* parent = nullptr);
+          StateCache* cache = nullptr, const Overlay* parent = nullptr, bool pipelined = false);
   ~Overlay();
   Overlay(const Overlay&) = delete;
   Overlay& operator=(const Overlay&) = delete;
@@ -66,6 +69,16 @@ class Overlay {
   };
   Mark Marked() const;
   void Rollback(const Mark& mark);
+  // The writes so far are kept: no rollback goes back past this point (frees the undo log).
+  void Keep() { undo_.clear(); }
+  // The parent's writes are in the database: reads no longer look at it.
+  void DropParent() { parent_ = nullptr; }
+  // The events this overlay writes.
+  size_t events() const { return added_[static_cast<int>(Family::kEvents)].size(); }
+  // Writes each family's pending writes, in key order, to a table file `prefix`-family.sst
+  // for IngestExternalFiles, and adds it to `files`. Like WriteTo, reads only this overlay.
+  Status WriteTables(const std::string& prefix,
+                     std::vector<rocksdb::IngestExternalFileArg>* files) const;
   // Adds every pending write to `batch`. Reads neither the parent nor the cache: it may run
   // on another thread while a child overlay reads this one.
   void WriteTo(rocksdb::WriteBatch* batch) const;

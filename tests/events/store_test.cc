@@ -631,6 +631,7 @@ std::vector<Status> AppendEach(Ledger& ledger, std::vector<Submissions>& groups,
   options.sync = false;
   options.wal = !pipelined;
   options.pipelined = pipelined;
+  options.pipelined_events = 1000;  // the 3000 events of the second group are handed off
   std::vector<Status> out;
   for (auto& group : groups) {
     std::vector<AppendResult> results;
