@@ -13,6 +13,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 #include <sodium.h>
+#include <sys/resource.h>
 #include <sys/statvfs.h>
 
 #include <algorithm>
@@ -255,7 +256,11 @@ Status Overlay::WriteTables(const std::string& prefix,
       }
     }
     if (s.ok()) s = writer.Finish();
-    if (!s.ok()) return FromRocks(s);
+    if (!s.ok()) {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+      return FromRocks(s);
+    }
     rocksdb::IngestExternalFileArg file;
     file.column_family = families_[f];
     file.external_files.push_back(path);
@@ -372,8 +377,28 @@ Ledger::~Ledger() {
   db_->Close().PermitUncheckedError();
 }
 
+namespace {
+
+// RocksDB keeps every table file of the database open, and an import adds two files to the
+// `events` and `ids` families per kPipelinedEvents events (about 1,200 at 10M events): more
+// than a soft limit of 1024 descriptors allows. The process raises its soft limit to the
+// hard one, once.
+void RaiseOpenFilesLimit() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct rlimit limit {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+      limit.rlim_cur = limit.rlim_max;
+      ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+  });
+}
+
+}  // namespace
+
 Status Ledger::Open(const std::string& db_dir, const OpenOptions& options,
                     std::unique_ptr<Ledger>* ledger) {
+  RaiseOpenFilesLimit();
   rocksdb::Options db_options;
   db_options.create_if_missing = options.create_if_missing;
   db_options.error_if_exists = options.error_if_exists;
@@ -676,10 +701,10 @@ Status Ledger::SettleInFlight() {
   Status s = in_flight_->write.get();
   if (s.ok()) {
     in_flight_->overlay->Written();
-    if (pending_) pending_->DropParent();
   } else {
     pipeline_failure_ = s;
   }
+  if (pending_) pending_->DropParent();
   in_flight_.reset();
   return s;
 }
