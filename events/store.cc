@@ -288,7 +288,7 @@ Status LoadEvent(const Overlay& overlay, uint64_t seq, std::string* bytes) {
 namespace {
 
 // Bytes read ahead by a long sequential read.
-constexpr size_t kScanReadaheadBytes = 2 << 20;
+constexpr size_t kScanReadaheadBytes = 512 << 10;
 
 // A long sequential read: large reads ahead, and blocks kept out of the cache that the
 // appends and point reads use.
