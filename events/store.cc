@@ -176,35 +176,54 @@ void Overlay::Rollback(const Mark& mark) {
   }
 }
 
+template <typename Visit>
+rocksdb::Status Overlay::ForEachWrite(Visit visit) const {
+  using Pending = std::pair<const std::string, std::optional<std::string>>;
+  std::vector<const Pending*> pending;
+  pending.reserve(pending_.size());
+  for (const auto& entry : pending_) pending.push_back(&entry);
+  // By family (the first byte), then key within it.
+  std::sort(pending.begin(), pending.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  auto next_pending = pending.begin();
+  std::vector<const std::pair<std::string, std::string>*> added;
+  for (size_t f = 0; f < kFamilies; ++f) {
+    auto pending_end = std::find_if(next_pending, pending.end(), [&](const Pending* entry) {
+      return static_cast<uint8_t>(entry->first[0]) != f;
+    });
+    added.clear();
+    for (const auto& entry : added_[f]) added.push_back(&entry);
+    if (!added_in_order_[f]) {
+      std::sort(added.begin(), added.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    }
+    // The two sorted runs merged; a key is in at most one of them (PutNew's keys are new).
+    auto next_added = added.begin();
+    while (next_pending != pending_end || next_added != added.end()) {
+      rocksdb::Status s;
+      const rocksdb::Slice pending_key =
+          next_pending != pending_end
+              ? rocksdb::Slice((*next_pending)->first.data() + 1, (*next_pending)->first.size() - 1)
+              : rocksdb::Slice();
+      if (next_added == added.end() ||
+          (next_pending != pending_end && pending_key.compare((*next_added)->first) < 0)) {
+        const std::optional<std::string>& value = (*next_pending++)->second;
+        s = visit(f, pending_key, value ? &*value : nullptr);
+      } else {
+        s = visit(f, rocksdb::Slice((*next_added)->first), &(*next_added)->second);
+        ++next_added;
+      }
+      if (!s.ok()) return s;
+    }
+  }
+  return rocksdb::Status::OK();
+}
+
 void Overlay::WriteTo(rocksdb::WriteBatch* batch) const {
   // In key order: the memtable's skip list inserts a sorted run far faster than a random one.
-  std::vector<const std::pair<const std::string, std::optional<std::string>>*> sorted;
-  sorted.reserve(pending_.size());
-  for (const auto& entry : pending_) sorted.push_back(&entry);
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  for (const auto* entry : sorted) {
-    const auto& [where, value] = *entry;
-    auto* family = families_[static_cast<uint8_t>(where[0])];
-    const rocksdb::Slice key(where.data() + 1, where.size() - 1);
-    rocksdb::Status s = value ? batch->Put(family, key, *value) : batch->Delete(family, key);
-    LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
-  }
-  for (size_t f = 0; f < kFamilies; ++f) {
-    auto put = [&](const std::pair<std::string, std::string>& entry) {
-      rocksdb::Status s = batch->Put(families_[f], entry.first, entry.second);
-      LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
-    };
-    if (added_in_order_[f]) {
-      for (const auto& entry : added_[f]) put(entry);
-      continue;
-    }
-    std::vector<const std::pair<std::string, std::string>*> sorted_added;
-    sorted_added.reserve(added_[f].size());
-    for (const auto& entry : added_[f]) sorted_added.push_back(&entry);
-    std::sort(sorted_added.begin(), sorted_added.end(),
-              [](auto* a, auto* b) { return a->first < b->first; });
-    for (const auto* entry : sorted_added) put(*entry);
-  }
+  rocksdb::Status s =
+      ForEachWrite([&](size_t f, const rocksdb::Slice& key, const std::string* value) {
+        return value ? batch->Put(families_[f], key, *value) : batch->Delete(families_[f], key);
+      });
+  LEDGER_ASSERT(s.ok(), "WriteBatch refused an entry");
 }
 
 void Overlay::Written() const {
@@ -216,57 +235,41 @@ void Overlay::Written() const {
 
 Status Overlay::WriteTables(const std::string& prefix,
                             std::vector<rocksdb::IngestExternalFileArg>* files) const {
-  using Pending = std::pair<const std::string, std::optional<std::string>>;
-  std::vector<const Pending*> pending;
-  pending.reserve(pending_.size());
-  for (const auto& entry : pending_) pending.push_back(&entry);
-  // By family (the first byte), then key within it.
-  std::sort(pending.begin(), pending.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  auto next_pending = pending.begin();
-  for (size_t f = 0; f < kFamilies; ++f) {
-    auto pending_end = std::find_if(next_pending, pending.end(), [&](const Pending* entry) {
-      return static_cast<uint8_t>(entry->first[0]) != f;
-    });
-    std::vector<const std::pair<std::string, std::string>*> added;
-    added.reserve(added_[f].size());
-    for (const auto& entry : added_[f]) added.push_back(&entry);
-    if (!added_in_order_[f]) {
-      std::sort(added.begin(), added.end(), [](auto* a, auto* b) { return a->first < b->first; });
-    }
-    if (next_pending == pending_end && added.empty()) continue;
-    const rocksdb::Options options = db_->GetOptions(families_[f]);
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options, families_[f]);
-    const std::string path = prefix + "-" + std::to_string(f) + ".sst";
-    rocksdb::Status s = writer.Open(path);
-    // The two sorted runs merged; a key is in at most one of them (PutNew's keys are new).
-    auto next_added = added.begin();
-    while (s.ok() && (next_pending != pending_end || next_added != added.end())) {
-      const bool take_pending =
-          next_added == added.end() ||
-          (next_pending != pending_end &&
-           rocksdb::Slice((*next_pending)->first.data() + 1, (*next_pending)->first.size() - 1)
-                   .compare((*next_added)->first) < 0);
-      if (take_pending) {
-        const auto& [where, value] = **next_pending++;
-        const rocksdb::Slice key(where.data() + 1, where.size() - 1);
-        s = value ? writer.Put(key, *value) : writer.Delete(key);
-      } else {
-        s = writer.Put((*next_added)->first, (*next_added)->second);
-        ++next_added;
-      }
-    }
-    if (s.ok()) s = writer.Finish();
-    if (!s.ok()) {
-      std::error_code ignored;
-      std::filesystem::remove(path, ignored);
-      return FromRocks(s);
-    }
+  std::optional<rocksdb::SstFileWriter> writer;
+  size_t family = 0;
+  std::string path;
+  auto finish = [&] {
+    rocksdb::Status s = writer->Finish();
+    if (!s.ok()) return s;
     rocksdb::IngestExternalFileArg file;
-    file.column_family = families_[f];
+    file.column_family = families_[family];
     file.external_files.push_back(path);
     file.options.move_files = true;
     files->push_back(std::move(file));
-    next_pending = pending_end;
+    return s;
+  };
+  // One file per family, opened at its first write.
+  rocksdb::Status s =
+      ForEachWrite([&](size_t f, const rocksdb::Slice& key, const std::string* value) {
+        if (!writer || f != family) {
+          if (writer) {
+            rocksdb::Status finished = finish();
+            if (!finished.ok()) return finished;
+          }
+          const rocksdb::Options options = db_->GetOptions(families_[f]);
+          writer.emplace(rocksdb::EnvOptions(options), options, families_[f]);
+          family = f;
+          path = prefix + "-" + std::to_string(f) + ".sst";
+          rocksdb::Status opened = writer->Open(path);
+          if (!opened.ok()) return opened;
+        }
+        return value ? writer->Put(key, *value) : writer->Delete(key);
+      });
+  if (s.ok() && writer) s = finish();
+  if (!s.ok()) {
+    std::error_code ignored;  // the file of the failed family (those before are in `files`)
+    std::filesystem::remove(path, ignored);
+    return FromRocks(s);
   }
   return Status::OK();
 }
@@ -607,7 +610,7 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
   LEDGER_ASSERT(!options.pipelined || (!options.sync && !options.wal),
                 "a pipelined append is written without the write-ahead log");
   if (!pipeline_failure_.ok()) return pipeline_failure_;
-  std::unique_ptr<internal::Overlay> own;
+  std::optional<internal::Overlay> own;  // an append written before it returns
   internal::Overlay* overlay;
   if (options.pipelined) {
     if (!pending_) {
@@ -619,8 +622,7 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
   } else {
     Status s = Drain();
     if (!s.ok()) return s;
-    own = std::make_unique<internal::Overlay>(db_.get(), handles_->families, state_cache_.get());
-    overlay = own.get();
+    overlay = &own.emplace(db_.get(), handles_->families, state_cache_.get());
   }
   Head head;
   merkle::Frontier frontier;
@@ -675,7 +677,7 @@ Status Ledger::AppendGroup(const std::vector<Submissions*>& requests, const Appe
     head_ = head;
     frontier_ = std::move(frontier);
   }
-  return pending_ && pending_->events() >= options.pipelined_events ? HandOff() : Status::OK();
+  return pending_ && pending_->events() >= kPipelinedEvents ? HandOff() : Status::OK();
 }
 
 Status Ledger::HandOff() {

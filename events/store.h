@@ -67,7 +67,6 @@ struct AppendOptions {
   // Flush: the head already counted it. Only for a scratch copy without the write-ahead log
   // that nothing else reads until its Flush (import). REQUIRES: !sync, !wal.
   bool pipelined = false;
-  size_t pipelined_events = kPipelinedEvents;
 };
 
 // The info log of a RocksDB database in `db_dir`: its LOG file, rotated at kRocksLogBytesMax

@@ -76,11 +76,11 @@ class Overlay {
   // The events this overlay writes.
   size_t events() const { return added_[static_cast<int>(Family::kEvents)].size(); }
   // Writes each family's pending writes, in key order, to a table file `prefix`-family.sst
-  // for IngestExternalFiles, and adds it to `files`. Like WriteTo, reads only this overlay.
+  // for IngestExternalFiles, and adds it to `files`. Reads neither the parent nor the cache:
+  // it runs on another thread while a child overlay reads this one.
   Status WriteTables(const std::string& prefix,
                      std::vector<rocksdb::IngestExternalFileArg>* files) const;
-  // Adds every pending write to `batch`. Reads neither the parent nor the cache: it may run
-  // on another thread while a child overlay reads this one.
+  // Adds every pending write to `batch`.
   void WriteTo(rocksdb::WriteBatch* batch) const;
   // After `batch` was written: the state cache takes the pending writes of the state.
   void Written() const;
@@ -92,6 +92,10 @@ class Overlay {
   StateCache* cache_;
   const Overlay* parent_;
   void Set(std::string key, std::optional<std::string> value);
+  // Calls visit(family, key, value or nullptr for a delete) for every pending write, family
+  // by family and in key order within each, until it returns an error.
+  template <typename Visit>
+  rocksdb::Status ForEachWrite(Visit visit) const;
   // The value of `key` among this overlay's own writes; `where` is the family byte and key.
   bool Own(Family family, const std::string& key, const std::string& where,
            std::optional<std::string>* value) const;

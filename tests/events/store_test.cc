@@ -631,7 +631,6 @@ std::vector<Status> AppendEach(Ledger& ledger, std::vector<Submissions>& groups,
   options.sync = false;
   options.wal = !pipelined;
   options.pipelined = pipelined;
-  options.pipelined_events = 1000;  // the 3000 events of the second group are handed off
   std::vector<Status> out;
   for (auto& group : groups) {
     std::vector<AppendResult> results;
@@ -640,37 +639,44 @@ std::vector<Status> AppendEach(Ledger& ledger, std::vector<Submissions>& groups,
   return out;
 }
 
-// The groups of a pipelined run: each of the later ones reads what the one before wrote,
-// while that write is (most likely: it is large) still in flight.
+// The contacts of the second group: with the registry's 7 events and 2 more, the step then
+// holds kPipelinedEvents and more, and is handed off.
+constexpr uint64_t kContacts = kPipelinedEvents;
+std::string Seq(uint64_t n) { return std::to_string(n); }
+
+// The groups of a pipelined run: each of the later ones reads what the second wrote, while
+// that write is (most likely: it is large) still in flight.
 std::vector<Submissions> GroupsReadingTheOneBefore() {
   const std::string contact =
       R"({"studio":"S01","members":["M1"],"channel":"visit","peopleReached":3,"topic":"t"})";
   std::vector<Submissions> groups;
   groups.push_back(Parsed(Registry()));
   std::vector<std::string> many;
-  for (int i = 0; i < 3000; ++i)
+  for (uint64_t i = 0; i < kContacts; ++i)
     many.push_back(Event("c" + std::to_string(i), "ContactRecorded", contact));
   many.push_back(Event("m9", "MemberRegistered",
                        R"({"member":"M9","name":"九","sector":"s","committees":[]})"));
   many.push_back(Event("j9", "MemberJoinedStudio", R"({"studio":"S01","member":"M9"})"));
   groups.push_back(Parsed(many));
-  // The same id and content: the original's result; M9 is registered and in S01; event 3007 (the
-  // last contact) can be corrected.
+  // The same id and content: the original's result; M9 is registered and in S01; the last
+  // contact (seq kContacts + 7) can be corrected.
   groups.push_back(Parsed(
-      {Event("c2999", "ContactRecorded", contact),
+      {Event("c" + Seq(kContacts - 1), "ContactRecorded", contact),
        Event(
            "x1", "ContactRecorded",
            R"({"studio":"S01","members":["M9"],"channel":"visit","peopleReached":3,"topic":"t"})"),
        Event(
            "x2", "EventCorrected",
-           R"({"target":3007,"reason":"人数有误","data":{"studio":"S01","members":["M1"],"channel":"visit","peopleReached":4,"topic":"t"}})")}));
+           R"({"target":)" + Seq(kContacts + 7) +
+               R"(,"reason":"人数有误","data":{"studio":"S01","members":["M1"],"channel":"visit","peopleReached":4,"topic":"t"}})")}));
   // Refused, each against the group before: M9 again, an id with other content.
   groups.push_back(Parsed({Event("m9b", "MemberRegistered",
                                  R"({"member":"M9","name":"九","sector":"s","committees":[]})")}));
   groups.push_back(Parsed({Event(
       "x1", "ContactRecorded",
       R"({"studio":"S01","members":["M9"],"channel":"visit","peopleReached":5,"topic":"t"})")}));
-  groups.push_back(Parsed({Event("x3", "EventRetracted", R"({"target":3010,"reason":"重复"})")}));
+  groups.push_back(Parsed({Event("x3", "EventRetracted",
+                                 R"({"target":)" + Seq(kContacts + 10) + R"(,"reason":"重复"})")}));
   return groups;
 }
 
@@ -689,7 +695,7 @@ TEST(PipelinedAppendTest, EachAppendReadsTheWriteInFlightAndTheLedgerEqualsAnUnp
   EXPECT_EQ(want[4].code(), Code::kDuplicateId);
   EXPECT_TRUE(want[5].ok()) << want[5].message();
   ASSERT_TRUE(pipelined.ledger().Flush().ok());
-  EXPECT_EQ(pipelined.ledger().GetHead().seq, 3012u);
+  EXPECT_EQ(pipelined.ledger().GetHead().seq, kContacts + 12);
   EXPECT_EQ(pipelined.ledger().GetHead().chain, plain.ledger().GetHead().chain);
   EXPECT_EQ(pipelined.ledger().GetHead().root, plain.ledger().GetHead().root);
   EXPECT_EQ(ExportAll(pipelined.ledger()), ExportAll(plain.ledger()));
